@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Set up everything evaltools needs on Debian, idempotently:
+#   scripts/setup.sh          what rendering reports needs
+#   scripts/setup.sh test     ... plus what the test suite needs
+#   scripts/setup.sh lab      ... plus JupyterLab in its own venv (.venv-lab)
+# Debian packages are installed only when missing (apt-get update only then);
+# Python packages go into the project's .venv, reinstalled only when
+# pyproject.toml changed. Set PYTHON to choose the interpreter (default python3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want="${1:-report}"
+python="${PYTHON:-python3}"
+
+# Fonts with full Vietnamese coverage and the libraries WeasyPrint draws with.
+apt_pkgs=(fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+# Tests read the PDF with pdftotext and open the HTML in headless Chromium.
+[ "$want" = test ] && apt_pkgs+=(poppler-utils chromium)
+
+missing=()
+for pkg in "${apt_pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+make_venv() {  # $1: folder
+  if [ ! -x "$1/bin/python" ]; then
+    "$python" -m venv "$1"
+    # A fresh venv's pip (23.x) resolves about twice as slowly as a current one.
+    "$1/bin/python" -m pip install -q --upgrade pip
+  fi
+}
+
+make_venv .venv
+extras=""; [ "$want" = test ] && extras="[test]"
+stamp=".venv/.installed-${want/lab/report}"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing Python packages into .venv ${extras}"
+  .venv/bin/python -m pip install -q -e ".${extras}"
+  # Compile our own modules once: these machines set PYTHONDONTWRITEBYTECODE, so
+  # otherwise every kernel start would compile them again.
+  .venv/bin/python -m compileall -q src
+  touch "$stamp"
+fi
+
+if [ "$want" = lab ]; then
+  make_venv .venv-lab
+  if [ ! -f .venv-lab/.installed ] || [ pyproject.toml -nt .venv-lab/.installed ]; then
+    .venv-lab/bin/python -m pip install -q "jupyterlab>=4.2"
+    touch .venv-lab/.installed
+  fi
+  # The project's kernel: the .venv interpreter, registered inside the lab venv only.
+  .venv/bin/python -m ipykernel install --prefix .venv-lab --name evaltools \
+    --display-name "evaltools (.venv)" >/dev/null
+fi

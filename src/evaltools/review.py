@@ -1,0 +1,112 @@
+"""A review: what period and area a report covers, what it shows and where its data are.
+
+Review configs are commented YAML files (``data/reviews/<id>.yaml``). Paths inside
+a config are relative to the config file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import EvaltoolsError, InputError, Problem, display_path
+from .schema import Field, parse_record
+from .yamlio import Record, load_yaml
+
+KINDS = ("annual", "interim", "final")
+REVIEW_FIELDS = (
+    Field("id", "code"),
+    Field("kind", "choice", choices=KINDS),
+    Field("title", "i18n"),
+    Field("subject", "i18n", required=False),
+    Field("legal_basis", "list", required=False, default=[]),
+    Field("issuing_office", "i18n"),
+    Field("superior_office", "i18n", required=False),
+    Field("place", "text"),
+    Field("date", "date"),
+    Field("area", "code"),
+    Field("first_year", "int"),
+    Field("last_year", "int"),
+    Field("cutoff", "date"),
+    Field("language", "choice", choices=("vi", "en"), required=False, default="vi"),
+    Field("indicators", "list"),
+    Field("targets", "any", required=False, default=[]),
+    Field("predecessor", "text", required=False),
+    Field("narrative", "text", required=False),
+    Field("recipients", "list", required=False, default=[]),
+    Field("data", "text", required=False, default=".."),
+)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A parsed review config; ``path`` is the config file, ``data`` the data root."""
+
+    path: Path
+    id: str
+    kind: str
+    title: dict[str, str]
+    issuing_office: dict[str, str]
+    place: str
+    date: dt.date
+    area: str
+    first_year: int
+    last_year: int
+    cutoff: dt.date
+    indicators: list[str]
+    data: Path
+    language: str = "vi"
+    subject: dict[str, str] | None = None
+    superior_office: dict[str, str] | None = None
+    legal_basis: list[str] = field(default_factory=list)
+    targets: list = field(default_factory=list)
+    predecessor: Path | None = None
+    narrative: Path | None = None
+    recipients: list[str] = field(default_factory=list)
+
+    @property
+    def catalog_dir(self) -> Path:
+        """Folder of the catalogs."""
+        return self.data / "catalog"
+
+    @property
+    def values_dir(self) -> Path:
+        """Folder of the data value files."""
+        return self.data / "values"
+
+    def inputs(self) -> list[Path]:
+        """Every file the review reads besides the data values."""
+        files = [self.path, self.catalog_dir / "org_units.yaml", self.catalog_dir / "data_elements.yaml",
+                 self.catalog_dir / "indicators.yaml"]
+        return files + ([self.narrative] if self.narrative else [])
+
+
+def load_review(path: str | Path) -> Review:
+    """Read and check a review config.
+
+    Raises
+    ------
+    EvaltoolsError
+        For a missing file or invalid YAML (one line).
+    InputError
+        Listing every bad or missing key with its line.
+    """
+    path = Path(path)
+    name = display_path(path)
+    raw = load_yaml(path)
+    if not isinstance(raw, Record):
+        raise EvaltoolsError(f"{name}: expected a review config (a mapping of keys such as id, title, area)")
+    problems: list[Problem] = []
+    values = parse_record(raw, REVIEW_FIELDS, name, raw.line, problems)
+    if not problems and values["first_year"] > values["last_year"]:
+        problems.append(Problem(name, raw.key_lines["last_year"], "last_year", "is before first_year"))
+    if problems:
+        raise InputError(problems)
+    base = path.parent
+    values["data"] = (base / values["data"]).resolve()
+    for key in ("narrative", "predecessor"):
+        if values[key]:
+            values[key] = (base / values[key]).resolve()
+    return Review(path=path.resolve(), **values)
+

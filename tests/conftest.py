@@ -1,0 +1,30 @@
+"""Shared fixtures: the repository, the sample review, and small hand-made catalogs."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_REVIEW = ROOT / "data" / "reviews" / "ct20-2012-2017.yaml"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def python() -> str:
+    """The interpreter of the project venv (the one running the tests)."""
+    return sys.executable
+
+
+def write(path: Path, text: str) -> Path:
+    """Write dedented UTF-8 text, creating folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    return path

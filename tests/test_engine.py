@@ -1,0 +1,174 @@
+"""The indicator engine on a small hand-made area, every expectation computed by hand.
+
+Area: province P (9) with district D1 (10) and district D2 (20).
+D1 holds communes A (100), B (101) and C (102); on 01/01/2020 B and C merge
+into "BC", which keeps B's code 101. D2 holds commune E (200).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from evaltools import engine
+from evaltools.catalog import load_catalog
+from evaltools.engine import REASON_NO_DATA, REASON_NO_DENOMINATOR, REASON_ZERO_DENOMINATOR, Period
+
+from .conftest import write
+
+UNITS = """
+units:
+  - {code: "9", name: P, level: province, valid_from: 2018-01-01}
+  - {code: "10", name: D1, level: district, parent: "9", valid_from: 2018-01-01}
+  - {code: "20", name: D2, level: district, parent: "9", valid_from: 2018-01-01}
+  - {code: "100", name: A, level: commune, parent: "10", valid_from: 2018-01-01}
+  - {code: "101", name: B, level: commune, parent: "10", valid_from: 2018-01-01, valid_to: 2019-12-31, successor: "101"}
+  - {code: "101", name: BC, level: commune, parent: "10", valid_from: 2020-01-01}
+  - {code: "102", name: C, level: commune, parent: "10", valid_from: 2018-01-01, valid_to: 2019-12-31, successor: "101"}
+  - {code: "200", name: E, level: commune, parent: "20", valid_from: 2018-01-01}
+"""
+ELEMENTS = """
+disaggregations:
+  cause:
+    - {code: x, name: X}
+    - {code: y, name: Y}
+elements:
+  - {code: POP, name: Population, unit: people, value_type: integer, aggregation_time: last}
+  - {code: CASES, name: Cases, unit: cases, value_type: integer, aggregation_time: sum, disaggregation: cause}
+  - {code: SCORE, name: Score, unit: points, value_type: number, aggregation_time: last, aggregation_units: average}
+  - {code: FLAG, name: Flag, unit: communes, value_type: boolean, aggregation_time: last}
+  - {code: PLANS, name: Plans, unit: plans, value_type: integer, aggregation_time: sum, level: district}
+"""
+INDICATORS = """
+indicators:
+  - {code: CASES, name: Cases, numerator: CASES, direction: lower, disaggregate: true}
+  - {code: RATE, name: Cases per 1000, numerator: CASES, denominator: POP, factor: 1000, direction: lower}
+  - {code: SHARE, name: Flagged share, numerator: FLAG, denominator: "@communes", factor: 100, direction: higher}
+  - {code: SCORE, name: Score, numerator: SCORE, direction: higher}
+  - {code: POP, name: Population, numerator: POP, direction: neutral}
+  - {code: OTHER, name: Not x, numerator: CASES - CASES.x + 0, direction: neutral}
+  - {code: PLANS, name: Plans, numerator: PLANS, direction: neutral}
+"""
+# element, period, unit, category, value
+ROWS = [
+    ("POP", 2018, "100", "default", 100), ("POP", 2019, "100", "default", 110),
+    ("POP", 2020, "100", "default", 120),
+    ("POP", 2018, "101", "default", 50), ("POP", 2019, "101", "default", 55),
+    ("POP", 2018, "102", "default", 30), ("POP", 2019, "102", "default", 0),
+    ("POP", 2020, "101", "default", 90),
+    ("POP", 2018, "200", "default", 400),          # E reports no POP after 2018
+    ("CASES", 2018, "100", "x", 1), ("CASES", 2019, "100", "x", 2), ("CASES", 2020, "100", "x", 3),
+    ("CASES", 2019, "100", "y", 5),
+    ("CASES", 2018, "101", "x", 4), ("CASES", 2019, "102", "y", 6), ("CASES", 2020, "101", "y", 7),
+    ("CASES", 2020, "200", "x", 10),
+    ("SCORE", 2019, "100", "default", 900), ("SCORE", 2019, "101", "default", 800),
+    ("SCORE", 2019, "102", "default", 700),
+    ("FLAG", 2019, "100", "default", 1), ("FLAG", 2019, "101", "default", 1), ("FLAG", 2019, "102", "default", 0),
+    ("FLAG", 2020, "100", "default", 1), ("FLAG", 2020, "101", "default", 1),
+    ("PLANS", 2019, "10", "default", 3),
+]
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("catalog")
+    write(folder / "org_units.yaml", UNITS)
+    write(folder / "data_elements.yaml", ELEMENTS)
+    write(folder / "indicators.yaml", INDICATORS)
+    return load_catalog(folder)
+
+
+@pytest.fixture(scope="module")
+def values():
+    return pd.DataFrame(ROWS, columns=["element", "period", "unit", "category", "value"])
+
+
+def run(catalog, values, area, first, last, as_of=None):
+    periods = engine.periods_for(first, last)
+    facts = engine.aggregate(values, catalog, area, periods, as_of=as_of)
+    return engine.evaluate(facts, catalog.indicators).set_index(["indicator", "unit", "period", "category"])
+
+
+def test_sum_adds_the_years_and_last_takes_the_latest_year(catalog, values):
+    out = run(catalog, values, "10", 2018, 2020)
+    assert out.loc[("CASES", "100", "2018-2020", "total"), "value"] == 1 + 2 + 3 + 5
+    assert out.loc[("POP", "100", "2018-2020", "total"), "value"] == 120
+
+
+def test_last_falls_back_to_the_latest_year_with_data_and_never_mixes_years(catalog, values):
+    out = run(catalog, values, "9", 2018, 2021)      # nobody reported POP for 2021
+    assert out.loc[("POP", "100", "2018-2021", "total"), "value"] == 120
+    # E reported POP only in 2018: in 2020, the year the span takes, it has none.
+    assert math.isnan(out.loc[("POP", "200", "2018-2021", "total"), "value"])
+    assert out.loc[("POP", "9", "2018-2021", "total"), "value"] == 120 + 90
+
+
+def test_ratio_with_factor(catalog, values):
+    out = run(catalog, values, "10", 2018, 2019, as_of=2019)
+    row = out.loc[("RATE", "100", "2019", "total")]
+    assert row["numerator"] == 7 and row["denominator"] == 110
+    assert row["value"] == pytest.approx(7 / 110 * 1000)
+    # Over the span: flows add up (1+2+5 = 8), the stock is the last year's (110).
+    assert out.loc[("RATE", "100", "2018-2019", "total"), "value"] == pytest.approx(8 / 110 * 1000)
+
+
+def test_zero_or_missing_denominator_gives_missing_value_with_reason(catalog, values):
+    out = run(catalog, values, "10", 2018, 2020, as_of=2019)
+    zero = out.loc[("RATE", "102", "2019", "total")]
+    assert math.isnan(zero["value"]) and zero["reason"] == REASON_ZERO_DENOMINATOR
+    assert zero["numerator"] == 6 and zero["denominator"] == 0
+    missing = out.loc[("RATE", "100", "2020", "total")]
+    assert missing["value"] == pytest.approx(3 / 120 * 1000)
+    no_den = run(catalog, values, "9", 2018, 2020).loc[("RATE", "200", "2020", "total")]
+    assert math.isnan(no_den["value"]) and no_den["reason"] == REASON_NO_DENOMINATOR
+    no_num = out.loc[("CASES", "102", "2018", "total")]
+    assert math.isnan(no_num["value"]) and no_num["reason"] == REASON_NO_DATA
+
+
+def test_merged_unit_compares_with_its_predecessors_before_the_merger(catalog, values):
+    out = run(catalog, values, "10", 2018, 2020)          # expressed in 2020's units
+    assert ("POP", "102", "2018", "total") not in out.index
+    assert out.loc[("POP", "101", "2018", "total"), "value"] == 50 + 30
+    assert out.loc[("POP", "101", "2020", "total"), "value"] == 90
+    assert out.loc[("CASES", "101", "2018-2020", "total"), "value"] == 4 + 6 + 7
+    # Two communes became one: the share of flagged communes stays comparable.
+    assert out.loc[("SHARE", "101", "2019", "total"), "numerator"] == 1
+    assert out.loc[("SHARE", "101", "2019", "total"), "denominator"] == 2
+    assert out.loc[("SHARE", "101", "2020", "total"), "value"] == 100
+    assert out.loc[("SHARE", "10", "2019", "total"), "value"] == pytest.approx(200 / 3)
+    assert out.loc[("SHARE", "10", "2020", "total"), "value"] == 100
+    before = run(catalog, values, "10", 2018, 2019)        # expressed in 2019's units
+    assert before.loc[("POP", "102", "2018", "total"), "value"] == 30
+    assert before.loc[("POP", "101", "2018", "total"), "value"] == 50
+
+
+def test_disaggregation_rows_add_up_to_the_total(catalog, values):
+    out = run(catalog, values, "10", 2018, 2020)
+    x = out.loc[("CASES", "10", "2018-2020", "x"), "value"]
+    y = out.loc[("CASES", "10", "2018-2020", "y"), "value"]
+    assert (x, y) == (1 + 2 + 3 + 4, 5 + 6 + 7)
+    assert out.loc[("CASES", "10", "2018-2020", "total"), "value"] == x + y
+    assert out.loc[("OTHER", "10", "2018-2020", "total"), "value"] == y
+
+
+def test_scores_average_over_units_and_counts_sum_up_the_hierarchy(catalog, values):
+    out = run(catalog, values, "9", 2018, 2019, as_of=2019)
+    assert out.loc[("SCORE", "10", "2019", "total"), "value"] == pytest.approx((900 + 800 + 700) / 3)
+    assert out.loc[("CASES", "9", "2018-2019", "total"), "value"] == 1 + 2 + 5 + 4 + 6
+    # The district's own report (plans) counts for the district and the province.
+    assert out.loc[("PLANS", "10", "2019", "total"), "value"] == 3
+    assert out.loc[("PLANS", "9", "2018-2019", "total"), "value"] == 3
+
+
+def test_area_limits_the_units(catalog, values):
+    out = run(catalog, values, "20", 2018, 2020)
+    assert set(out.index.get_level_values("unit")) == {"20", "200"}
+    assert out.loc[("CASES", "20", "2018-2020", "total"), "value"] == 10
+
+
+def test_periods_for_lists_years_then_the_span():
+    assert engine.periods_for(2016, 2018) == (Period("2016", 2016, 2016), Period("2017", 2017, 2017),
+                                            Period("2018", 2018, 2018), Period("2016-2018", 2016, 2018))
+    assert engine.periods_for(2022, 2022) == (Period("2022", 2022, 2022),)
