@@ -106,12 +106,12 @@ def _column_lookup(catalog: Catalog, columns: list[str]) -> tuple[list[str], lis
     return elements, options, total, option
 
 
-def _leaf_cube(values: pd.DataFrame, catalog: Catalog, layout: _Layout,
-               to_reporting: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Sum values per (reporting unit, year, column); also count contributing rows."""
+def _cells(values: pd.DataFrame, layout: _Layout, lookup: tuple,
+           to_reporting: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Flat cube cell of every value (twice for an option: its column and its element total)."""
+    elements, options, total, option = lookup
     years = layout.years
     v = values[(values["period"] >= years.start) & (values["period"] < years.stop)]
-    elements, options, total, option = _column_lookup(catalog, layout.columns)
     e = _codes(v["element"], elements, "elements")
     o = _codes(v["category"], options, "categories")
     u = to_reporting.to_numpy()[_codes(v["unit"], list(to_reporting.index), "units")]
@@ -123,12 +123,22 @@ def _leaf_cube(values: pd.DataFrame, catalog: Catalog, layout: _Layout,
     y = v["period"].to_numpy()[keep] - years.start
     value = v["value"].to_numpy(dtype=float)[keep]
     base = (u[keep] * len(years) + y) * len(layout.columns)
-    size = len(layout.units) * len(years) * len(layout.columns)
-    flat = np.concatenate([base + total[e[keep]], (base + opt_col[keep])[opt_col[keep] >= 0]])
-    weights = np.concatenate([value, value[opt_col[keep] >= 0]])
+    has_option = opt_col[keep] >= 0
+    flat = np.concatenate([base + total[e[keep]], (base + opt_col[keep])[has_option]])
+    return flat, np.concatenate([value, value[has_option]])
+
+
+def _leaf_cube(frames: Sequence[pd.DataFrame], catalog: Catalog, layout: _Layout,
+               to_reporting: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Sum values per (reporting unit, year, column); also mark the cells that have data."""
+    lookup = _column_lookup(catalog, layout.columns)
+    parts = [_cells(f, layout, lookup, to_reporting) for f in frames]
+    flat = np.concatenate([p[0] for p in parts])
+    weights = np.concatenate([p[1] for p in parts])
+    size = len(layout.units) * len(layout.years) * len(layout.columns)
     sums = np.bincount(flat, weights=weights, minlength=size)
     counts = np.bincount(flat, minlength=size)
-    shape = (len(layout.units), len(years), len(layout.columns))
+    shape = (len(layout.units), len(layout.years), len(layout.columns))
     return sums.reshape(shape), (counts.reshape(shape) > 0).astype(float)
 
 
@@ -195,15 +205,17 @@ def aggregate(values: pd.DataFrame, catalog: Catalog, area: str | None,
     layout, to_reporting = _layout(catalog, area, years, as_of)
     presence = unitlib.commune_presence(catalog.units, years).assign(
         element=formula.COMMUNES, category=DEFAULT_OPTION)
-    data = pd.concat([values[["element", "period", "unit", "category", "value"]], presence],
-                     ignore_index=True)
-    sums, has = _leaf_cube(data, catalog, layout, to_reporting)
+    sums, has = _leaf_cube([values, presence], catalog, layout, to_reporting)
     sums, has = _over_time(sums, has, layout, periods)
     sums, has = _roll_up(sums, has, layout)
     with np.errstate(invalid="ignore", divide="ignore"):
         result = np.where(layout.average, sums / has, sums)
     result[has == 0] = np.nan
-    index = pd.MultiIndex.from_product([layout.units, [p.label for p in periods]], names=["unit", "period"])
+    index = pd.MultiIndex.from_arrays(
+        [pd.Categorical.from_codes(np.repeat(np.arange(len(layout.units)), len(periods)), layout.units),
+         pd.Categorical.from_codes(np.tile(np.arange(len(periods)), len(layout.units)),
+                                   [p.label for p in periods])],
+        names=["unit", "period"])
     return pd.DataFrame(result.reshape(-1, len(layout.columns)), index=index, columns=layout.columns)
 
 
@@ -229,19 +241,20 @@ def _formula_values(facts: pd.DataFrame, terms: Sequence[formula.Term]) -> np.nd
     return np.where(seen, total, np.nan) if columns else total
 
 
+REASONS = ("", REASON_NO_DATA, REASON_NO_DENOMINATOR, REASON_ZERO_DENOMINATOR)
+
+
 def _indicator_block(facts: pd.DataFrame, numerator: Sequence[formula.Term],
                      denominator: Sequence[formula.Term] | None, factor: int) -> dict[str, np.ndarray]:
+    """Value, numerator, denominator and reason code (index into REASONS) for every row."""
     num = _formula_values(facts, numerator)
     if denominator is None:
-        reason = np.where(np.isnan(num), REASON_NO_DATA, "")
         return {"value": num * factor, "numerator": num, "denominator": np.full(len(num), np.nan),
-                "reason": reason}
+                "reason": np.isnan(num).astype(np.int8)}
     den = _formula_values(facts, denominator)
-    bad = np.isnan(num) | np.isnan(den) | (den == 0)
+    reason = np.select([np.isnan(num), np.isnan(den), den == 0], [1, 2, 3], 0).astype(np.int8)
     with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where(bad, np.nan, num / den * factor)
-    reason = np.select([np.isnan(num), np.isnan(den), den == 0],
-                       [REASON_NO_DATA, REASON_NO_DENOMINATOR, REASON_ZERO_DENOMINATOR], "")
+        value = np.where(reason > 0, np.nan, num / den * factor)
     return {"value": value, "numerator": num, "denominator": den, "reason": reason}
 
 
@@ -260,6 +273,7 @@ def evaluate(facts: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         Tidy: indicator, unit, period, category (``total`` or an option code),
         value, numerator, denominator, reason (empty when the value is present).
+        The text columns are categorical.
     """
     blocks, labels = [], []
     for code, ind in indicators.iterrows():
@@ -273,14 +287,21 @@ def evaluate(facts: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
                 term = (formula.Term(1, column=column),)
                 blocks.append(_indicator_block(facts, term, denominator, ind["factor"]))
                 labels.append((code, column.split(".", 1)[1]))
-    n = len(facts)
-    units = facts.index.get_level_values("unit")
-    periods = facts.index.get_level_values("period")
+    return _tidy(facts.index, blocks, labels)
+
+
+def _tidy(index: pd.MultiIndex, blocks: list[dict], labels: list[tuple[str, str]]) -> pd.DataFrame:
+    """Stack the blocks into one long table, categoricals built from integer codes."""
+    n, k = len(index), len(blocks)
+    indicators = list(dict.fromkeys(c for c, _ in labels))
+    categories = list(dict.fromkeys(o for _, o in labels))
+    def stacked(codes: np.ndarray, names: list[str]) -> pd.Categorical:  # noqa: E306
+        return pd.Categorical.from_codes(codes, categories=names)
     return pd.DataFrame({
-        "indicator": pd.Categorical(np.repeat([c for c, _ in labels], n)),
-        "unit": pd.Categorical(np.tile(np.asarray(units), len(blocks))),
-        "period": pd.Categorical(np.tile(np.asarray(periods), len(blocks)), categories=list(dict.fromkeys(periods))),
-        "category": pd.Categorical(np.repeat([o for _, o in labels], n)),
+        "indicator": stacked(np.repeat([indicators.index(c) for c, _ in labels], n), indicators),
+        "unit": stacked(np.tile(index.codes[0], k), list(index.levels[0])),
+        "period": stacked(np.tile(index.codes[1], k), list(index.levels[1])),
+        "category": stacked(np.repeat([categories.index(o) for _, o in labels], n), categories),
         **{key: np.concatenate([b[key] for b in blocks]) for key in ("value", "numerator", "denominator")},
-        "reason": pd.Categorical(np.concatenate([b["reason"] for b in blocks])),
+        "reason": stacked(np.concatenate([b["reason"] for b in blocks]), list(REASONS)),
     })

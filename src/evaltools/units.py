@@ -54,14 +54,11 @@ def successor_map(units: pd.DataFrame, as_of: int) -> dict[str, str]:
 def ancestors(units: pd.DataFrame, as_of: int) -> dict[str, list[str]]:
     """Map each code to its chain of parents (nearest first) at the end of ``as_of``."""
     parent = current_rows(units, as_of)["parent"]
-    chains = {}
-    for code in parent.index:
-        chain, cur = [], parent.get(code)
-        while isinstance(cur, str) and cur not in chain:
-            chain.append(cur)
-            cur = parent.get(cur)
-        chains[code] = chain
-    return chains
+    chains = pd.DataFrame({0: parent})
+    while chains[len(chains.columns) - 1].notna().any() and len(chains.columns) < 10:
+        chains[len(chains.columns)] = chains[len(chains.columns) - 1].map(parent)
+    return {code: [a for a in row if isinstance(a, str)]
+            for code, row in zip(chains.index, chains.itertuples(index=False))}
 
 
 def in_area(units: pd.DataFrame, area: str | None, as_of: int) -> list[str]:

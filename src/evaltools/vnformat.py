@@ -1,0 +1,115 @@
+"""Numbers, money and dates written the Vietnamese way (and the English way for ``lang="en"``).
+
+Vietnamese: 3.667.005.000; 98,5 %; 27,3 ‰; 3.667.005.000 đồng or 3,67 tỷ đồng;
+05/11/2012 and "ngày 05 tháng 11 năm 2012". Rounding is half-up (2,5 → 3), as
+reports expect, not Python's or Babel's half-to-even.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+MISSING = "–"
+_SEPARATORS = {"vi": (".", ","), "en": (",", ".")}       # (group, decimal)
+_SCALES = {"vi": ((10**9, "tỷ"), (10**6, "triệu")), "en": ((10**9, "billion"), (10**6, "million"))}
+_CURRENCY = {"vi": "đồng", "en": "VND"}
+_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
+def is_missing(value: object) -> bool:
+    """True for None and NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def round_half_up(value: float, decimals: int = 0) -> Decimal:
+    """Round to ``decimals`` places, halves away from zero (2.5 → 3, 0.125 → 0.13 at 2)."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def number(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
+    """Format a number: ``3667005000`` → ``3.667.005.000``; ``98.46, 1`` → ``98,5``."""
+    if is_missing(value):
+        return MISSING
+    rounded = round_half_up(value, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)                      # no "-0"
+    group, point = _SEPARATORS[lang]
+    text = f"{rounded:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", point).replace("\0", group)
+
+
+def percent(value: float | None, decimals: int = 1, lang: str = "vi") -> str:
+    """``98.46`` → ``98,5 %`` (vi) or ``98.5%`` (en)."""
+    if is_missing(value):
+        return MISSING
+    return number(value, decimals, lang) + (" %" if lang == "vi" else "%")
+
+
+def per_mille(value: float | None, decimals: int = 1, lang: str = "vi") -> str:
+    """``27.27`` → ``27,3 ‰``."""
+    if is_missing(value):
+        return MISSING
+    return number(value, decimals, lang) + " ‰"
+
+
+def money(value: float | None, lang: str = "vi") -> str:
+    """Whole đồng in words: ``3.667.005.000 đồng`` (vi) or ``3,667,005,000 VND`` (en)."""
+    if is_missing(value):
+        return MISSING
+    return f"{number(value, 0, lang)} {_CURRENCY[lang]}"
+
+
+def money_short(value: float | None, lang: str = "vi", decimals: int = 2) -> str:
+    """Large sums shortened: ``3,67 tỷ đồng``, ``24 triệu đồng``; small sums in full."""
+    if is_missing(value):
+        return MISSING
+    for scale, word in _SCALES[lang]:
+        if abs(value) >= scale:
+            text = number(value / scale, decimals, lang)
+            point = _SEPARATORS[lang][1]
+            if point in text:
+                text = text.rstrip("0").rstrip(point)
+            return f"{text} {word} {_CURRENCY[lang]}"
+    return money(value, lang)
+
+
+def quantity(value: float | None, unit: str, decimals: int = 0, lang: str = "vi") -> str:
+    """A value with its unit of measure, the way a sentence reads it.
+
+    ``%`` and ``‰`` attach as in :func:`percent`; ``đồng``/``VND`` as in :func:`money`;
+    anything else follows the number after a space: ``353 em``, ``11 chiếc``.
+    """
+    if is_missing(value):
+        return MISSING
+    if unit == "%":
+        return percent(value, decimals, lang)
+    if unit == "‰":
+        return per_mille(value, decimals, lang)
+    if unit in ("đồng", "VND"):
+        return money(value, lang)
+    return f"{number(value, decimals, lang)} {unit}".rstrip()
+
+
+def date(day: dt.date | None, lang: str = "vi") -> str:
+    """``05/11/2012`` (vi) or ``5 November 2012`` (en)."""
+    if day is None:
+        return MISSING
+    if lang == "vi":
+        return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def date_long(day: dt.date, lang: str = "vi") -> str:
+    """The date of an official header: ``ngày 05 tháng 11 năm 2012``."""
+    if lang == "vi":
+        return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    return date(day, "en")
+
+
+def period(first: int, last: int) -> str:
+    """``2012–2017`` (en dash), or ``2022`` for one year."""
+    return str(first) if first == last else f"{first}–{last}"
