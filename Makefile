@@ -1,5 +1,5 @@
 # evaltools: the two commands of the README, plus helpers.
-#   make report   set up, then render the default review into outputs/ct20-2012-2017/
+#   make report   set up, then render the default review (HTML + PDF) into outputs/ct20-2012-2017/
 #   make test     set up (with test tools), then run the whole test suite
 # Both are idempotent; set-up installs only what is missing.
 
@@ -10,7 +10,7 @@ REVIEW ?= data/reviews/ct20-2012-2017.yaml
 
 report:
 	@scripts/setup.sh report
-	$(PY) -m evaltools indicators $(REVIEW)
+	$(PY) -m evaltools run $(REVIEW)
 
 test:
 	@scripts/setup.sh test

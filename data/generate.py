@@ -83,11 +83,11 @@ def population(year: int, rng: np.random.Generator) -> dict[str, int]:
 
 
 def scores(year: int, code: str, rng: np.random.Generator) -> tuple[str, dict[str, int]]:
-    maxima, element = (QD06_MAX, "CF_SCORE_QD06") if year >= QD06_FROM else (QD34_MAX, "CF_SCORE_QD34")
-    points = {f"c{i + 1:02d}": int(round(m * rng.uniform(0.82, 1.0))) for i, m in enumerate(maxima)}
+    maxima, prefix = (QD06_MAX, "qd06") if year >= QD06_FROM else (QD34_MAX, "qd34")
+    points = {f"{prefix}_c{i + 1:02d}": int(round(m * rng.uniform(0.82, 1.0))) for i, m in enumerate(maxima)}
     if year == QD06_FROM and code == CAM_CHINH:
-        points["c07"] = 0     # abuse prevention not met: fails the standard despite its total
-    return element, points
+        points["qd06_c07"] = 0     # abuse prevention not met: fails the standard despite its total
+    return "CF_SCORE", points
 
 
 def year_rows(year: int, rng: np.random.Generator) -> list[tuple]:

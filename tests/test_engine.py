@@ -162,6 +162,12 @@ def test_scores_average_over_units_and_counts_sum_up_the_hierarchy(catalog, valu
     assert out.loc[("PLANS", "9", "2018-2019", "total"), "value"] == 3
 
 
+def test_a_merged_unit_averages_over_its_predecessors(catalog, values):
+    out = run(catalog, values, "10", 2018, 2020)           # 2020 units: 101 holds B and C
+    assert out.loc[("SCORE", "101", "2019", "total"), "value"] == (800 + 700) / 2
+    assert out.loc[("SCORE", "10", "2019", "total"), "value"] == pytest.approx((900 + 800 + 700) / 3)
+
+
 def test_area_limits_the_units(catalog, values):
     out = run(catalog, values, "20", 2018, 2020)
     assert set(out.index.get_level_values("unit")) == {"20", "200"}

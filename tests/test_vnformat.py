@@ -44,6 +44,9 @@ def test_quantity_attaches_units_as_a_sentence_reads():
     assert f.quantity(100, "%", 1) == "100,0 %"
     assert f.quantity(23_000_000, "đồng") == "23.000.000 đồng"
     assert f.quantity(11, "bicycles", lang="en") == "11 bicycles"
+    assert f.quantity(1, "cases", lang="en") == "1 case"
+    assert f.quantity(1, "children", lang="en") == "1 child"
+    assert f.quantity(1, "em") == "1 em"
 
 
 def test_dates():

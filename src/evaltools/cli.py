@@ -27,6 +27,50 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .run import run_review
+
+    formats = [f.strip() for f in args.to.split(",") if f.strip()]
+    result = run_review(args.review, formats=formats, lang=args.lang, out=args.out, notebook=args.notebook)
+    print(f"{result.folder}: {', '.join(result.files)} ({result.seconds:.1f} s)")
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .iorw import atomic_write
+    from .validation import findings_csv, format_report, validate
+
+    result = validate(args.review, rules=args.rules)
+    print(format_report(result, lang=args.lang or result.review.language))
+    if args.csv:
+        target = atomic_write(args.csv, findings_csv(result.findings))
+        print(f"{target}: {len(result.findings)} findings")
+    return result.exit_code
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .errors import InputError
+    from .intake.importer import import_files
+    from .intake.summary import format_summary
+
+    result = import_files(args.files, args.data, dry_run=args.dry_run, replace=args.replace)
+    print(format_summary(result))
+    if result.problems:
+        raise InputError(result.problems)
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .catalog import load_catalog
+    from .errors import display_path
+    from .intake.template import write_template
+
+    out = args.out or DEFAULT_OUT / "templates" / f"return-{args.year}.xlsx"
+    target = write_template(load_catalog(args.data / "catalog"), args.year, out)
+    print(f"{display_path(target)}: return template for {args.year}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
@@ -40,6 +84,45 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("vi", "en"), help="language of names (default: the review's)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="outputs folder (default: outputs)")
     p.set_defaults(func=_cmd_indicators)
+
+    p = sub.add_parser("run", help="render a review: notebook, HTML and PDF report, indicators, manifest",
+                       description="Execute the report notebook with Papermill in the project's kernel, "
+                                   "export it to HTML and PDF, and write outputs/<id>/ only when all succeeded.")
+    p.add_argument("review", type=Path, help="review config (YAML)")
+    p.add_argument("--to", default="html,pdf", help="comma-separated exports: html, pdf (default: html,pdf)")
+    p.add_argument("--lang", choices=("vi", "en"), help="report language (default: the review's)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="outputs folder (default: outputs)")
+    p.add_argument("--notebook", type=Path, help="report notebook (default: notebooks/review.ipynb)")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("validate", help="check a review's data: schema, rules, completeness, outliers",
+                       description="Check every data value of a review against the catalog and the rules "
+                                   "in <data>/catalog/validation_rules.yaml, and list every finding. "
+                                   "Exit code 1 when any finding is of high importance, 0 otherwise.")
+    p.add_argument("review", type=Path, help="review config (YAML)")
+    p.add_argument("--csv", type=Path, help="also write the findings to this CSV file")
+    p.add_argument("--rules", type=Path, help="rules file (default: <data>/catalog/validation_rules.yaml)")
+    p.add_argument("--lang", choices=("vi", "en"), help="language of rule names (default: the review's)")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("import", help="import communes' returns (CSV or XLSX) into <data>/values",
+                       description="Read returns (the store's long CSV, or wide CSV/XLSX returns such as the "
+                                   "template's) into the data store, all or nothing: any problem in any file "
+                                   "and nothing is written. Each import is logged in <data>/imports.csv.")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="return files (.csv or .xlsx)")
+    p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+    p.add_argument("--dry-run", action="store_true", help="check and show the summary, write nothing")
+    p.add_argument("--replace", action="store_true",
+                   help="overwrite stored values that differ (default: refuse them)")
+    p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("template", help="write the .xlsx return template communes fill in for a year",
+                       description="Write an .xlsx return for YEAR: one row per unit that exists in YEAR, "
+                                   "a column per data element and option, instructions in Vietnamese.")
+    p.add_argument("year", type=int, metavar="YEAR", help="the year the return reports, e.g. 2023")
+    p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+    p.add_argument("--out", type=Path, help="output file (default: outputs/templates/return-YEAR.xlsx)")
+    p.set_defaults(func=_cmd_template)
     return parser
 
 

@@ -107,14 +107,19 @@ def _column_lookup(catalog: Catalog, columns: list[str]) -> tuple[list[str], lis
 
 
 def _cells(values: pd.DataFrame, layout: _Layout, lookup: tuple,
-           to_reporting: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Flat cube cell of every value (twice for an option: its column and its element total)."""
+           to_reporting: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Flat cube cell of every value (twice for an option: its column and its element total).
+
+    Also returns, for cells of columns averaged over units, ``cell * n + unit`` keys
+    of the units as reported, so a merged unit averages over its predecessors.
+    """
     elements, options, total, option = lookup
     years = layout.years
     v = values[(values["period"] >= years.start) & (values["period"] < years.stop)]
     e = _codes(v["element"], elements, "elements")
     o = _codes(v["category"], options, "categories")
-    u = to_reporting.to_numpy()[_codes(v["unit"], list(to_reporting.index), "units")]
+    reported = _codes(v["unit"], list(to_reporting.index), "units")
+    u = to_reporting.to_numpy()[reported]
     opt_col = option[e, o]
     if (opt_col == -2).any():
         bad = v[opt_col == -2].iloc[0]
@@ -124,22 +129,32 @@ def _cells(values: pd.DataFrame, layout: _Layout, lookup: tuple,
     value = v["value"].to_numpy(dtype=float)[keep]
     base = (u[keep] * len(years) + y) * len(layout.columns)
     has_option = opt_col[keep] >= 0
-    flat = np.concatenate([base + total[e[keep]], (base + opt_col[keep])[has_option]])
-    return flat, np.concatenate([value, value[has_option]])
+    columns = np.concatenate([total[e[keep]], opt_col[keep][has_option]])
+    flat = np.concatenate([base, base[has_option]]) + columns
+    units = np.concatenate([reported[keep], reported[keep][has_option]])
+    averaged = layout.average[columns]
+    unit_keys = flat[averaged].astype(np.int64) * len(to_reporting) + units[averaged]
+    return flat, np.concatenate([value, value[has_option]]), unit_keys
 
 
 def _leaf_cube(frames: Sequence[pd.DataFrame], catalog: Catalog, layout: _Layout,
                to_reporting: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Sum values per (reporting unit, year, column); also mark the cells that have data."""
+    """Sum values per (reporting unit, year, column), and count what contributed.
+
+    The count is 1 for a cell with data; for columns averaged over units it is the
+    number of units as reported (Thanh An's 2015 score averages Cam An and Cam Thanh).
+    """
     lookup = _column_lookup(catalog, layout.columns)
     parts = [_cells(f, layout, lookup, to_reporting) for f in frames]
     flat = np.concatenate([p[0] for p in parts])
-    weights = np.concatenate([p[1] for p in parts])
     size = len(layout.units) * len(layout.years) * len(layout.columns)
-    sums = np.bincount(flat, weights=weights, minlength=size)
-    counts = np.bincount(flat, minlength=size)
+    sums = np.bincount(flat, weights=np.concatenate([p[1] for p in parts]), minlength=size)
+    has = (np.bincount(flat, minlength=size) > 0).astype(float)
+    unit_keys = np.unique(np.concatenate([p[2] for p in parts]))
+    averaged = np.bincount(unit_keys // len(to_reporting), minlength=size)
+    has = np.where(np.tile(layout.average, size // len(layout.columns)), averaged, has)
     shape = (len(layout.units), len(layout.years), len(layout.columns))
-    return sums.reshape(shape), (counts.reshape(shape) > 0).astype(float)
+    return sums.reshape(shape), has.reshape(shape)
 
 
 def _over_time(sums: np.ndarray, has: np.ndarray, layout: _Layout,

@@ -10,11 +10,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from .errors import EvaltoolsError, InputError, Problem, display_path
-from .schema import Field, parse_record
+from .schema import Field, parse_record, parse_records
 from .yamlio import Record, load_yaml
 
 KINDS = ("annual", "interim", "final")
+# Each target: indicator, operator (>=, >, <=, <, ==), value, optional year, category, plan.
+TARGET_FIELDS = (
+    Field("indicator", "code"),
+    Field("operator", "choice", choices=(">=", ">", "<=", "<", "==")),
+    Field("value", "number"),
+    Field("year", "int", required=False),
+    Field("category", "code", required=False, default="total"),
+    Field("plan", "i18n", required=False),
+)
 REVIEW_FIELDS = (
     Field("id", "code"),
     Field("kind", "choice", choices=KINDS),
@@ -32,8 +43,9 @@ REVIEW_FIELDS = (
     Field("language", "choice", choices=("vi", "en"), required=False, default="vi"),
     Field("indicators", "list"),
     Field("targets", "any", required=False, default=[]),
+    Field("assessment", "any", required=False, default={}),
     Field("predecessor", "text", required=False),
-    Field("narrative", "text", required=False),
+    Field("narrative", "i18n", required=False),
     Field("recipients", "list", required=False, default=[]),
     Field("data", "text", required=False, default=".."),
 )
@@ -60,9 +72,10 @@ class Review:
     subject: dict[str, str] | None = None
     superior_office: dict[str, str] | None = None
     legal_basis: list[str] = field(default_factory=list)
-    targets: list = field(default_factory=list)
+    targets: pd.DataFrame | None = None
+    assessment: dict = field(default_factory=dict)
     predecessor: Path | None = None
-    narrative: Path | None = None
+    narrative: dict[str, Path] | None = None
     recipients: list[str] = field(default_factory=list)
 
     @property
@@ -79,7 +92,7 @@ class Review:
         """Every file the review reads besides the data values."""
         files = [self.path, self.catalog_dir / "org_units.yaml", self.catalog_dir / "data_elements.yaml",
                  self.catalog_dir / "indicators.yaml"]
-        return files + ([self.narrative] if self.narrative else [])
+        return files + sorted(set(self.narrative.values())) if self.narrative else files
 
 
 def load_review(path: str | Path) -> Review:
@@ -99,14 +112,19 @@ def load_review(path: str | Path) -> Review:
         raise EvaltoolsError(f"{name}: expected a review config (a mapping of keys such as id, title, area)")
     problems: list[Problem] = []
     values = parse_record(raw, REVIEW_FIELDS, name, raw.line, problems)
+    values["targets"], found = parse_records(values["targets"] or [], TARGET_FIELDS, name, "targets")
+    problems += found
+    if not isinstance(values["assessment"], dict):
+        problems.append(Problem(name, raw.key_lines.get("assessment"), "assessment", "expected a mapping"))
     if not problems and values["first_year"] > values["last_year"]:
         problems.append(Problem(name, raw.key_lines["last_year"], "last_year", "is before first_year"))
     if problems:
         raise InputError(problems)
     base = path.parent
     values["data"] = (base / values["data"]).resolve()
-    for key in ("narrative", "predecessor"):
-        if values[key]:
-            values[key] = (base / values[key]).resolve()
+    if values["predecessor"]:
+        values["predecessor"] = (base / values["predecessor"]).resolve()
+    if values["narrative"]:
+        values["narrative"] = {lang: (base / p).resolve() for lang, p in values["narrative"].items()}
     return Review(path=path.resolve(), **values)
 

@@ -111,3 +111,78 @@ def make_area(scale: Scale = Scale(), seed: int = 1) -> tuple[Catalog, pd.DataFr
     elements, options = _elements(scale)
     catalog = Catalog(units, options, elements, _indicators(elements), files=())
     return catalog, _values(units, elements, scale, seed)
+
+
+# --- A province as a data root, with the sample's catalog ------------------------------------------
+#
+# :func:`write_province` writes what an analyst's data folder holds (catalog/, values/, reviews/)
+# for a made-up province, so batches run real reports on more than the sample district. The
+# catalogs other than org_units.yaml are copied from the sample (same elements, indicators,
+# standards); the values are generated per element with plausible magnitudes, seeded.
+
+PROVINCE_CODE = "99"
+_SYLLABLES = ("An", "Bình", "Hòa", "Phú", "Thạnh", "Tân", "Long", "Hưng", "Phước", "Đông", "Tây", "Nam",
+              "Bắc", "Trung", "Thủy", "Sơn", "Hải", "Lộc", "Thành", "Mỹ", "Quang", "Vĩnh", "Xuân", "Hiệp",
+              "Khánh", "Đức", "Lạc", "Nghĩa", "Tiến", "Thuận")
+_SHARED_CATALOGS = ("data_elements.yaml", "indicators.yaml", "standards.yaml", "legends.yaml",
+                    "validation_rules.yaml")
+# Per child and year: (element, option or None, rate). Counts are Poisson around pop × rate.
+_RATES = (("CSC_CHILDREN", None, 0.013), ("GIFTS", None, 0.065), ("ABUSE_CASES", None, 0.00015),
+          ("ALLOWANCE", "orphan_both", 0.0012), ("ALLOWANCE", "disabled", 0.010),
+          ("ALLOWANCE", "orphan_one", 0.014), ("INJURIES", "drowning", 0.0004),
+          ("INJURIES", "traffic", 0.0004), ("INJURIES", "fall", 0.0003), ("INJURIES", "other", 0.0003),
+          ("SCHOLARSHIPS", "zhishan", 0.004), ("HI_CARDS", None, 0.07))
+# Yearly award per student (đồng) of each donor; None: students only, no amount reported.
+_AWARDS = {"zhishan": 1_300_000, "fpt": 1_200_000, "vnep": 3_250_000, "aia": 3_250_000, "cap_la": None}
+
+
+def _unique_names(rng: np.random.Generator, count: int, taken: set[str]) -> list[str]:
+    names: list[str] = []
+    while len(names) < count:
+        a, b = rng.choice(len(_SYLLABLES), 2, replace=False)
+        name = f"{_SYLLABLES[a]} {_SYLLABLES[b]}"
+        if name not in taken:
+            taken.add(name)
+            names.append(name)
+    return names
+
+
+def province_units(districts: int, first_year: int, last_year: int, seed: int) -> list[dict]:
+    """Org-unit rows of the synthetic province: 8–12 communes per district, some merged in 2020.
+
+    In every third district commune 3 merges into commune 2 on 01/01/2020 (when 2020 lies in
+    the years), like Cam An and Cam Thanh in the sample.
+    """
+    rng = np.random.default_rng(seed)
+    start = dt.date(first_year, 1, 1).isoformat()
+    rows = [{"code": PROVINCE_CODE, "name": "Tỉnh Mẫu", "level": "province", "parent": None, "valid_from": start}]
+    taken: set[str] = set()
+    number = 1
+    for d, name in enumerate(_unique_names(rng, districts, taken), 1):
+        dc = f"{PROVINCE_CODE[0]}{d:02d}"
+        rows.append({"code": dc, "name": f"Huyện {name}", "level": "district", "parent": PROVINCE_CODE,
+                     "valid_from": start})
+        merge = d % 3 == 1 and first_year < 2020 <= last_year
+        for c, cname in enumerate(_unique_names(rng, int(rng.integers(8, 13)), taken), 1):
+            code = f"{90000 + 3 * number}"
+            number += 1
+            row = {"code": code, "name": f"Thị trấn {name}" if c == 1 else f"Xã {cname}", "level": "commune",
+                   "parent": dc, "valid_from": start}
+            if rng.random() < 0.2 and c > 1:
+                row["class"] = "disadvantaged"
+            if merge and c == 3:
+                row.update(valid_to="2019-12-31", successor=rows[-1]["code"])
+            rows.append(row)
+    return rows
+
+
+def _org_units_yaml(rows: list[dict], seed: int) -> str:
+    def text(key: str, v) -> str:
+        if v is None:
+            return "null"
+        return f'"{v}"' if key in ("code", "parent", "successor") else str(v)   # codes stay strings
+
+    lines = [f"# Org units of a synthetic province (evaltools.synthetic.write_province, seed {seed}):",
+             "# made up, not real. Fields as in the sample's data/catalog/org_units.yaml.", "", "units:"]
+    lines += ["  - {" + ", ".join(f"{k}: {text(k, v)}" for k, v in row.items()) + "}" for row in rows]
+    return "\n".join(lines) + "\n"

@@ -15,6 +15,7 @@ MISSING = "–"
 _SEPARATORS = {"vi": (".", ","), "en": (",", ".")}       # (group, decimal)
 _SCALES = {"vi": ((10**9, "tỷ"), (10**6, "triệu")), "en": ((10**9, "billion"), (10**6, "million"))}
 _CURRENCY = {"vi": "đồng", "en": "VND"}
+_SINGULAR = {"children": "child", "people": "person"}
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
 
@@ -91,6 +92,8 @@ def quantity(value: float | None, unit: str, decimals: int = 0, lang: str = "vi"
         return per_mille(value, decimals, lang)
     if unit in ("đồng", "VND"):
         return money(value, lang)
+    if lang == "en" and value == 1:
+        unit = _SINGULAR.get(unit, unit[:-1] if unit.endswith("s") else unit)
     return f"{number(value, decimals, lang)} {unit}".rstrip()
 
 

@@ -1,0 +1,86 @@
+"""Benchmark: ``evaltools run`` against the hand chain and against bare execution.
+
+    .venv/bin/python benchmarks/render.py [--repeat 3]
+
+Side by side, interleaved, for the default review (HTML and PDF):
+
+- ``evaltools run``: the command a user types (one process);
+- the hand chain a user would type for the same notebook: ``papermill`` CLI, then
+  ``jupyter nbconvert --to html --no-input``, then ``jupyter nbconvert --to evaltools_pdf``;
+- the floor: executing the notebook in this process with Papermill's Python API
+  and nothing else (no export, no outputs).
+
+Prints the median of each and the ratios (targets: run <= 0.35 x hand chain,
+run <= 1.3 x floor).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REVIEW = ROOT / "data" / "reviews" / "ct20-2012-2017.yaml"
+NOTEBOOK = ROOT / "notebooks" / "review.ipynb"
+BIN = Path(sys.executable).parent
+
+
+def timed(func) -> float:
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
+
+
+def evaltools_run(work: Path) -> None:
+    subprocess.run([str(BIN / "evaltools"), "run", str(REVIEW), "--out", str(work / "outputs")],
+                   check=True, capture_output=True, cwd=ROOT)
+
+
+def hand_chain(work: Path) -> None:
+    executed = work / "review.ipynb"
+    steps = [
+        [str(BIN / "papermill"), str(NOTEBOOK), str(executed), "-k", "python3", "-p", "review", str(REVIEW),
+         "--no-progress-bar", "--cwd", str(REVIEW.parent)],
+        [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+        [str(BIN / "jupyter"), "nbconvert", "--to", "evaltools_pdf", str(executed)],
+    ]
+    for step in steps:
+        subprocess.run(step, check=True, capture_output=True, cwd=ROOT)
+
+
+def floor(work: Path) -> None:
+    import papermill
+
+    from evaltools.kernel import KERNEL_NAME, ProjectKernelManager
+    papermill.execute_notebook(str(NOTEBOOK), str(work / "floor.ipynb"), parameters={"review": str(REVIEW)},
+                               kernel_name=KERNEL_NAME, language="python", progress_bar=False,
+                               request_save_on_cell_execute=False, cwd=str(REVIEW.parent),
+                               kernel_manager_class=ProjectKernelManager)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    runs = {"evaltools run": evaltools_run, "hand chain": hand_chain, "floor (in-process)": floor}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    with tempfile.TemporaryDirectory() as tmp:
+        floor(Path(tmp))                      # warm caches (matplotlib fonts, page cache) once for all
+        for _ in range(args.repeat):
+            for name, func in runs.items():
+                with tempfile.TemporaryDirectory() as work:
+                    times[name].append(timed(lambda: func(Path(work))))
+    median = {name: statistics.median(t) for name, t in times.items()}
+    for name, value in median.items():
+        print(f"{name:<20} {value:6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in times[name])})")
+    print(f"run / hand chain     {median['evaltools run'] / median['hand chain']:6.2f}   (target <= 0.35)")
+    print(f"run / floor          {median['evaltools run'] / median['floor (in-process)']:6.2f}   (target <= 1.3)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Communes ranked per indicator, ties shared, and the lagging communes named."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def rank_units(table: pd.DataFrame, indicators: pd.DataFrame, area: str, period: str,
+               lagging: int = 2, level: str = "commune") -> pd.DataFrame:
+    """Rank the units of ``level`` for each indicator with a direction (neutral ones are not ranked).
+
+    Rank 1 is the best (highest value when higher is better). Ties share the best
+    rank of the tie (1, 2, 2, 4). A unit is *lagging* when its rank is among the
+    last ``lagging`` places and its value is worse than the area's.
+
+    Returns
+    -------
+    DataFrame
+        indicator, unit, unit_name, value, rank, of (units ranked), area_value, lagging.
+    """
+    out = []
+    rows = table[(table["period"] == period) & (table["category"] == "total")]
+    for code, ind in indicators.iterrows():
+        if ind["direction"] == "neutral":
+            continue
+        these = rows[(rows["indicator"] == code)]
+        units = these[(these["level"] == level) & these["value"].notna()].copy()
+        if units.empty:
+            continue
+        area_value = these.loc[these["unit"] == area, "value"]
+        area_value = float(area_value.iloc[0]) if len(area_value) else float("nan")
+        higher = ind["direction"] == "higher"
+        units["rank"] = units["value"].rank(method="min", ascending=not higher).astype(int)
+        worse = units["value"] < area_value if higher else units["value"] > area_value
+        units["lagging"] = (units["rank"] > len(units) - lagging) & worse
+        units = units.assign(of=len(units), area_value=area_value).sort_values(["rank", "unit"])
+        out.append(units[["indicator", "unit", "unit_name", "value", "rank", "of", "area_value", "lagging"]])
+    columns = ["indicator", "unit", "unit_name", "value", "rank", "of", "area_value", "lagging"]
+    return pd.concat(out, ignore_index=True).astype({"indicator": str, "unit": str}) if out else pd.DataFrame(columns=columns)

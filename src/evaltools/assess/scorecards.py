@@ -1,0 +1,98 @@
+"""Child-friendly commune scorecards under the standard in force each year (QĐ 34/2014, QĐ 06/2019)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InputError, Problem, display_path
+from ..schema import Field, parse_records
+from ..units import valid_in
+from ..yamlio import load_yaml
+
+STANDARD_FIELDS = (
+    Field("code", "code"), Field("name", "i18n"), Field("applies_from", "date"),
+    Field("applies_to", "date", required=False), Field("element", "code", pattern=r"^[A-Z][A-Z0-9_]*$"),
+    Field("criteria", "any"), Field("pass", "any"),
+)
+
+
+def load_standards(path: str | Path) -> pd.DataFrame:
+    """The standards, one row each, with ``max`` (criterion → points) and ``min_total`` (class → points).
+
+    Raises
+    ------
+    InputError
+        For bad entries, criteria that do not add up to the same maximum, or overlapping dates.
+    """
+    name = display_path(path)
+    frame, problems = parse_records((load_yaml(path) or {}).get("standards"), STANDARD_FIELDS, name, "standards")
+    maxima, minima, zeros = [], [], []
+    for _, row in frame.iterrows():
+        try:
+            maxima.append({c["code"]: float(c["max"]) for c in row["criteria"]})
+            minima.append({k: float(v) for k, v in row["pass"]["min_total"].items()})
+            zeros.append(bool(row["pass"].get("zero_criterion_fails", False)))
+        except (TypeError, KeyError, AttributeError):
+            problems.append(Problem(name, row["line"], "criteria",
+                                    "expected criteria: [{code, max}] and pass: {min_total: {class: points}}"))
+            maxima.append({}), minima.append({}), zeros.append(False)
+    frame = frame.assign(max=maxima, min_total=minima, zero_criterion_fails=zeros).drop(columns=["criteria", "pass"])
+    ordered = frame.sort_values("applies_from")
+    for a, b in zip(ordered.itertuples(), ordered.iloc[1:].itertuples()):
+        if a.applies_to is None or pd.isna(a.applies_to) or a.applies_to >= b.applies_from:
+            problems.append(Problem(name, b.line, "applies_from", f"overlaps {a.code}"))
+    if problems:
+        raise InputError(problems)
+    return frame.assign(name_vi=[n["vi"] for n in frame["name"]], name_en=[n["en"] for n in frame["name"]])
+
+
+def standard_for(standards: pd.DataFrame, year: int) -> pd.Series | None:
+    """The standard that applies on 31 December of ``year``."""
+    day = dt.date(year, 12, 31)
+    for _, s in standards.iterrows():
+        if s["applies_from"] <= day and (s["applies_to"] is None or pd.isna(s["applies_to"]) or s["applies_to"] >= day):
+            return s
+    return None
+
+
+def scorecards(values: pd.DataFrame, units: pd.DataFrame, standards: pd.DataFrame) -> pd.DataFrame:
+    """One row per commune and year that reported criterion points.
+
+    Returns
+    -------
+    DataFrame
+        unit, year, standard, class, total, threshold, zero_criteria (list of codes),
+        passed (bool), reason (``below_threshold``, ``zero_criterion`` or empty), points
+        (dict criterion → points).
+    """
+    rows = []
+    scores = values[values["element"].isin(set(standards["element"]))]
+    for (unit, year), group in scores.groupby(["unit", "period"], observed=True):
+        standard = standard_for(standards, int(year))
+        if standard is None:
+            continue
+        mine = group[group["element"] == standard["element"]]
+        if mine.empty:
+            continue
+        points = dict(zip(mine["category"].astype(str), mine["value"].astype(float)))
+        unit_row = units[(units["code"] == unit) & valid_in(units, int(year))]
+        klass = unit_row["class"].iloc[0] if len(unit_row) else "standard"
+        threshold = standard["min_total"].get(klass, standard["min_total"]["standard"])
+        total = sum(points.values())
+        zeros = sorted(c for c in standard["max"] if points.get(c, 0) == 0)
+        failed_zero = bool(standard["zero_criterion_fails"] and zeros)
+        reason = "zero_criterion" if failed_zero else ("below_threshold" if total < threshold else "")
+        rows.append({"unit": str(unit), "year": int(year), "standard": standard["code"], "class": klass,
+                     "total": total, "threshold": threshold, "zero_criteria": zeros, "passed": reason == "",
+                     "reason": reason, "points": points})
+    columns = ["unit", "year", "standard", "class", "total", "threshold", "zero_criteria", "passed", "reason", "points"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def summary(cards: pd.DataFrame) -> pd.DataFrame:
+    """Per year: communes assessed and communes passing (``9/9 xã, thị trấn đạt chuẩn``)."""
+    grouped = cards.groupby("year")
+    return pd.DataFrame({"assessed": grouped.size(), "passed": grouped["passed"].sum()}).reset_index()

@@ -1,0 +1,50 @@
+"""Executed notebook -> self-contained offline HTML page and A4 PDF report.
+
+Public API (each imports nbconvert or WeasyPrint only when called, so importing this
+package costs nothing):
+
+- :func:`to_html` (notebook -> page), :func:`to_pdf` (notebook -> PDF),
+  :func:`to_pdf_from_html` (page -> PDF, for a caller that already has the page).
+- :func:`warm_up`: import nbconvert and WeasyPrint ahead of time (e.g. in a thread
+  while the kernel runs), which takes ~0.4 s off the first PDF.
+- nbconvert exporters ``evaltools_html`` and ``evaltools_pdf`` (entry points), in
+  :mod:`evaltools.export.html` and :mod:`evaltools.export.pdf`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import nbformat
+
+__all__ = ["to_html", "to_pdf", "to_pdf_from_html", "warm_up"]
+
+
+def to_html(nb: nbformat.NotebookNode, lang: str = "vi") -> str:
+    """Export an executed notebook to one self-contained HTML page (see :mod:`.html`)."""
+    from .html import to_html as export
+
+    return export(nb, lang)
+
+
+def to_pdf(nb: nbformat.NotebookNode, lang: str = "vi") -> bytes:
+    """Export an executed notebook to an A4 PDF (see :mod:`.pdf`)."""
+    from .pdf import to_pdf as export
+
+    return export(nb, lang)
+
+
+def to_pdf_from_html(html: str, base_url: str | None = None) -> bytes:
+    """Print a page made by :func:`to_html` to PDF without exporting the notebook again."""
+    from .pdf import to_pdf_from_html as export
+
+    return export(html, base_url)
+
+
+def warm_up() -> None:
+    """Import the exporters' heavy libraries now, so the first export does not wait for them."""
+    from . import html  # noqa: F401  - nbconvert, Jinja, nh3
+    from .pdf import load_weasyprint
+
+    load_weasyprint()

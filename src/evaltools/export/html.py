@@ -1,0 +1,157 @@
+"""Executed notebook -> one self-contained HTML page (no code, no prompts, no CDN).
+
+The exporter is nbconvert's HTMLExporter with our template (``evaltools``, which
+extends the stock ``lab`` one; shipped in ``evaltools/resources/templates``), the
+report's preprocessors (tag removal, safe text, title) and a table of contents added
+to the finished page. Registered with nbconvert as ``--to evaltools_html``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+from traitlets import Unicode, default
+from traitlets.config import Config
+
+from .sanitize import SanitizeOutputs, clean_html
+from .toc import add_toc
+
+TEMPLATE = "evaltools"
+# Cells never shown: papermill's parameter cells and the usual "hide this" tags.
+REMOVE_CELL_TAGS = frozenset({"remove-cell", "parameters", "injected-parameters"})
+REMOVE_INPUT_TAGS = frozenset({"remove-input", "hide-input"})
+REMOVE_OUTPUT_TAGS = frozenset({"remove-output", "hide-output"})
+
+
+def templates_dir() -> Path:
+    """Folder holding our nbconvert template folder (``evaltools/``)."""
+    return Path(str(files("evaltools") / "resources" / "templates"))
+
+
+@lru_cache(maxsize=1)
+def _all_labels() -> dict[str, dict[str, str]]:
+    text = (templates_dir() / TEMPLATE / "labels.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The report's fixed words in ``lang`` ("vi" or "en"); ValueError for another."""
+    known = _all_labels()
+    if lang not in known:
+        raise ValueError(f"report language {lang!r} is not one of: {', '.join(sorted(known))}")
+    return known[lang]
+
+
+def report_lang(nb: nbformat.NotebookNode, lang: str = "") -> str:
+    """``lang`` if given, else the notebook's ``metadata.evaltools.lang``, else "vi"."""
+    return lang or nb.metadata.get("evaltools", {}).get("lang") or "vi"
+
+
+class ReportTitle(Preprocessor):
+    """Use ``metadata.evaltools.title`` as the page's <title> (lab reads ``metadata.title``)."""
+
+    def preprocess(self, nb, resources):
+        title = nb.metadata.get("evaltools", {}).get("title")
+        if title:
+            nb.metadata["title"] = str(title)
+        return nb, resources
+
+
+class EvaltoolsHTMLExporter(HTMLExporter):
+    """HTML report page: ``jupyter nbconvert --to evaltools_html report.ipynb``.
+
+    ``--EvaltoolsHTMLExporter.lang=en`` picks the language of the TOC title and page
+    footer; by default the notebook's ``metadata.evaltools.lang``, else "vi".
+    """
+
+    export_from_notebook = "HTML report (evaltools)"
+    lang = Unicode("", help="Report language, 'vi' or 'en' (default: notebook metadata, else 'vi').",
+                   ).tag(config=True)
+
+    @default("template_name")
+    def _template_name_default(self):
+        return TEMPLATE
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self):
+        return [str(templates_dir())]
+
+    @default("exclude_input")
+    def _exclude_input_default(self):
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self):
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self):
+        return True
+
+    @default("embed_images")
+    def _embed_images_default(self):
+        return True
+
+    @default("sanitize_html")
+    def _sanitize_html_default(self):
+        # The template then passes Markdown cells, raw cells and (again: cleaning is
+        # idempotent) HTML outputs through clean_html, which default_filters points at
+        # our nh3 cleaner instead of bleach, and writes no application/javascript.
+        return True
+
+    @property
+    def default_config(self) -> Config:
+        config = super().default_config.copy()
+        # Pygments CSS for code we never show; its lab colour variables are undefined in print.
+        config.merge(Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}))
+        return config
+
+    def default_filters(self):
+        yield from super().default_filters()
+        yield ("clean_html", clean_html)
+
+    def _init_preprocessors(self):
+        super()._init_preprocessors()
+        self.register_preprocessor(TagRemovePreprocessor(
+            remove_cell_tags=set(REMOVE_CELL_TAGS), remove_input_tags=set(REMOVE_INPUT_TAGS),
+            remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS), parent=self), enabled=True)
+        self.register_preprocessor(SanitizeOutputs(parent=self), enabled=True)
+        self.register_preprocessor(ReportTitle(parent=self), enabled=True)
+
+    def from_notebook_node(self, nb: nbformat.NotebookNode, resources: dict | None = None,
+                           **kw: Any) -> tuple[str, dict]:
+        """The page as a string, with ``lang`` on <html> and a table of contents."""
+        lang = report_lang(nb, self.lang)
+        words = labels(lang)
+        self.language_code = lang
+        resources = dict(resources or {})
+        resources["evaltools"] = {"lang": lang, "labels": words}
+        page, resources = super().from_notebook_node(nb, resources, **kw)
+        return add_toc(page, words["toc"]), resources
+
+
+def to_html(nb: nbformat.NotebookNode, lang: str = "vi") -> str:
+    """Export an executed notebook to one self-contained HTML page.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (not modified).
+    lang : {"vi", "en"}
+        Language of the TOC title, page footer and ``<html lang>``.
+
+    Returns
+    -------
+    str
+        The page: no code, prompts or parameter cells; outputs sanitised; images as
+        data URIs; no ``<script src>``; a TOC of the h1/h2 headings.
+    """
+    page, _ = EvaltoolsHTMLExporter(lang=lang).from_notebook_node(nb)
+    return page

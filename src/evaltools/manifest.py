@@ -1,0 +1,114 @@
+"""What a run used and made: input files with SHA-256, parameters, versions, times.
+
+The same list feeds ``manifest.json`` (for machines) and the provenance appendix
+of the report (for people).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, units as unitlib
+from .iorw import sha256
+from .review import Review
+from .store import value_files
+
+PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient", "weasyprint")
+
+
+def input_files(review: Review) -> list[dict]:
+    """Every file the review reads: role, path (relative to the project), lines, SHA-256."""
+    root = review.data.parent
+    roles = [("review", review.path)]
+    roles += [("catalog", review.catalog_dir / name) for name in CATALOG_FILES
+              if (review.catalog_dir / name).exists()]
+    roles += [("values", p) for p in value_files(review.values_dir)]
+    roles += [("narrative", p) for p in sorted(set((review.narrative or {}).values()))]
+    out = []
+    for role, path in roles:
+        data = Path(path).read_bytes()
+        out.append({"role": role, "path": _relative(Path(path), root), "lines": data.count(b"\n"),
+                    "sha256": sha256(path)})
+    return out
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+CATALOG_FILES = ("org_units.yaml", "data_elements.yaml", "indicators.yaml", "standards.yaml", "legends.yaml",
+                 "validation_rules.yaml")
+
+
+def _text_sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def values_in_scope(values: pd.DataFrame, units: pd.DataFrame, area: str, years: range) -> pd.DataFrame:
+    """The data values a review of ``area`` over ``years`` reads: its units (past and present), its years."""
+    codes = set()
+    for year in (years.start, years.stop - 1):
+        codes |= set(unitlib.in_area(units, area, year))
+    inside = values["unit"].astype(str).isin(codes) & values["period"].between(years.start, years.stop - 1)
+    return values.loc[inside, ["element", "period", "unit", "category", "value"]]
+
+
+def fingerprint(review: Review, values: pd.DataFrame, units: pd.DataFrame, notebook: Path,
+                parameters: dict) -> dict[str, str]:
+    """Hashes of exactly what a run of ``review`` depends on.
+
+    The data values count only inside the review's area and years (and its
+    predecessor's, for the comparison), in a canonical order: a change elsewhere
+    in the store does not touch this review, a change inside it always does.
+    """
+    years = [review.first_year, review.last_year]
+    if review.predecessor is not None and review.predecessor.exists():
+        from .review import load_review
+        previous = load_review(review.predecessor)
+        years += [previous.first_year, previous.last_year]
+    scope = values_in_scope(values, units, review.area, range(min(years), max(years) + 1))
+    canonical = scope.astype({"element": str, "unit": str, "category": str}).sort_values(
+        ["element", "period", "unit", "category"]).to_csv(index=False, float_format="%.10g")
+    files = {"review": review.path, "notebook": notebook,
+             **{f"catalog/{name}": review.catalog_dir / name for name in CATALOG_FILES
+                if (review.catalog_dir / name).exists()},
+             **{f"narrative/{lang}": path for lang, path in (review.narrative or {}).items()}}
+    if review.predecessor is not None:
+        files["predecessor"] = review.predecessor
+    out = {key: sha256(path) for key, path in sorted(files.items())}
+    out["values"] = _text_sha(canonical)
+    out["parameters"] = _text_sha(json.dumps(parameters, sort_keys=True))
+    out["evaltools"] = __version__
+    return out
+
+
+def versions() -> dict[str, str]:
+    """Versions of evaltools, Python and the packages that shape the report."""
+    found = {"evaltools": __version__, "python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def now() -> dt.datetime:
+    """The current local time, with its offset."""
+    return dt.datetime.now().astimezone()
+
+
+def interpreter() -> str:
+    """The Python that runs this code (the kernel, when called in a notebook)."""
+    return sys.executable

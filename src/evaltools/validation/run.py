@@ -1,0 +1,124 @@
+"""Validate a review's data: every check, every finding, in one table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..catalog import load_catalog
+from ..review import Review, load_review
+from .checks import check_rules
+from .completeness import completeness_rates, completeness_table, missing_returns
+from .findings import add_unit_names, counts, findings_frame, format_findings, number, percent
+from .outliers import find_outliers
+from .rules import RULES_FILE, load_rules
+from .schema_checks import check_store
+from .unityears import unit_years
+
+SKIPPED = ("SCHEMA_TOO_MANY", "Quá nhiều lỗi cấu trúc", "Too many schema problems")
+
+
+@dataclass(frozen=True)
+class Validation:
+    """The outcome of :func:`validate`.
+
+    Attributes
+    ----------
+    findings : DataFrame
+        Every finding, see :data:`evaltools.validation.findings.COLUMNS`.
+    completeness : DataFrame
+        Returns expected and received per unit and year (see
+        :func:`evaltools.validation.completeness.completeness`).
+    rates : DataFrame
+        Per year: expected, received, rate (0–1).
+    rows : DataFrame
+        The data values of the review's area and years that passed the schema checks.
+    """
+
+    review: Review
+    findings: pd.DataFrame
+    completeness: pd.DataFrame
+    rates: pd.DataFrame
+    rows: pd.DataFrame
+
+    @property
+    def high(self) -> int:
+        """Number of high-importance findings."""
+        return int((self.findings["importance"] == "high").sum())
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any finding is of high importance, else 0."""
+        return 1 if self.high else 0
+
+
+def validate(review: str | Path | Review, rules: str | Path | None = None) -> Validation:
+    """Run every check on a review's data.
+
+    Parameters
+    ----------
+    review : str, Path or Review
+        The review config (YAML) or a loaded review.
+    rules : str or Path, optional
+        The rules file; default ``<data>/catalog/validation_rules.yaml``.
+
+    Returns
+    -------
+    Validation
+        Findings of the schema checks (the whole store), then, on the rows that
+        passed and within the review's area and years, the rules, completeness
+        and outlier checks.
+
+    Raises
+    ------
+    EvaltoolsError
+        When the review, catalog or rules file is missing or invalid (these are
+        configuration, not data: they stop the run).
+    """
+    review = review if isinstance(review, Review) else load_review(review)
+    catalog = load_catalog(review.catalog_dir)
+    ruleset = load_rules(rules if rules is not None else review.catalog_dir / RULES_FILE, catalog)
+    passed, schema, complete = check_store(review.values_dir, catalog)
+    years = range(review.first_year, review.last_year + 1)
+    table = unit_years(catalog.units, years, review.area)
+    scope = table.loc[table["in_area"], ["unit", "year"]]
+    keys = pd.MultiIndex.from_arrays([passed["unit"].astype(str), passed["period"]])
+    rows = passed[keys.isin(pd.MultiIndex.from_frame(scope))].reset_index(drop=True)
+    returns = completeness_table(rows, table, catalog)
+    parts = [schema]
+    if complete:
+        parts += [check_rules(rows, ruleset, table), missing_returns(returns, ruleset.completeness_importance),
+                  find_outliers(rows, catalog, ruleset.outliers, table, _partial_year(review))]
+    else:
+        parts.append(pd.DataFrame({
+            "importance": ["high"], "kind": ["schema"], "rule": [SKIPPED[0]],
+            "rule_name_vi": [SKIPPED[1]], "rule_name_en": [SKIPPED[2]],
+            "message": ["rule, completeness and outlier checks not run: some schema problems were "
+                        "summarised as '... more rows'; fix those listed and validate again"]}))
+    findings = add_unit_names(findings_frame(parts), catalog.units)
+    return Validation(review, findings, returns, completeness_rates(returns), rows)
+
+
+def _partial_year(review: Review) -> int | None:
+    """The last year when the review's cut-off falls inside it (figures to 31/05/2017)."""
+    last = review.last_year
+    return last if review.cutoff.year == last and review.cutoff < dt.date(last, 12, 31) else None
+
+
+def format_report(result: Validation, lang: str = "vi") -> str:
+    """A terminal summary: counts, completeness per year, then the findings table."""
+    table = counts(result.findings)
+    total = int(table["total"].sum())
+    lines = [f"{result.review.id}: {total} finding(s): " + ", ".join(
+        f"{int(table.at[i, 'total'])} {i}" for i in table.index)]
+    by_kind = table.drop(columns="total").sum()
+    lines.append("  by check: " + ", ".join(f"{k} {int(n)}" for k, n in by_kind.items()))
+    rates = ", ".join(f"{year} {number(r.received)}/{number(r.expected)} ({percent(r.rate)})"
+                      for year, r in result.rates.iterrows())
+    lines.append(f"  returns received: {rates}")
+    if total:
+        lines += ["", format_findings(result.findings, lang)]
+    return "\n".join(lines)

@@ -1,0 +1,145 @@
+"""``evaltools run`` end to end: real Papermill, real nbconvert, real PDF, real Chromium.
+
+The report is rendered once per language into a temporary outputs folder and read
+the way a person would: pdftotext for the PDF, headless Chromium (network off) for
+the HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import unicodedata
+
+import pytest
+
+from .browser import ink_pixels, open_page
+from .conftest import SAMPLE_REVIEW
+
+
+def render(python, root, out, *args, env=None):
+    return subprocess.run([python, "-m", "evaltools", "run", str(SAMPLE_REVIEW), "--out", str(out), *args],
+                          capture_output=True, text=True, cwd=root, env=env)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, python, root):
+    # No registered kernels anywhere: the run must still find the project's own kernel.
+    home = tmp_path_factory.mktemp("home")
+    env = {**os.environ, "HOME": str(home), "JUPYTER_PATH": str(home / "none"),
+           "JUPYTER_DATA_DIR": str(home / "data")}
+    out = tmp_path_factory.mktemp("outputs")
+    done = render(python, root, out, env=env)
+    assert done.returncode == 0, done.stderr
+    return out / "ct20-2012-2017"
+
+
+def pdf_text(path, *pages):
+    args = ["pdftotext", "-layout", *pages, str(path), "-"]
+    return unicodedata.normalize("NFC", subprocess.run(args, capture_output=True, text=True, check=True).stdout)
+
+
+def test_run_writes_every_output(rendered):
+    assert sorted(p.name for p in rendered.iterdir()) == [
+        "indicators.csv", "manifest.json", "report.html", "report.pdf", "review.ipynb"]
+    assert not list(rendered.parent.glob(".*"))          # no staging folder left behind
+
+
+def test_manifest_records_inputs_parameters_versions_and_the_project_kernel(rendered, python):
+    manifest = json.loads((rendered / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["kernel"] == python
+    assert manifest["parameters"]["lang"] == "vi"
+    roles = {entry["role"] for entry in manifest["inputs"]}
+    assert roles == {"review", "catalog", "values", "narrative", "notebook"}
+    values = [e for e in manifest["inputs"] if e["role"] == "values"]
+    assert [e["path"] for e in values] == [f"data/values/cam-lo-{y}.csv" for y in range(2012, 2023)]
+    assert all(re.fullmatch(r"[0-9a-f]{64}", e["sha256"]) for e in manifest["inputs"])
+    assert {o["file"] for o in manifest["outputs"]} == {"indicators.csv", "report.html", "report.pdf",
+                                                       "review.ipynb"}
+    assert manifest["versions"]["papermill"] and manifest["versions"]["evaltools"]
+
+
+def test_pdf_reads_as_the_source_report_with_figures_from_data(rendered):
+    text = pdf_text(rendered / "report.pdf")
+    flat = " ".join(text.split())
+    assert "\ufffd" not in text
+    for phrase in ["BÁO CÁO", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Cam Lộ, ngày 15 tháng 06 năm 2017",
+                   "I. TÌNH HÌNH CHUNG", "II. KẾT QUẢ THỰC HIỆN", "III. NHIỆM VỤ TRỌNG TÂM",
+                   "IV. KIẾN NGHỊ, ĐỀ XUẤT", "PHỤ LỤC 1", "PHỤ LỤC 2",
+                   "Hiện tại có 353 trẻ em đang hưởng chế độ trợ cấp xã hội hằng tháng",
+                   "không nơi nương tựa: 18 em, trẻ em khuyết tật: 137 em, trẻ em mồ côi cha hoặc mẹ: 198 em",
+                   "có 4 trẻ em mất nguồn nuôi dưỡng",
+                   "5.905 thẻ bảo hiểm y tế cho trẻ em, thành tiền 3.667.005.000 đồng",
+                   "9/9 xã, thị trấn đạt tiêu chuẩn", "Zhishan Foundation 69 em",
+                   "Học bổng FPT 20 em, số tiền 24.000.000 đồng", "Tổ chức VNEP 5 em, số tiền 16.250.000 đồng",
+                   "AIA 7 em, số tiền 23.000.000 đồng", "có 11 xe đạp", "Xã Cam Thủy", "Mục lục"]:
+        assert phrase in flat, phrase
+    info = subprocess.run(["pdfinfo", str(rendered / "report.pdf")], capture_output=True, text=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert "595.276 x 841.89 pts (A4)" in info
+    assert f"Trang 1 / {pages}" in flat and f"Trang {pages} / {pages}" in flat
+
+
+def test_html_has_no_code_no_cdn_and_embeds_its_images(rendered):
+    page = (rendered / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", page)
+    assert "cdnjs" not in page and "report.open_report" not in page and "report.outcomes(r)" not in page
+    assert "In&nbsp;[" not in page and "injected" not in page.lower()
+    assert 'lang="vi"' in page
+    assert re.findall(r'<img[^>]+src="data:image/png;base64,', page)
+
+
+def test_chromium_offline_shows_the_figures_and_the_charts(rendered):
+    view = open_page(rendered / "report.html")
+    assert view.remote_requests == []
+    text = unicodedata.normalize("NFC", view.text)
+    for phrase in ["353 trẻ em", "3.667.005.000 đồng", "Xã Cam Thủy"]:
+        assert phrase in text
+    assert len(view.images) >= 3 and all(i["width"] > 300 for i in view.images)
+    assert ink_pixels(view.screenshot) > 50_000
+
+
+def test_executed_notebook_keeps_its_outputs_but_the_committed_one_has_none(rendered, root):
+    import nbformat
+    executed = nbformat.read(rendered / "review.ipynb", as_version=4)
+    outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
+    assert any("353 trẻ em" in o.get("data", {}).get("text/html", "") for o in outputs)
+    assert not [o for o in outputs if o.output_type == "error"]
+
+
+def test_english_report(tmp_path, python, root):
+    done = render(python, root, tmp_path, "--lang", "en", "--to", "pdf")
+    assert done.returncode == 0, done.stderr
+    folder = tmp_path / "ct20-2012-2017"
+    assert not (folder / "report.html").exists()
+    flat = " ".join(pdf_text(folder / "report.pdf").split())
+    for phrase in ["REPORT", "I. GENERAL SITUATION", "353 children currently receive a monthly social allowance",
+                   "5,905 free health-insurance cards were issued to children, worth 3,667,005,000 VND",
+                   "Page 1 of", "Contents"]:
+        assert phrase in flat, phrase
+    assert "Trẻ em khuyết tật" not in flat
+
+
+def test_failing_cell_is_named_and_earlier_outputs_survive(tmp_path, python, root, rendered):
+    import shutil
+    import nbformat
+    out = tmp_path / "outputs"
+    shutil.copytree(rendered, out / "ct20-2012-2017")
+    before = {p.name: p.read_bytes() for p in (out / "ct20-2012-2017").iterdir()}
+    nb = nbformat.read(root / "notebooks" / "review.ipynb", as_version=4)
+    target = next(i for i, c in enumerate(nb.cells) if c.source == "report.outcomes(r)")
+    nb.cells[target].source = "x = 1\nreport.outcomes(r, 'no such argument')"
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(nb, broken)
+    done = render(python, root, out, "--notebook", str(broken))
+    assert done.returncode == 2
+    message = done.stderr.strip()
+    assert message.count("\n") == 0, message
+    assert f"broken.ipynb, cell {target + 1}, line 2 `report.outcomes(r, 'no such argument')`: TypeError:" in message
+    assert "failed/review.ipynb" in message
+    after = {p.name: p.read_bytes() for p in (out / "ct20-2012-2017").iterdir() if p.is_file()}
+    assert after == before
+    failed = nbformat.read(out / "ct20-2012-2017" / "failed" / "review.ipynb", as_version=4)
+    assert any(o.output_type == "error" for c in failed.cells if c.cell_type == "code" for o in c.outputs)
