@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 
@@ -36,6 +37,13 @@ class ProjectKernelManager(AsyncKernelManager):
         kwargs.setdefault("transport", "ipc")
         kwargs.setdefault("ip", os.path.join(self._ipc_dir, "kernel"))
         super().__init__(**kwargs)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        # Cell output reaches us through the messaging protocol; the kernel's own
+        # console chatter (shutdown notices) would only clutter the user's terminal.
+        kw.setdefault("stdout", subprocess.DEVNULL)
+        kw.setdefault("stderr", subprocess.DEVNULL)
+        await super()._async_launch_kernel(kernel_cmd, **kw)
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
