@@ -59,7 +59,7 @@ def floor(work: Path) -> None:
     from evaltools.kernel import KERNEL_NAME, ProjectKernelManager
     papermill.execute_notebook(str(NOTEBOOK), str(work / "floor.ipynb"), parameters={"review": str(REVIEW)},
                                kernel_name=KERNEL_NAME, language="python", progress_bar=False,
-                               request_save_on_cell_execute=False, cwd=str(REVIEW.parent),
+                               request_save_on_cell_execute=False,
                                kernel_manager_class=ProjectKernelManager)
 
 

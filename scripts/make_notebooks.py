@@ -33,11 +33,12 @@ def review() -> nbformat.NotebookNode:
             "into `evaltools.report`, which computes every figure from the data.", metadata=HIDDEN),
         new_code_cell(
             'review: str = "ct20-2012-2017"  # review id (data/reviews/<id>.yaml) or a config path\n'
-            'lang: str = "vi"  # report language: "vi" or "en"',
+            'lang: str = "vi"  # report language: "vi" or "en"\n'
+            "high_findings: int = 0  # unresolved high-importance data problems (run --allow-invalid); shown on page 1",
             metadata={"tags": ["parameters"]}),
         new_code_cell("from evaltools import report", metadata=HIDDEN),
         *section("Load the review (config, data, indicators, narrative)",
-                 "r = report.open_report(review, lang=lang)"),
+                 "r = report.open_report(review, lang=lang, high_findings=high_findings)"),
         *section("Header: office, title, period, legal basis", "report.header(r)"),
         *section("I. General situation", "report.general(r)"),
         *section("II.1–3 Dissemination, awareness, documents issued", "report.results(r)"),
@@ -52,9 +53,30 @@ def review() -> nbformat.NotebookNode:
     return new_notebook(cells=cells, metadata={**KERNEL, "evaltools": {"notebook": "review"}})
 
 
+def data_quality() -> nbformat.NotebookNode:
+    cells = [
+        new_markdown_cell(
+            "# Data quality (chất lượng số liệu)\n\n"
+            "What `evaltools validate` finds in a review's data, as a page: completeness of the communes' "
+            "returns and every finding with the file and row it came from. `evaltools run` renders it to "
+            "`outputs/<id>/data_quality.html`.", metadata=HIDDEN),
+        new_code_cell(
+            'review: str = "ct20-2012-2017"  # review id (data/reviews/<id>.yaml) or a config path\n'
+            'lang: str = "vi"  # language: "vi" or "en"',
+            metadata={"tags": ["parameters"]}),
+        new_code_cell("from evaltools.report import quality", metadata=HIDDEN),
+        *section("Validate the review's data", "q = quality.open_quality(review, lang=lang)"),
+        *section("Title", "quality.header(q)"),
+        *section("I. Summary", "quality.summary(q)"),
+        *section("II. Completeness heatmap and rates", "quality.completeness(q)"),
+        *section("III. Every finding", "quality.findings(q)"),
+    ]
+    return new_notebook(cells=cells, metadata={**KERNEL, "evaltools": {"notebook": "data_quality"}})
+
+
 def main() -> None:
     NOTEBOOKS.mkdir(exist_ok=True)
-    for name, build in {"review": review}.items():
+    for name, build in {"review": review, "data_quality": data_quality}.items():
         nb = build()
         for i, cell in enumerate(nb.cells):
             cell["id"] = f"{name}-{i:02d}"          # stable ids: diffs stay small

@@ -43,7 +43,7 @@ def pdf_text(path, *pages):
 
 def test_run_writes_every_output(rendered):
     assert sorted(p.name for p in rendered.iterdir()) == [
-        "indicators.csv", "manifest.json", "report.html", "report.pdf", "review.ipynb"]
+        "data_quality.html", "indicators.csv", "manifest.json", "report.html", "report.pdf", "review.ipynb"]
     assert not list(rendered.parent.glob(".*"))          # no staging folder left behind
 
 
@@ -56,8 +56,9 @@ def test_manifest_records_inputs_parameters_versions_and_the_project_kernel(rend
     values = [e for e in manifest["inputs"] if e["role"] == "values"]
     assert [e["path"] for e in values] == [f"data/values/cam-lo-{y}.csv" for y in range(2012, 2023)]
     assert all(re.fullmatch(r"[0-9a-f]{64}", e["sha256"]) for e in manifest["inputs"])
-    assert {o["file"] for o in manifest["outputs"]} == {"indicators.csv", "report.html", "report.pdf",
-                                                       "review.ipynb"}
+    assert {o["file"] for o in manifest["outputs"]} == {"data_quality.html", "indicators.csv", "report.html",
+                                                       "report.pdf", "review.ipynb"}
+    assert manifest["validation"] == {"high": 0, "medium": 0, "low": 0, "allow_invalid": False}
     assert manifest["versions"]["papermill"] and manifest["versions"]["evaltools"]
 
 
@@ -138,8 +139,8 @@ def test_failing_cell_is_named_and_earlier_outputs_survive(tmp_path, python, roo
     message = done.stderr.strip()
     assert message.count("\n") == 0, message
     assert f"broken.ipynb, cell {target + 1}, line 2 `report.outcomes(r, 'no such argument')`: TypeError:" in message
-    assert "failed/review.ipynb" in message
+    assert "failed/broken.ipynb" in message
     after = {p.name: p.read_bytes() for p in (out / "ct20-2012-2017").iterdir() if p.is_file()}
     assert after == before
-    failed = nbformat.read(out / "ct20-2012-2017" / "failed" / "review.ipynb", as_version=4)
+    failed = nbformat.read(out / "ct20-2012-2017" / "failed" / "broken.ipynb", as_version=4)
     assert any(o.output_type == "error" for c in failed.cells if c.cell_type == "code" for o in c.outputs)

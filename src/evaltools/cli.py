@@ -31,7 +31,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .run import run_review
 
     formats = [f.strip() for f in args.to.split(",") if f.strip()]
-    result = run_review(args.review, formats=formats, lang=args.lang, out=args.out, notebook=args.notebook)
+    result = run_review(args.review, formats=formats, lang=args.lang, out=args.out, notebook=args.notebook,
+                        allow_invalid=args.allow_invalid)
     print(f"{result.folder}: {', '.join(result.files)} ({result.seconds:.1f} s)")
     return 0
 
@@ -71,6 +72,22 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+    from .batch.summary import format_summary
+
+    formats = [f.strip() for f in args.to.split(",") if f.strip()]
+    result = run_batch(args.reviews, areas=args.areas, years=args.years, window=args.window, formats=formats,
+                       lang=args.lang, out=args.out, notebook=args.notebook, workers=args.workers,
+                       scheduler=args.scheduler, force=args.force, allow_invalid=args.allow_invalid)
+    print(format_summary(result.outcomes, result.seconds))
+    print(f"index: {result.index}")
+    if result.interrupted:
+        print("evaltools: interrupted; finished reviews were kept, unfinished ones left nothing behind",
+              file=sys.stderr)
+    return result.exit_code
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
@@ -93,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("vi", "en"), help="report language (default: the review's)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="outputs folder (default: outputs)")
     p.add_argument("--notebook", type=Path, help="report notebook (default: notebooks/review.ipynb)")
+    p.add_argument("--allow-invalid", action="store_true",
+                   help="render even if validation finds high-importance problems (page 1 then says so)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("validate", help="check a review's data: schema, rules, completeness, outliers",
@@ -123,6 +142,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
     p.add_argument("--out", type=Path, help="output file (default: outputs/templates/return-YEAR.xlsx)")
     p.set_defaults(func=_cmd_template)
+
+    p = sub.add_parser("batch", help="render many reviews in parallel, only those whose inputs changed",
+                       description="Render many reviews, each in its own worker process and kernel: the "
+                                   "configs given, or each expanded over areas and/or periods. A review whose "
+                                   "inputs (data in its area and years, catalogs, config, narrative, notebook, "
+                                   "parameters) match its last good outputs is skipped. Ends with a summary "
+                                   "table and writes <out>/index.html. Exit code 1 when any review failed.")
+    p.add_argument("reviews", type=Path, nargs="+", metavar="REVIEW", help="review configs (YAML)")
+    p.add_argument("--areas", help="expand over areas: all-districts (of the review's province) or codes, "
+                                   "comma-separated (e.g. 901,902)")
+    p.add_argument("--years", help="expand over periods: a span such as 2013-2022 (one annual review per year)")
+    p.add_argument("--window", type=int, help="with --years: reviews of N years each, one ending in every year")
+    p.add_argument("--to", default="html,pdf", help="comma-separated exports: html, pdf (default: html,pdf)")
+    p.add_argument("--lang", choices=("vi", "en"), help="report language (default: each review's)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="outputs folder (default: outputs)")
+    p.add_argument("--notebook", type=Path, help="report notebook (default: notebooks/review.ipynb)")
+    p.add_argument("--workers", type=int, help="local worker processes (default: the CPUs available)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="render on this Dask distributed scheduler (e.g. tcp://10.0.0.5:8786) instead; "
+                        "needs evaltools[dask] and the same paths on every worker")
+    p.add_argument("--force", action="store_true", help="render even the reviews whose inputs did not change")
+    p.add_argument("--allow-invalid", action="store_true",
+                   help="render even reviews whose data have high-importance validation findings")
+    p.set_defaults(func=_cmd_batch)
     return parser
 
 

@@ -56,7 +56,7 @@ def label(table: pd.DataFrame, catalog: Catalog, lang: str, as_of: int) -> pd.Da
     return out[order]
 
 
-def open_review(path: str | Path, lang: str | None = None) -> ReviewData:
+def open_review(path: str | Path, lang: str | None = None, skip_invalid: bool = False) -> ReviewData:
     """Load a review config and compute its indicators.
 
     Parameters
@@ -65,6 +65,9 @@ def open_review(path: str | Path, lang: str | None = None) -> ReviewData:
         The review config (YAML).
     lang : {"vi", "en"}, optional
         Language of names; defaults to the review's own.
+    skip_invalid : bool
+        Set aside the data values that fail the store's checks instead of stopping
+        (``run --allow-invalid``; the data-quality page lists them).
     """
     review = load_review(path)
     lang = lang or review.language
@@ -73,11 +76,22 @@ def open_review(path: str | Path, lang: str | None = None) -> ReviewData:
     if unknown:
         raise EvaltoolsError(f"{review.path.name}: unknown indicator(s) {', '.join(unknown)}; "
                              f"see {review.catalog_dir / 'indicators.yaml'}")
-    values = load_values(review.values_dir, catalog)
+    values = _valid_values(review, catalog) if skip_invalid else load_values(review.values_dir, catalog)
     periods = engine.periods_for(review.first_year, review.last_year)
     facts = engine.aggregate(values, catalog, review.area, periods)
     table = engine.evaluate(facts, catalog.indicators.loc[review.indicators])
     return ReviewData(review, catalog, values, facts, label(table, catalog, lang, review.last_year), lang)
+
+
+def _valid_values(review: Review, catalog: Catalog) -> pd.DataFrame:
+    """The store's rows that pass every check, the others set aside."""
+    from .validation.schema_checks import check_store
+
+    passed, _, complete = check_store(review.values_dir, catalog)
+    if not complete:
+        raise EvaltoolsError(f"{review.values_dir}: too many bad rows to set aside one by one; "
+                             "fix the data (see evaltools validate)")
+    return passed.astype({c: "category" for c in ("element", "unit", "category", "file")})
 
 
 def indicators_csv(data: ReviewData) -> str:

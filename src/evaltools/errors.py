@@ -39,6 +39,12 @@ class EvaltoolsError(Exception):
     exit_code = 2
 
 
+class DataQualityError(EvaltoolsError):
+    """The data fail validation with high-importance findings (exit code 1, like ``validate``)."""
+
+    exit_code = 1
+
+
 class InputError(EvaltoolsError):
     """One or more problems in input files, all reported at once."""
 

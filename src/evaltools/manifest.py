@@ -93,6 +93,15 @@ def fingerprint(review: Review, values: pd.DataFrame, units: pd.DataFrame, noteb
     return out
 
 
+def about(review: Review, units: pd.DataFrame) -> dict:
+    """What a run rendered, for people browsing outputs: title, kind, area (code and names), years."""
+    rows = unitlib.current_rows(units, review.last_year)
+    names = {lang: str(rows.at[review.area, f"name_{lang}"]) for lang in ("vi", "en")} \
+        if review.area in rows.index else {}
+    return {"title": dict(review.title), "kind": review.kind, "area": review.area, "area_name": names,
+            "first_year": review.first_year, "last_year": review.last_year}
+
+
 def versions() -> dict[str, str]:
     """Versions of evaltools, Python and the packages that shape the report."""
     found = {"evaltools": __version__, "python": platform.python_version()}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import iorw, manifest
-from .errors import EvaltoolsError, display_path
+from .errors import DataQualityError, EvaltoolsError, display_path
 from .review import Review, load_review
 
 FORMATS = ("html", "pdf")
@@ -37,13 +37,14 @@ class RunResult:
     seconds: float
 
 
-def default_notebook() -> Path:
-    """The project's ``notebooks/review.ipynb``."""
-    return PROJECT_ROOT / "notebooks" / "review.ipynb"
+def default_notebook(name: str = "review") -> Path:
+    """The project's ``notebooks/<name>.ipynb``."""
+    return PROJECT_ROOT / "notebooks" / f"{name}.ipynb"
 
 
 def run_review(config: str | Path, formats: Sequence[str] = FORMATS, lang: str | None = None,
-               out: str | Path = "outputs", notebook: str | Path | None = None) -> RunResult:
+               out: str | Path = "outputs", notebook: str | Path | None = None,
+               allow_invalid: bool = False) -> RunResult:
     """Render a review into ``<out>/<review id>/``.
 
     Parameters
@@ -58,48 +59,75 @@ def run_review(config: str | Path, formats: Sequence[str] = FORMATS, lang: str |
         The outputs folder.
     notebook : path, optional
         The report notebook; defaults to the project's ``notebooks/review.ipynb``.
+    allow_invalid : bool
+        Render even when validation finds high-importance problems; the report's first
+        page then says so. The data-quality page (``data_quality.html``) is always written.
 
     Raises
     ------
+    DataQualityError
+        When the data have high-importance findings and ``allow_invalid`` is false.
     EvaltoolsError
         For a bad config, or a failing cell (naming the cell, its line and the exception;
-        the failed notebook is kept in ``<out>/<id>/failed/``). Earlier outputs stay as they were.
+        the failed notebook is kept in ``<out>/<id>/failed/<notebook name>``). Earlier outputs stay as they were.
     """
     started, clock = manifest.now(), time.perf_counter()
     review = load_review(config)
     lang = lang or review.language
     notebook = Path(notebook) if notebook else default_notebook()
-    target = Path(out) / review.id
+    target = Path(out).resolve() / review.id
+    checked = _validate(review, allow_invalid)
     parameters = {"lang": lang, "formats": sorted(formats)}
-    with ThreadPoolExecutor(max_workers=1) as pool, iorw.staged_folder(target) as stage:
-        side = pool.submit(_side_outputs, review, lang, notebook, parameters)
-        nb = _execute(notebook, stage / "review.ipynb", review, lang, target)
-        nb.metadata.setdefault("evaltools", {}).update(title=review.title[lang], lang=lang)
-        _export(nb, stage, formats, lang)
-        tables, inputs, prints = side.result()
+    with ThreadPoolExecutor(max_workers=2) as pool, iorw.staged_folder(target) as stage:
+        side = pool.submit(_side_outputs, review, lang, notebook, parameters, checked["high"] > 0)
+        nb = _execute(notebook, stage / "review.ipynb", review, {"lang": lang, "high_findings": checked["high"]},
+                      target)
+        # The data-quality kernel works on the other core while this one prints the PDF.
+        quality = pool.submit(_execute, default_notebook("data_quality"), stage / ".data_quality.ipynb",
+                              review, {"lang": lang}, target)
+        _export(nb, review, stage, formats, lang)
+        _export_quality(quality.result(), review, stage, lang)
+        tables, inputs, prints, about = side.result()
         iorw.atomic_write(stage / "indicators.csv", tables)
-        files = sorted(p.name for p in stage.iterdir())
+        files = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
         record = _manifest(review, notebook, lang, formats, inputs, stage, files, started)
-        record["fingerprint"] = prints
+        record.update(fingerprint=prints, validation={**checked, "allow_invalid": allow_invalid})
+        record["about"] = about         # title, area, period: for the index of outputs
         iorw.atomic_write(stage / "manifest.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     return RunResult(review.id, target, tuple(files + ["manifest.json"]), time.perf_counter() - clock)
 
 
-def _side_outputs(review: Review, lang: str, notebook: Path, parameters: dict) -> tuple[str, list[dict], dict]:
+def _side_outputs(review: Review, lang: str, notebook: Path, parameters: dict,
+                  skip_invalid: bool) -> tuple[str, list[dict], dict, dict]:
     """Indicator table and input fingerprints (run beside the kernel), then warm the exporters."""
     from .context import indicators_csv, open_review
 
-    data = open_review(review.path, lang)
+    data = open_review(review.path, lang, skip_invalid)
     tables = indicators_csv(data)
     inputs = manifest.input_files(review)
     prints = manifest.fingerprint(review, data.values, data.catalog.units, notebook, parameters)
     from . import export
 
     export.warm_up()                  # nbconvert, its template and WeasyPrint, ready for the export
-    return tables, inputs, prints
+    return tables, inputs, prints, manifest.about(review, data.catalog.units)
 
 
-def _execute(notebook: Path, output: Path, review: Review, lang: str, target: Path):
+def _validate(review: Review, allow_invalid: bool) -> dict[str, int]:
+    """Counts of findings by importance; refuse high-importance ones unless allowed."""
+    from .validation import validate
+
+    result = validate(review)
+    counts = {level: int((result.findings["importance"] == level).sum()) for level in ("high", "medium", "low")}
+    if counts["high"] and not allow_invalid:
+        first = result.findings[result.findings["importance"] == "high"].iloc[0]
+        where = f"{first['file']}:{int(first['line'])}: " if first["file"] and first["line"] == first["line"] else ""
+        raise DataQualityError(
+            f"{review.id}: the data have {counts['high']} high-importance problem(s), e.g. {where}{first['message']}; "
+            f"see `evaltools validate {display_path(review.path)}`, or render anyway with --allow-invalid")
+    return counts
+
+
+def _execute(notebook: Path, output: Path, review: Review, parameters: dict, target: Path):
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -109,12 +137,12 @@ def _execute(notebook: Path, output: Path, review: Review, lang: str, target: Pa
         raise EvaltoolsError(f"{display_path(notebook)}: notebook not found")
     try:
         return papermill.execute_notebook(
-            str(notebook), str(output), parameters={"review": str(review.path), "lang": lang},
+            str(notebook), str(output), parameters={"review": str(review.path), **parameters},
             kernel_name=KERNEL_NAME, language="python", progress_bar=False,
-            request_save_on_cell_execute=False, cwd=str(review.path.parent),
-            kernel_manager_class=ProjectKernelManager)
+            request_save_on_cell_execute=False, kernel_manager_class=ProjectKernelManager)
+        # No ``cwd=``: Papermill would chdir the whole process, and two notebooks run at once.
     except PapermillExecutionError as exc:
-        failed = iorw.atomic_write(target / "failed" / "review.ipynb", output.read_bytes())
+        failed = iorw.atomic_write(target / "failed" / notebook.name, output.read_bytes())
         raise EvaltoolsError(describe_failure(exc, notebook, failed)) from None
 
 
@@ -133,17 +161,29 @@ def describe_failure(exc, notebook: Path, failed: Path) -> str:
             f"{exc.ename}: {exc.evalue} (executed notebook kept in {display_path(failed)})")
 
 
-def _export(nb, stage: Path, formats: Sequence[str], lang: str) -> None:
+def _export(nb, review: Review, stage: Path, formats: Sequence[str], lang: str) -> None:
     from . import export
 
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise EvaltoolsError(f"unknown format(s) {', '.join(unknown)}; expected {', '.join(FORMATS)}")
+    nb.metadata.setdefault("evaltools", {}).update(title=review.title[lang], lang=lang)
     page = export.to_html(nb, lang)
     if "html" in formats:
         iorw.atomic_write(stage / "report.html", page)
     if "pdf" in formats:
         iorw.atomic_write(stage / "report.pdf", export.to_pdf_from_html(page))
+
+
+def _export_quality(nb, review: Review, stage: Path, lang: str) -> None:
+    """The data-quality page: HTML only; its executed notebook is not kept."""
+    from . import export
+    from .report.model import load_texts
+
+    title = load_texts(lang)["quality"]["title"].capitalize()
+    nb.metadata.setdefault("evaltools", {}).update(title=f"{title}: {review.title[lang]}", lang=lang)
+    iorw.atomic_write(stage / "data_quality.html", export.to_html(nb, lang))
+    (stage / ".data_quality.ipynb").unlink(missing_ok=True)
 
 
 def _manifest(review: Review, notebook: Path, lang: str, formats: Sequence[str], inputs: list[dict],

@@ -67,3 +67,24 @@ def bars_by_unit(frame: pd.DataFrame, title: str, xlabel: str, lang: str) -> byt
                         (patch.get_width(), patch.get_y() + patch.get_height() / 2),
                         xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
         return _png(fig)
+
+
+def completeness_heatmap(matrix: pd.DataFrame, title: str, labels: tuple[str, str, str]) -> bytes:
+    """Units × years: received (1), missing (0), not expected (NaN), each its own colour and mark."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    received, missing, not_expected = labels
+    colours = ["#d7301f", "#2c7fb8"]                     # missing, received
+    marks = matrix.map(lambda v: "" if v != v else ("✓" if v == 1 else "✗"))
+    with sns.axes_style("white", STYLE):
+        fig = Figure(figsize=(7, 0.32 * len(matrix) + 1.2))
+        ax = fig.subplots()
+        sns.heatmap(matrix.astype(float), ax=ax, cmap=ListedColormap(colours), vmin=0, vmax=1, cbar=False,
+                    linewidths=0.5, linecolor="white", annot=marks, fmt="", annot_kws={"color": "white"})
+        ax.set_facecolor("#eeeeee")                        # not expected: grey, no mark
+        ax.set(title=title, xlabel=None, ylabel=None)
+        ax.legend(handles=[Patch(color=colours[1], label=received), Patch(color=colours[0], label=missing),
+                           Patch(color="#eeeeee", label=not_expected)],
+                  loc="upper left", bbox_to_anchor=(1, 1), frameon=False, fontsize=8)
+        return _png(fig)

@@ -31,6 +31,7 @@ class Report:
     texts: dict
     narrative: dict[str, str]
     narrative_file: Path | None
+    high_findings: int = 0
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now().astimezone())
 
     @property
@@ -123,7 +124,7 @@ class Report:
         return f'<p class="missing-text">{note}</p>'
 
 
-def open_report(review: str | Path, lang: str | None = None) -> Report:
+def open_report(review: str | Path, lang: str | None = None, high_findings: int = 0) -> Report:
     """Load a review for the report notebook.
 
     Parameters
@@ -132,11 +133,14 @@ def open_report(review: str | Path, lang: str | None = None) -> Report:
         A review config path, or a review id found under ``data/reviews/``.
     lang : {"vi", "en"}, optional
         Report language; defaults to the review's.
+    high_findings : int
+        High-importance validation findings the data still have (rendered anyway with
+        ``--allow-invalid``); the first page then says so.
     """
-    data = open_review(resolve_review(review), lang)
+    data = open_review(resolve_review(review), lang, skip_invalid=high_findings > 0)
     files = data.review.narrative or {}
     path = files.get(data.lang)
-    return Report(data, load_texts(data.lang), narrative_mod.load(path), path)
+    return Report(data, load_texts(data.lang), narrative_mod.load(path), path, high_findings)
 
 
 def resolve_review(review: str | Path) -> Path:

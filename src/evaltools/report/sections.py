@@ -41,7 +41,9 @@ def header(r: Report) -> Section:
     period = r.t("period_line", period=vnformat.period(rv.first_year, rv.last_year), cutoff=r.date(rv.cutoff))
     basis = "".join(f"<li>{text(b)}</li>" for b in rv.legal_basis)
     basis = f'<div class="basis"><p>{text(r.t("basis"))}:</p><ul>{basis}</ul></div>' if basis else ""
-    return Section([f'<header class="doc-header">{masthead}{title}{subject}'
+    banner = (f'<p class="warning">{text(r.texts["quality"]["banner"].format(high=r.high_findings))}</p>'
+              if r.high_findings else "")
+    return Section([f'<header class="doc-header">{banner}{masthead}{title}{subject}'
                     f'<p class="period">{text(period)}</p>{basis}</header>', '<nav id="toc"></nav>'])
 
 

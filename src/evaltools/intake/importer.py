@@ -1,0 +1,299 @@
+"""``evaltools import``: read returns into the store, all or nothing.
+
+An import reads every file, checks every cell (all problems of all files at
+once), compares the values with the store and then either writes nothing
+(any problem, or ``dry_run``) or stages a complete new values folder and swaps
+it in (:func:`evaltools.iorw.staged_folder`), then appends one row per file to
+``<data>/imports.csv`` (outside ``values/``, so the store never reads it). The
+raw files are only ever read. Re-importing a file changes nothing: its values
+are all "unchanged". A value that differs from the stored one for the same
+element, year, unit and category is refused unless ``replace``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..catalog import Catalog, load_catalog
+from ..errors import EvaltoolsError, Problem, display_path
+from ..iorw import atomic_write, staged_folder
+from ..store import load_values, value_files
+from . import storewrite
+from .columns import ColumnIndex
+from .incoming import Checked, check
+from .layouts import INCOMING, Parsed, read
+from .merge import compare
+from .numbers import from_cell
+from .problems import FileProblem, locate
+from .readers import Source, open_source
+from .unitnames import UnitNames
+
+LOG_NAME = "imports.csv"
+LOG_COLUMNS = ("imported_at", "file", "sha256", "bytes", "kind", "encoding", "layout", "years", "rows", "values",
+               "empty", "added", "unchanged", "replaced", "rejected", "replace", "evaltools")
+
+
+@dataclass
+class FileReport:
+    """What one file gave, for the summary and the import log."""
+
+    name: str
+    sha256: str = ""
+    size: int = 0
+    kind: str = ""
+    encoding: str = ""
+    layout: str = ""
+    years: list[int] = field(default_factory=list)
+    rows: int = 0
+    values: int = 0
+    empty: int = 0
+    added: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    rejected: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """The outcome of an import: per-file reports, problems, and what was written."""
+
+    files: list[FileReport]
+    problems: list[Problem]
+    replaced: pd.DataFrame
+    dry_run: bool
+    written: list[str] = field(default_factory=list)
+    log: Path | None = None
+
+
+@contextlib.contextmanager
+def _locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the data folder: two imports never interleave."""
+    try:
+        import fcntl
+    except ImportError:  # not on POSIX: no lock, as before
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise EvaltoolsError(f"{display_path(folder)}: another import is running; "
+                                 "try again when it has finished") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _read_sources(paths: Sequence[Path], index: ColumnIndex) -> tuple[list[FileReport], list[Parsed], list[Problem]]:
+    """Read every file (each once: a second file with the same bytes is a problem), keeping going past bad ones."""
+    reports, parsed_all, problems, seen = [], [], [], {}
+    for path in paths:
+        report, parsed = FileReport(display_path(path)), Parsed()
+        try:
+            source: Source = open_source(Path(path))
+        except FileProblem as exc:
+            problems.append(exc.problem)
+            reports.append(report)
+            parsed_all.append(parsed)
+            continue
+        report.sha256, report.size, report.kind, report.encoding = (source.sha256, source.size, source.kind,
+                                                                    source.encoding)
+        if source.sha256 in seen:
+            problems.append(Problem(report.name, None, None, f"same content as {seen[source.sha256]}: "
+                                                             "each return is imported once"))
+        else:
+            seen[source.sha256] = report.name
+            try:
+                parsed = read(source, index)
+            except FileProblem as exc:
+                parsed.problems.append(exc.problem)
+        del source
+        report.layout, report.rows, report.notes = parsed.layout, parsed.rows, parsed.notes
+        reports.append(report)
+        parsed_all.append(parsed)
+    return reports, parsed_all, problems
+
+
+def _incoming(parsed: list[Parsed]) -> pd.DataFrame:
+    """All files' incoming cells in one frame, file by file, with the file's number in ``fileno``."""
+    frames = [frame.assign(fileno=np.full(len(frame), fileno, dtype=np.int32))
+              for fileno, one in enumerate(parsed) for frame in one.frames]
+    if not frames:
+        return pd.DataFrame(columns=[*INCOMING, "fileno"])
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+def _stored(folder: Path, catalog: Catalog) -> pd.DataFrame | None:
+    """The store as it is, or None when it holds no value file yet."""
+    if not folder.is_dir() or not value_files(folder):
+        return None
+    return load_values(folder, catalog)
+
+
+def _conflicts(frame: pd.DataFrame, compared: pd.DataFrame) -> list[tuple[float, Problem]]:
+    hit = compared[compared["status"] == "conflict"]
+    messages = pd.Series("", index=frame.index, dtype=object)
+    messages[hit.index] = [
+        f"conflicts with the stored value {from_cell(r.stored_value)} ({r.stored_at}, source "
+        f"{r.stored_source or 'none'}): this return has {r.text}; to overwrite it, import again with --replace"
+        for r in hit.itertuples()]
+    return locate(frame, messages, "column", "row", True, False)
+
+
+def _in_file(place: str, name: str) -> bool:
+    """Whether a problem's place (``file`` or ``file[sheet]``) is in file ``name``."""
+    return place == name or place.startswith(name + "[")
+
+
+def _count(reports: list[FileReport], frame: pd.DataFrame, checked: Checked, compared: pd.DataFrame,
+           problems: list[Problem]) -> None:
+    """Fill each report's counts; a file that gave no figure and no problem is itself a problem."""
+    status = compared["status"].groupby(compared["fileno"]).value_counts()
+    for i, report in enumerate(reports):
+        mine = frame["fileno"] == i
+        rejected = int((checked.rejected & mine).sum())
+        report.values = rejected + int((compared["fileno"] == i).sum())
+        report.rejected = rejected + int(status.get((i, "conflict"), 0)) + sum(
+            n for place, n in checked.more.items() if _in_file(place, report.name))
+        report.empty = int((checked.empty & mine).sum())
+        for kind in ("added", "unchanged", "replaced"):
+            setattr(report, kind, int(status.get((i, kind), 0)))
+        years = checked.periods[mine & (checked.rejected | frame.index.isin(compared.index))]
+        report.years = sorted(int(y) for y in years.unique() if y)
+        if report.sha256 and report.values == 0 and not any(_in_file(p.file, report.name) for p in problems):
+            problems.append(Problem(report.name, None, None, "no figures: every data cell is empty"))
+
+
+def _replaced(rows: pd.DataFrame) -> pd.DataFrame:
+    cols = ["element", "period", "unit", "category", "stored_value", "value", "stored_at", "stored_source"]
+    replaced = rows[rows["status"] == "replaced"]
+    return replaced[cols].assign(source=sources(replaced)).reset_index(drop=True)
+
+
+def _settle(compared: pd.DataFrame, replace: bool, now: dt.datetime) -> pd.DataFrame:
+    """Final status of each value: with ``replace`` a conflict becomes "replaced", noting the old value."""
+    if not replace or not (compared["status"] == "conflict").any():
+        return compared
+    out = compared.assign(comment=compared["comment"].astype(object))
+    conflict = out["status"] == "conflict"
+    notes = [f"replaced {from_cell(v)} ({s or 'no source'}) on {now:%d/%m/%Y}"
+             for v, s in zip(out.loc[conflict, "stored_value"], out.loc[conflict, "stored_source"])]
+    out.loc[conflict, "comment"] = [f"{c}; {n}" if c else n for c, n in zip(out.loc[conflict, "comment"], notes)]
+    out.loc[conflict, "status"] = "replaced"
+    return out
+
+
+def sources(rows: pd.DataFrame) -> pd.Series:
+    """``source`` of store rows: 'file[sheet]:row', plus ' from <its own source>' for a long file that had one."""
+    at = rows["base"].astype(str) + ":" + rows["row"].astype(str)
+    origin = rows["origin"].astype(str)
+    return at.where(origin.eq(""), at + " from " + origin)
+
+
+def _write(values: Path, rows: pd.DataFrame) -> list[str]:
+    """Stage the new values folder and swap it in; return the names of the files that changed."""
+    changing = rows[rows["status"].isin(["added", "replaced"])]
+    changing = changing.assign(value=changing["text"], source=sources(changing))
+    added, replaced = changing[changing["status"] == "added"], changing[changing["status"] == "replaced"]
+    changed = []
+    with staged_folder(values) as tmp:
+        storewrite.copy_folder(values, tmp)
+        for name, group in replaced.groupby(replaced["stored_at"].str.rsplit(":", n=1).str[0].map(
+                lambda p: Path(p).name)):
+            storewrite.replace_rows(tmp, name, group)
+            changed.append(name)
+        for period, group in added.groupby("period"):
+            storewrite.append_rows(tmp, f"returns-{period}.csv", group)
+            changed.append(f"returns-{period}.csv")
+    return sorted(set(changed))
+
+
+def _previous_imports(log: Path) -> dict[str, str]:
+    """sha256 -> when that content was last imported."""
+    if not log.exists():
+        return {}
+    frame = pd.read_csv(log, dtype=str, keep_default_na=False)
+    return dict(zip(frame.get("sha256", []), frame.get("imported_at", [])))
+
+
+def _log(log: Path, reports: list[FileReport], replace: bool, now: dt.datetime) -> None:
+    """Append one row per file to the import log, atomically."""
+    rows = pd.DataFrame([{
+        "imported_at": now.isoformat(timespec="seconds"), "file": r.name, "sha256": r.sha256, "bytes": r.size,
+        "kind": r.kind, "encoding": r.encoding, "layout": r.layout, "years": " ".join(map(str, r.years)),
+        "rows": r.rows, "values": r.values, "empty": r.empty, "added": r.added, "unchanged": r.unchanged,
+        "replaced": r.replaced, "rejected": r.rejected, "replace": "yes" if replace else "no",
+        "evaltools": __version__} for r in reports], columns=list(LOG_COLUMNS))
+    before = log.read_text(encoding="utf-8") if log.exists() else ""
+    text = rows.to_csv(index=False, header=not before, lineterminator="\n")
+    atomic_write(log, before + ("" if not before or before.endswith("\n") else "\n") + text)
+
+
+def import_files(paths: Sequence[str | Path], data: str | Path, *, dry_run: bool = False, replace: bool = False,
+                 now: dt.datetime | None = None) -> ImportResult:
+    """Import returns into ``<data>/values``, all or nothing.
+
+    Parameters
+    ----------
+    paths
+        Return files (CSV or XLSX, long or wide layout).
+    data
+        The data folder (holding ``catalog/`` and ``values/``).
+    dry_run
+        Check and count, write nothing.
+    replace
+        Overwrite stored values that differ, instead of refusing them.
+    now
+        The import's time (default: now, local time zone).
+
+    Returns
+    -------
+    ImportResult
+        With every problem found; nothing was written when there is any.
+    """
+    data, now = Path(data), now or dt.datetime.now().astimezone()
+    catalog = load_catalog(data / "catalog")
+    names, index = UnitNames(catalog.units), ColumnIndex(catalog)
+    with contextlib.nullcontext() if dry_run else _locked(data):
+        reports, parsed, problems = _read_sources(paths, index)
+        frame = _incoming(parsed)
+        checked = check(frame, catalog, names, now.date())
+        compared = compare(checked.rows.assign(fileno=frame.loc[checked.rows.index, "fileno"]),
+                           _stored(data / "values", catalog))
+        found = checked.problems + ([] if replace else _conflicts(frame, compared))
+        problems += [p for one in parsed for p in one.problems]
+        problems += [p for _, p in sorted(found, key=lambda kp: (frame.at[int(kp[0]), "fileno"], kp[0]))]
+        rows = _settle(compared, replace, now)
+        _count(reports, frame, checked, rows, problems)
+        previous = _previous_imports(data / LOG_NAME)
+        for report in reports:
+            if report.sha256 in previous:
+                report.notes.append(f"same content imported before, on {previous[report.sha256]}")
+        result = ImportResult(reports, _ordered(problems, reports), _replaced(rows), dry_run)
+        if problems or dry_run:
+            return result
+        if (rows["status"] != "unchanged").any():
+            result.written = _write(data / "values", rows)
+        _log(data / LOG_NAME, reports, replace, now)
+        result.log = data / LOG_NAME
+    return result
+
+
+def _ordered(problems: list[Problem], reports: list[FileReport]) -> list[Problem]:
+    """Problems file by file, in the order the files were given (stable within a file)."""
+    rank = {r.name: i for i, r in enumerate(reports)}
+
+    def file_rank(p: Problem) -> int:
+        return min((i for name, i in rank.items() if _in_file(p.file, name)), default=len(rank))
+    return sorted(problems, key=file_rank)

@@ -1,0 +1,51 @@
+"""The import summary a user reads (after DHIS2's: read, added, unchanged, replaced, rejected)."""
+
+from __future__ import annotations
+
+from ..errors import display_path
+from .importer import FileReport, ImportResult
+from .numbers import from_cell
+
+COLUMNS = ("file", "layout", "encoding", "years", "rows", "values", "empty", "added", "unchanged", "replaced",
+           "rejected")
+MAX_REPLACED_SHOWN = 20
+
+
+def _years(years: list[int]) -> str:
+    if not years:
+        return "-"
+    return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
+
+
+def _cells(report: FileReport) -> list[str]:
+    return [report.name, report.layout or "-", report.encoding or "-", _years(report.years),
+            *(str(getattr(report, c)) for c in COLUMNS[4:])]
+
+
+def format_summary(result: ImportResult) -> str:
+    """A plain-text table with one line per file and a total, then notes and replacements."""
+    rows = [list(COLUMNS)] + [_cells(r) for r in result.files]
+    if len(result.files) > 1:
+        totals = [str(sum(getattr(r, c) for r in result.files)) for c in COLUMNS[4:]]
+        rows.append(["total", "", "", _years(sorted({y for r in result.files for y in r.years})), *totals])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
+    lines = ["  ".join(c.ljust(w) if i < 4 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+             for r in rows]
+    for report in result.files:
+        lines += [f"{report.name}: {note}" for note in report.notes]
+    for r in result.replaced.head(MAX_REPLACED_SHOWN).itertuples():
+        lines.append(f"replaced {r.element} {r.period} {r.unit} {r.category}: {from_cell(r.stored_value)} "
+                     f"({r.stored_at}) -> {from_cell(r.value)} ({r.source})")
+    if len(result.replaced) > MAX_REPLACED_SHOWN:
+        lines.append(f"... and {len(result.replaced) - MAX_REPLACED_SHOWN} more replaced")
+    lines.append(_outcome(result))
+    return "\n".join(lines)
+
+
+def _outcome(result: ImportResult) -> str:
+    if result.problems:
+        return f"REFUSED: {len(result.problems)} problem(s), nothing was written"
+    if result.dry_run:
+        return "dry run: nothing was written"
+    written = f"values changed in {', '.join(result.written)}" if result.written else "the store is unchanged"
+    return f"imported: {written}; logged in {display_path(result.log)}"
