@@ -56,3 +56,12 @@ def test_english_draft():
     text = sentences(report.assessment(r))
     assert "From 2012 to 2017, 9 of 9 communes and towns met the child-friendly standard every year." in text
     assert "Children receiving a monthly social allowance: 353 children (2017)." in text
+
+
+def test_narrative_comments_are_notes_to_oneself_and_never_shown():
+    from evaltools.report import narrative
+    parts = narrative.parse("<!-- ## Old {#general}\nlast year's text -->\n## Tình hình chung {#general}\n"
+                            "Câu mới. <!-- ghi chú -->\n\n## Nhiệm vụ {#tasks}\n- một\n")
+    assert parts == {"general": "Câu mới.", "tasks": "- một"}
+    with pytest.raises(Exception, match=r"x.md:3: unknown section key \{#nope\}"):
+        narrative.parse("<!--\n-->\n## X {#nope}\n", "x.md")

@@ -3,7 +3,8 @@
 The report places each keyed part where it belongs (``general``, ``dissemination``,
 ``awareness``, ``documents``, ``outcomes``, ``achievements``, ``shortcomings``,
 ``tasks``, ``solutions``, ``recommendations``). Text before the first keyed heading
-is ignored (a place for notes to oneself). For the parts evaluate drafts
+is ignored, and so is everything inside ``<!-- -->`` (notes to oneself, last
+period's text to revise). For the parts evaluate drafts
 (``achievements``, ``shortcomings``), ``{#key}`` replaces the draft and ``{#key+}``
 adds the analyst's text after it. Raw HTML in the file is shown as text,
 never run: the Markdown renderer escapes it and refuses ``javascript:`` links.
@@ -19,6 +20,7 @@ from ..errors import EvaltoolsError, display_path
 
 KEYS = ("general", "dissemination", "awareness", "documents", "outcomes", "achievements",
         "shortcomings", "tasks", "solutions", "recommendations")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*\{#([a-z_]+\+?)\}\s*$")
 
 
@@ -32,7 +34,8 @@ def parse(text: str, name: str = "narrative") -> dict[str, str]:
     """
     parts: dict[str, list[str]] = {}
     current = None
-    for number, line in enumerate(unicodedata.normalize("NFC", text).splitlines(), 1):
+    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), unicodedata.normalize("NFC", text))
+    for number, line in enumerate(text.splitlines(), 1):
         match = _HEADING.match(line)
         if match:
             current = match.group(2)
