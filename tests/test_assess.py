@@ -121,12 +121,12 @@ def test_scorecards_under_each_standard_and_the_zero_criterion_rule():
     qd34_fail = [40] * 15                                                         # 600 < 750
     qd06_high = [70, 80, 80, 80, 80, 80, 0, 80, 70, 70, 80, 70, 80]               # 920, criterion 7 at 0
     qd06_820 = [63, 72, 72, 72, 72, 72, 60, 60, 56, 56, 56, 56, 53]              # 820
-    values = pd.DataFrame(
+    scores = pd.DataFrame(
         score_rows("A", 2015, "qd34", qd34_pass) + score_rows("B", 2015, "qd34", qd34_fail)
         + score_rows("A", 2019, "qd06", qd06_high) + score_rows("B", 2019, "qd06", qd06_820)
         + score_rows("C", 2019, "qd06", qd06_820) + score_rows("A", 2020, "qd06", qd06_820),
         columns=["element", "period", "unit", "category", "value"])
-    cards = scorecards.scorecards(values, units, scorecards.load_standards(STANDARDS)).set_index(["unit", "year"])
+    cards = scorecards.scorecards(scores, units, scorecards.load_standards(STANDARDS)).set_index(["unit", "year"])
     assert sum(qd34_pass) == 840 and sum(qd06_high) == 920 and sum(qd06_820) == 820
     assert cards.loc[("A", 2015), ["standard", "total", "threshold", "passed"]].tolist() == ["qd34-2014", 840, 750, True]
     # QĐ 34 does not fail a commune for a criterion at 0

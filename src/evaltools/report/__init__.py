@@ -5,9 +5,10 @@
     report.header(r)
 """
 
+from .appendix import appendix, provenance
+from .figures import outcomes
 from .model import Report, open_report
-from .sections import (appendix, assessment, general, header, outcomes, provenance, recipients,
-                       recommendations, results, tasks)
+from .sections import assessment, general, header, recipients, recommendations, results, tasks
 
 __all__ = ["Report", "open_report", "header", "general", "results", "outcomes", "assessment", "tasks",
            "recommendations", "recipients", "appendix", "provenance"]

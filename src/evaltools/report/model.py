@@ -103,6 +103,23 @@ class Report:
         frame = catalog.indicators if kind == "indicator" else catalog.elements
         return frame.at[code, f"name_{self.lang}"]
 
+    def cell(self, indicator: str, value: float) -> str:
+        """A table cell: amounts in millions of đồng (as Vietnamese tables show them), else as :meth:`fmt`."""
+        if self.data.catalog.indicators.at[indicator, "unit_vi"] == "đồng":
+            return vnformat.number(value / 1e6, 1, self.lang)
+        return self.fmt(indicator, value, False)
+
+    def unit_label(self, indicator: str) -> str:
+        """The unit a table column of ``indicator`` is in (amounts: millions of đồng)."""
+        unit = self.data.catalog.indicators.at[indicator, f"unit_{self.lang}"]
+        return {"đồng": "triệu đồng", "VND": "million VND"}.get(unit, unit)
+
+    def join(self, items: list[str]) -> str:
+        """``a, b và c`` / ``a, b and c``."""
+        if len(items) <= 1:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {self.t('sentences', 'and')} {items[-1]}"
+
     def date(self, day: dt.date) -> str:
         """A date written dd/mm/yyyy (vi) or 5 June 2017 (en)."""
         return vnformat.date(day, self.lang)
