@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import __version__, units as unitlib
 from .iorw import sha256
+from .notebooks import default_notebook
 from .review import Review
 from .store import value_files
 
@@ -80,7 +81,7 @@ def fingerprint(review: Review, values: pd.DataFrame, units: pd.DataFrame, noteb
     scope = values_in_scope(values, units, review.area, range(min(years), max(years) + 1))
     canonical = scope.astype({"element": str, "unit": str, "category": str}).sort_values(
         ["element", "period", "unit", "category"]).to_csv(index=False, float_format="%.10g")
-    files = {"review": review.path, "notebook": notebook,
+    files = {"review": review.path, "notebook": notebook, "notebook/data_quality": default_notebook("data_quality"),
              **{f"catalog/{name}": review.catalog_dir / name for name in CATALOG_FILES
                 if (review.catalog_dir / name).exists()},
              **{f"narrative/{lang}": path for lang, path in (review.narrative or {}).items()}}

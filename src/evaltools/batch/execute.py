@@ -1,0 +1,194 @@
+"""Running render tasks: a local pool of worker processes, or a Dask distributed cluster.
+
+Each task is one :func:`evaltools.run.run_review` in its own worker: its own staging
+folder and its own kernel (which talks over IPC sockets in a private folder, so kernels
+never race for ports). Workers share nothing but the outputs folder, where each writes
+only ``<out>/<its id>/`` through a staging folder swapped in when complete.
+
+Ctrl-C: the main process sets an event that every local worker watches; a worker
+then interrupts its own main thread, which unwinds :func:`run_review` (the staging folder
+is removed, earlier outputs stay) and reports the task as interrupted. Tasks not yet
+started are cancelled. On a Dask cluster, tasks not yet started are cancelled; running
+ones cannot be stopped from here and finish whole (their outputs appear complete or not
+at all).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import EvaltoolsError
+from .summary import Outcome
+
+Report = Callable[[Outcome], None]
+
+
+@dataclass(frozen=True)
+class Task:
+    """Everything a worker needs to render one review (plain, picklable values)."""
+
+    review_id: str
+    config: Path
+    formats: tuple[str, ...]
+    lang: str | None
+    out: Path
+    notebook: Path
+    allow_invalid: bool = False
+
+
+class Interrupted(KeyboardInterrupt):
+    """Raised in a worker's main thread when the batch is stopped."""
+
+
+_state = {"running": False, "stopped": False}
+
+
+def _on_stop(signum, frame) -> None:
+    _state["stopped"] = True
+    if _state["running"]:
+        _state["running"] = False          # raise once: the unwinding must not be interrupted again
+        raise Interrupted()
+
+
+def init_worker(stop) -> None:
+    """Set up a local worker: Ctrl-C is the main process's to handle; ``stop`` interrupts the task."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_stop)
+    main = threading.main_thread().ident
+
+    def watch() -> None:
+        stop.wait()
+        signal.pthread_kill(main, signal.SIGTERM)
+
+    threading.Thread(target=watch, name="evaltools-stop", daemon=True).start()
+
+
+def render(task: Task) -> Outcome:
+    """Render one review; never raises for the review's own problems (they become a failed outcome)."""
+    if _state["stopped"]:
+        return Outcome(task.review_id, "interrupted")
+    from ..run import run_review
+
+    clock = time.perf_counter()
+    _state["running"] = True
+    try:
+        # One core per review: the pool already keeps every core busy.
+        run_review(task.config, task.formats, task.lang, task.out, task.notebook, task.allow_invalid, overlap=False)
+        return Outcome(task.review_id, "done", time.perf_counter() - clock)
+    except Interrupted:
+        return Outcome(task.review_id, "interrupted", time.perf_counter() - clock)
+    except EvaltoolsError as exc:
+        message = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+        return Outcome(task.review_id, "failed", time.perf_counter() - clock, message)
+    except Exception as exc:  # noqa: BLE001 - a bug in one review must not stop the others
+        return Outcome(task.review_id, "failed", time.perf_counter() - clock, f"{type(exc).__name__}: {exc}")
+    finally:
+        _state["running"] = False
+
+
+def default_workers() -> int:
+    """The CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _collect(futures: dict[Future, Task], report: Report) -> list[Outcome]:
+    outcomes = []
+    for future in as_completed(futures):
+        outcomes.append(_outcome(future, futures[future]))
+        report(outcomes[-1])
+    return outcomes
+
+
+def _outcome(future: Future, task: Task) -> Outcome:
+    if future.cancelled():
+        return Outcome(task.review_id, "interrupted")
+    try:
+        return future.result()
+    except KeyboardInterrupt:
+        return Outcome(task.review_id, "interrupted")
+    except Exception as exc:  # noqa: BLE001 - a worker that died, a lost connection
+        return Outcome(task.review_id, "failed", 0.0, f"worker lost: {type(exc).__name__}: {exc}")
+
+
+def run_local(tasks: Sequence[Task], workers: int, report: Report) -> tuple[list[Outcome], bool]:
+    """Render on a pool of ``workers`` fresh processes; returns the outcomes and whether stopped."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")      # fresh interpreters: no state shared with this one
+    stop = context.Event()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker, initargs=(stop,))
+    futures = {pool.submit(render, task): task for task in tasks}
+    try:
+        return _collect(futures, report), False
+    except KeyboardInterrupt:
+        with _no_second_interrupt():
+            stop.set()
+            for future in futures:
+                future.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+            return _settle(futures), True
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _settle(futures: dict[Future, Task]) -> list[Outcome]:
+    """Outcomes of every task after a stop; unfinished ones leave no staging folder behind."""
+    outcomes = []
+    for future, task in futures.items():
+        outcome = _outcome(future, task)
+        if outcome.status == "interrupted":
+            for stale in task.out.glob(f".{task.review_id}.*.tmp"):
+                shutil.rmtree(stale, ignore_errors=True)
+        outcomes.append(outcome)
+    return outcomes
+
+
+class _no_second_interrupt:
+    """Ignore further Ctrl-C while the batch stops cleanly (main thread only)."""
+
+    def __enter__(self):
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            signal.signal(signal.SIGINT, self.previous)
+
+
+def run_dask(tasks: Sequence[Task], scheduler: str, report: Report) -> tuple[list[Outcome], bool]:
+    """Render on the Dask distributed cluster at ``scheduler`` (its workers must see the same paths)."""
+    try:
+        from distributed import Client, as_completed as dask_completed
+    except ImportError:
+        raise EvaltoolsError("--scheduler needs Dask: pip install 'evaltools[dask]'") from None
+    try:
+        client = Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise EvaltoolsError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
+    with client:
+        futures = {client.submit(render, task, key=f"evaltools-{task.review_id}-{os.getpid()}-{time.time_ns()}",
+                                 pure=False): task for task in tasks}
+        outcomes = []
+        try:
+            for future in dask_completed(list(futures)):
+                outcomes.append(_outcome(future, futures[future]))
+                report(outcomes[-1])
+            return outcomes, False
+        except KeyboardInterrupt:
+            with _no_second_interrupt():
+                client.cancel(list(futures))
+                done = {o.review_id for o in outcomes}
+                return outcomes + [Outcome(t.review_id, "interrupted") for t in tasks if t.review_id not in done], True

@@ -1,0 +1,73 @@
+"""Which jobs are up to date: their fingerprint equals the one in their last good manifest.
+
+The fingerprint is :func:`evaltools.manifest.fingerprint`, the same hashes ``evaltools
+run`` writes into ``manifest.json``. A batch loads each data root's catalog and values
+once (:class:`DataCache`) and hashes every review from them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from .. import manifest
+from ..catalog import Catalog, load_catalog
+from ..review import load_review
+from ..store import load_values
+
+
+class DataCache:
+    """Catalogs and data values per data root, each loaded once."""
+
+    def __init__(self) -> None:
+        self._catalogs: dict[Path, Catalog] = {}
+        self._values: dict[Path, object] = {}
+
+    def catalog(self, root: Path) -> Catalog:
+        """The catalog of the data root ``root``."""
+        root = Path(root).resolve()
+        if root not in self._catalogs:
+            self._catalogs[root] = load_catalog(root / "catalog")
+        return self._catalogs[root]
+
+    def values(self, root: Path):
+        """The checked data values of the data root ``root``."""
+        root = Path(root).resolve()
+        if root not in self._values:
+            self._values[root] = load_values(root / "values", self.catalog(root))
+        return self._values[root]
+
+
+def parameters(lang: str, formats: Sequence[str]) -> dict:
+    """The run parameters that enter the fingerprint (as :func:`evaltools.run.run_review` records them)."""
+    return {"lang": lang, "formats": sorted(formats)}
+
+
+def job_fingerprint(config: Path, lang: str | None, formats: Sequence[str], notebook: Path,
+                    cache: DataCache) -> dict[str, str]:
+    """The fingerprint a run of ``config`` would record, from the cached data."""
+    review = load_review(config)
+    root = review.data
+    return manifest.fingerprint(review, cache.values(root), cache.catalog(root).units, notebook,
+                                parameters(lang or review.language, formats))
+
+
+def last_good(folder: Path) -> dict | None:
+    """The manifest of the outputs in ``folder`` if they are complete, else None."""
+    try:
+        record = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("outputs"), list):
+        return None
+    files = [o.get("file") for o in record["outputs"] if isinstance(o, dict)]
+    if not all(isinstance(f, str) and (folder / f).is_file() for f in files):
+        return None
+    return record
+
+
+def up_to_date(folder: Path, fingerprint: dict[str, str]) -> bool:
+    """Whether the last good outputs in ``folder`` were made from exactly these inputs."""
+    record = last_good(folder)
+    return record is not None and record.get("fingerprint") == fingerprint
