@@ -2,6 +2,7 @@
 #   make report   set up, then render the default review (HTML + PDF) into outputs/ct20-2012-2017/
 #   make test     set up (with test tools), then run the whole test suite
 # Both are idempotent; set-up installs only what is missing.
+#   make lab      JupyterLab (its own venv, .venv-lab) on notebooks/explore.ipynb, in the project's kernel
 
 PY := .venv/bin/python
 REVIEW ?= data/reviews/ct20-2012-2017.yaml
@@ -18,6 +19,15 @@ test:
 
 setup:
 	@scripts/setup.sh test
+
+# The notebooks name the kernel "evaltools", which setup.sh lab registers in .venv-lab: the
+# project's .venv Python. LAB_ARGS passes options on, e.g. LAB_ARGS="--no-browser --port 8899".
+# Jupyter refuses to run as root unless told: set-up runs as root on a fresh machine.
+LAB_ARGS ?=
+lab:
+	@scripts/setup.sh lab
+	.venv-lab/bin/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks/explore.ipynb \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 bench:
 	@scripts/setup.sh test

@@ -74,9 +74,52 @@ def data_quality() -> nbformat.NotebookNode:
     return new_notebook(cells=cells, metadata={**KERNEL, "evaltools": {"notebook": "data_quality"}})
 
 
+def explore() -> nbformat.NotebookNode:
+    """The analyst's notebook, opened by ``make lab``: filter the store, chart it, check it."""
+    years = "years=range(first_year, last_year + 1)"
+    cells = [
+        new_markdown_cell(
+            "# Explore the data (khám phá số liệu)\n\n"
+            "For analysts, in JupyterLab (`make lab` opens this notebook in the project's kernel, "
+            "\"evaltools (.venv)\"). Change the parameters below and run all cells. Each cell is one call "
+            "into `evaltools.explore`, which returns a table or a chart; `help(explore.values)` tells more. "
+            "Units are found by GSO code or by name as returns write them (\"Cam Thuỷ\", \"TT. Cam Lộ\")."),
+        new_code_cell(
+            'review: str = "ct20-2012-2017"  # review id (data/reviews/<id>.yaml) or a config path\n'
+            'lang: str = "vi"  # language of names: "vi" or "en"\n'
+            'unit: str = "Cam Thủy"  # a commune: GSO code ("19606") or name ("Xã Cam Thuỷ", "TT. Cam Lộ")\n'
+            'element: str = "ALLOWANCE"  # a data element code (see the catalog below)\n'
+            'indicator: str = "INJURY_RATE"  # an indicator code (explore.catalog(data, "indicators"))\n'
+            "first_year: int = 2012  # first year to look at\n"
+            "last_year: int = 2017  # last year to look at",
+            metadata={"tags": ["parameters"]}),
+        new_code_cell("from evaltools import explore"),
+        new_markdown_cell("## The review, its data and this notebook's Python (the project's `.venv`)"),
+        new_code_cell("data = explore.load(review, lang=lang)"),
+        new_code_cell("explore.environment(data)"),
+        new_markdown_cell("## What there is to filter by: data elements (also \"indicators\", \"units\")"),
+        new_code_cell('explore.catalog(data, "elements")'),
+        new_markdown_cell("## One commune, every element"),
+        new_code_cell(f"explore.values(data, unit=unit, {years})"),
+        new_markdown_cell("## One element, every commune: table and charts"),
+        new_code_cell(f"rows = explore.values(data, element=element, {years})"),
+        new_code_cell("explore.table(rows)"),
+        new_code_cell("explore.trend(rows, lang=lang)"),
+        new_code_cell("explore.compare(rows, year=last_year, lang=lang)"),
+        new_markdown_cell("## An indicator (numerator / denominator × factor), per unit and year"),
+        new_code_cell(f"rates = explore.indicators(data, indicator=indicator, {years})"),
+        new_code_cell("explore.table(rates)"),
+        new_code_cell("explore.trend(rates, lang=lang)"),
+        new_markdown_cell("## Validation: every finding, and the returns received (1) or missing (0)"),
+        new_code_cell("explore.findings(data)"),
+        new_code_cell("explore.completeness(data)"),
+    ]
+    return new_notebook(cells=cells, metadata={**KERNEL, "evaltools": {"notebook": "explore"}})
+
+
 def main() -> None:
     NOTEBOOKS.mkdir(exist_ok=True)
-    for name, build in {"review": review, "data_quality": data_quality}.items():
+    for name, build in {"review": review, "data_quality": data_quality, "explore": explore}.items():
         nb = build()
         for i, cell in enumerate(nb.cells):
             cell["id"] = f"{name}-{i:02d}"          # stable ids: diffs stay small

@@ -43,7 +43,8 @@ def pdf_text(path, *pages):
 
 def test_run_writes_every_output(rendered):
     assert sorted(p.name for p in rendered.iterdir()) == [
-        "data_quality.html", "indicators.csv", "manifest.json", "report.html", "report.pdf", "review.ipynb"]
+        "data_quality.html", "indicators.csv", "indicators.xlsx", "manifest.json", "report.html", "report.pdf",
+        "review.ipynb"]
     assert not list(rendered.parent.glob(".*"))          # no staging folder left behind
 
 
@@ -56,8 +57,8 @@ def test_manifest_records_inputs_parameters_versions_and_the_project_kernel(rend
     values = [e for e in manifest["inputs"] if e["role"] == "values"]
     assert [e["path"] for e in values] == [f"data/values/cam-lo-{y}.csv" for y in range(2012, 2023)]
     assert all(re.fullmatch(r"[0-9a-f]{64}", e["sha256"]) for e in manifest["inputs"])
-    assert {o["file"] for o in manifest["outputs"]} == {"data_quality.html", "indicators.csv", "report.html",
-                                                       "report.pdf", "review.ipynb"}
+    assert {o["file"] for o in manifest["outputs"]} == {"data_quality.html", "indicators.csv", "indicators.xlsx",
+                                                       "report.html", "report.pdf", "review.ipynb"}
     assert manifest["validation"] == {"high": 0, "medium": 0, "low": 0, "allow_invalid": False}
     assert manifest["versions"]["papermill"] and manifest["versions"]["evaltools"]
 

@@ -72,6 +72,14 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_new_review(args: argparse.Namespace) -> int:
+    from .scaffold import describe, new_review
+
+    made = new_review(args.source, args.first, args.last, review_id=args.id, data=args.data)
+    print(describe(made, args.first, args.last))
+    return 0
+
+
 def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
     from .batch.summary import format_summary
@@ -88,13 +96,18 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command."""
-    parser = argparse.ArgumentParser(
-        prog="evaltools", description="Compute, check and render periodic policy reviews.")
-    parser.add_argument("--version", action="version", version=f"evaltools {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+def _render_options(p: argparse.ArgumentParser, what: str) -> None:
+    """Options shared by ``run`` and ``batch``."""
+    p.add_argument("--to", default="html,pdf",
+                   help="comma-separated exports: html, pdf, docx (Word copy) (default: html,pdf)")
+    p.add_argument("--lang", choices=("vi", "en"), help=f"report language (default: {what})")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="outputs folder (default: outputs)")
+    p.add_argument("--notebook", type=Path, help="report notebook (default: notebooks/review.ipynb)")
+    p.add_argument("--allow-invalid", action="store_true",
+                   help="render even if validation finds high-importance problems (page 1 then says so)")
 
+
+def _add_indicators(sub) -> None:
     p = sub.add_parser("indicators", help="compute a review's indicators into outputs/<id>/indicators.csv",
                        description="Compute every indicator of a review per unit, year and period.")
     p.add_argument("review", type=Path, help="review config (YAML), e.g. data/reviews/ct20-2012-2017.yaml")
@@ -102,18 +115,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="outputs folder (default: outputs)")
     p.set_defaults(func=_cmd_indicators)
 
-    p = sub.add_parser("run", help="render a review: notebook, HTML and PDF report, indicators, manifest",
+
+def _add_run(sub) -> None:
+    p = sub.add_parser("run", help="render a review: notebook, report (HTML, PDF, Word), indicators, manifest",
                        description="Execute the report notebook with Papermill in the project's kernel, "
                                    "export it to HTML and PDF, and write outputs/<id>/ only when all succeeded.")
     p.add_argument("review", type=Path, help="review config (YAML)")
-    p.add_argument("--to", default="html,pdf", help="comma-separated exports: html, pdf (default: html,pdf)")
-    p.add_argument("--lang", choices=("vi", "en"), help="report language (default: the review's)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="outputs folder (default: outputs)")
-    p.add_argument("--notebook", type=Path, help="report notebook (default: notebooks/review.ipynb)")
-    p.add_argument("--allow-invalid", action="store_true",
-                   help="render even if validation finds high-importance problems (page 1 then says so)")
+    _render_options(p, "the review's")
     p.set_defaults(func=_cmd_run)
 
+
+def _add_validate(sub) -> None:
     p = sub.add_parser("validate", help="check a review's data: schema, rules, completeness, outliers",
                        description="Check every data value of a review against the catalog and the rules "
                                    "in <data>/catalog/validation_rules.yaml, and list every finding. "
@@ -124,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("vi", "en"), help="language of rule names (default: the review's)")
     p.set_defaults(func=_cmd_validate)
 
+
+def _add_import(sub) -> None:
     p = sub.add_parser("import", help="import communes' returns (CSV or XLSX) into <data>/values",
                        description="Read returns (the store's long CSV, or wide CSV/XLSX returns such as the "
                                    "template's) into the data store, all or nothing: any problem in any file "
@@ -135,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="overwrite stored values that differ (default: refuse them)")
     p.set_defaults(func=_cmd_import)
 
+
+def _add_template(sub) -> None:
     p = sub.add_parser("template", help="write the .xlsx return template communes fill in for a year",
                        description="Write an .xlsx return for YEAR: one row per unit that exists in YEAR, "
                                    "a column per data element and option, instructions in Vietnamese.")
@@ -143,6 +159,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="output file (default: outputs/templates/return-YEAR.xlsx)")
     p.set_defaults(func=_cmd_template)
 
+
+def _add_new_review(sub) -> None:
+    p = sub.add_parser("new-review", help="scaffold the next review of a series from the last one",
+                       description="Write the next review's config (id, title, years and dates moved on; "
+                                   "indicators, targets and comments kept; the old review as predecessor) and "
+                                   "a narrative skeleton per language with last period's text in comments. "
+                                   "Files go beside the old config; an existing review is never overwritten.")
+    p.add_argument("--from", dest="source", required=True, metavar="REVIEW",
+                   help="the last review: an id in <data>/reviews/ (e.g. ct20-2012-2017) or a config path")
+    p.add_argument("--first", type=int, required=True, help="first year of the new review, e.g. 2017")
+    p.add_argument("--last", type=int, required=True, help="last year of the new review, e.g. 2022")
+    p.add_argument("--id", help="id of the new review (default: the old id with its years moved)")
+    p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+    p.set_defaults(func=_cmd_new_review)
+
+
+def _add_batch(sub) -> None:
     p = sub.add_parser("batch", help="render many reviews in parallel, only those whose inputs changed",
                        description="Render many reviews, each in its own worker process and kernel: the "
                                    "configs given, or each expanded over areas and/or periods. A review whose "
@@ -154,18 +187,24 @@ def build_parser() -> argparse.ArgumentParser:
                                    "comma-separated (e.g. 901,902)")
     p.add_argument("--years", help="expand over periods: a span such as 2013-2022 (one annual review per year)")
     p.add_argument("--window", type=int, help="with --years: reviews of N years each, one ending in every year")
-    p.add_argument("--to", default="html,pdf", help="comma-separated exports: html, pdf (default: html,pdf)")
-    p.add_argument("--lang", choices=("vi", "en"), help="report language (default: each review's)")
-    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="outputs folder (default: outputs)")
-    p.add_argument("--notebook", type=Path, help="report notebook (default: notebooks/review.ipynb)")
+    _render_options(p, "each review's")
     p.add_argument("--workers", type=int, help="local worker processes (default: the CPUs available)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="render on this Dask distributed scheduler (e.g. tcp://10.0.0.5:8786) instead; "
                         "needs evaltools[dask] and the same paths on every worker")
     p.add_argument("--force", action="store_true", help="render even the reviews whose inputs did not change")
-    p.add_argument("--allow-invalid", action="store_true",
-                   help="render even reviews whose data have high-importance validation findings")
     p.set_defaults(func=_cmd_batch)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="evaltools", description="Compute, check and render periodic policy reviews.")
+    parser.add_argument("--version", action="version", version=f"evaltools {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in (_add_indicators, _add_run, _add_validate, _add_import, _add_template, _add_new_review,
+                _add_batch):
+        add(sub)
     return parser
 
 
@@ -181,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("evaltools: interrupted; nothing was left half-written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``evaltools validate ... | head``): stop quietly, as Unix tools do.
+        sys.stderr.close()
+        return 141
 
 
 if __name__ == "__main__":

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from . import iorw, manifest
 from .errors import DataQualityError, EvaltoolsError, display_path
+from .notebooks import default_notebook
 from .review import Review, load_review
 
-FORMATS = ("html", "pdf")
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+FORMATS = ("html", "pdf", "docx")      # every export --to knows
+DEFAULT_FORMATS = ("html", "pdf")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 
@@ -37,22 +38,18 @@ class RunResult:
     seconds: float
 
 
-def default_notebook(name: str = "review") -> Path:
-    """The project's ``notebooks/<name>.ipynb``."""
-    return PROJECT_ROOT / "notebooks" / f"{name}.ipynb"
-
-
-def run_review(config: str | Path, formats: Sequence[str] = FORMATS, lang: str | None = None,
+def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lang: str | None = None,
                out: str | Path = "outputs", notebook: str | Path | None = None,
-               allow_invalid: bool = False) -> RunResult:
+               allow_invalid: bool = False, overlap: bool = True) -> RunResult:
     """Render a review into ``<out>/<review id>/``.
 
     Parameters
     ----------
     config : path
         The review config (YAML).
-    formats : sequence of {"html", "pdf"}
-        Exports to write besides the executed notebook, indicators.csv and manifest.json.
+    formats : sequence of {"html", "pdf", "docx"}
+        Exports to write besides the executed notebook, indicators.csv, indicators.xlsx and
+        manifest.json (docx: ``report.docx``, the Word copy).
     lang : {"vi", "en"}, optional
         Report language; defaults to the review's.
     out : path
@@ -62,6 +59,9 @@ def run_review(config: str | Path, formats: Sequence[str] = FORMATS, lang: str |
     allow_invalid : bool
         Render even when validation finds high-importance problems; the report's first
         page then says so. The data-quality page (``data_quality.html``) is always written.
+    overlap : bool
+        Run the data-quality notebook on the second core while the PDF is printed (fastest
+        for one review); a batch that keeps every core busy already passes False.
 
     Raises
     ------
@@ -72,6 +72,7 @@ def run_review(config: str | Path, formats: Sequence[str] = FORMATS, lang: str |
         the failed notebook is kept in ``<out>/<id>/failed/<notebook name>``). Earlier outputs stay as they were.
     """
     started, clock = manifest.now(), time.perf_counter()
+    check_formats(formats)
     review = load_review(config)
     lang = lang or review.language
     notebook = Path(notebook) if notebook else default_notebook()
@@ -82,13 +83,13 @@ def run_review(config: str | Path, formats: Sequence[str] = FORMATS, lang: str |
         side = pool.submit(_side_outputs, review, lang, notebook, parameters, checked["high"] > 0)
         nb = _execute(notebook, stage / "review.ipynb", review, {"lang": lang, "high_findings": checked["high"]},
                       target)
-        # The data-quality kernel works on the other core while this one prints the PDF.
-        quality = pool.submit(_execute, default_notebook("data_quality"), stage / ".data_quality.ipynb",
-                              review, {"lang": lang}, target)
+        quality = (default_notebook("data_quality"), stage / ".data_quality.ipynb", review, {"lang": lang}, target)
+        pending = pool.submit(_execute, *quality) if overlap else None   # on the other core, during the PDF
         _export(nb, review, stage, formats, lang)
-        _export_quality(quality.result(), review, stage, lang)
-        tables, inputs, prints, about = side.result()
+        _export_quality(pending.result() if pending else _execute(*quality), review, stage, lang)
+        tables, sheets, inputs, prints, about = side.result()
         iorw.atomic_write(stage / "indicators.csv", tables)
+        iorw.atomic_write(stage / "indicators.xlsx", sheets)
         files = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
         record = _manifest(review, notebook, lang, formats, inputs, stage, files, started)
         record.update(fingerprint=prints, validation={**checked, "allow_invalid": allow_invalid})
@@ -97,19 +98,27 @@ def run_review(config: str | Path, formats: Sequence[str] = FORMATS, lang: str |
     return RunResult(review.id, target, tuple(files + ["manifest.json"]), time.perf_counter() - clock)
 
 
+def check_formats(formats: Sequence[str]) -> None:
+    """Refuse an unknown export format before any work is done."""
+    unknown = sorted(set(formats) - set(FORMATS))
+    if unknown or not formats:
+        raise EvaltoolsError(f"unknown format(s) {', '.join(unknown) or '(none)'}; expected {', '.join(FORMATS)}")
+
+
 def _side_outputs(review: Review, lang: str, notebook: Path, parameters: dict,
-                  skip_invalid: bool) -> tuple[str, list[dict], dict, dict]:
-    """Indicator table and input fingerprints (run beside the kernel), then warm the exporters."""
+                  skip_invalid: bool) -> tuple[str, bytes, list[dict], dict, dict]:
+    """Indicator table (CSV, XLSX) and input fingerprints (run beside the kernel), then warm the exporters."""
     from .context import indicators_csv, open_review
+    from .export.xlsx import indicators_xlsx
 
     data = open_review(review.path, lang, skip_invalid)
-    tables = indicators_csv(data)
+    tables, sheets = indicators_csv(data), indicators_xlsx(data, lang)
     inputs = manifest.input_files(review)
     prints = manifest.fingerprint(review, data.values, data.catalog.units, notebook, parameters)
     from . import export
 
     export.warm_up()                  # nbconvert, its template and WeasyPrint, ready for the export
-    return tables, inputs, prints, manifest.about(review, data.catalog.units)
+    return tables, sheets, inputs, prints, manifest.about(review, data.catalog.units)
 
 
 def _validate(review: Review, allow_invalid: bool) -> dict[str, int]:
@@ -164,15 +173,14 @@ def describe_failure(exc, notebook: Path, failed: Path) -> str:
 def _export(nb, review: Review, stage: Path, formats: Sequence[str], lang: str) -> None:
     from . import export
 
-    unknown = sorted(set(formats) - set(FORMATS))
-    if unknown:
-        raise EvaltoolsError(f"unknown format(s) {', '.join(unknown)}; expected {', '.join(FORMATS)}")
     nb.metadata.setdefault("evaltools", {}).update(title=review.title[lang], lang=lang)
     page = export.to_html(nb, lang)
     if "html" in formats:
         iorw.atomic_write(stage / "report.html", page)
     if "pdf" in formats:
         iorw.atomic_write(stage / "report.pdf", export.to_pdf_from_html(page))
+    if "docx" in formats:
+        iorw.atomic_write(stage / "report.docx", export.to_docx_from_html(page, lang, review.title[lang]))
 
 
 def _export_quality(nb, review: Review, stage: Path, lang: str) -> None:

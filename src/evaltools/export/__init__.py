@@ -5,6 +5,7 @@ package costs nothing):
 
 - :func:`to_html` (notebook -> page), :func:`to_pdf` (notebook -> PDF),
   :func:`to_pdf_from_html` (page -> PDF, for a caller that already has the page).
+- :func:`to_docx_from_html` (page -> Word document, python-docx) for offices that edit in Word.
 - :func:`warm_up`: import nbconvert and WeasyPrint ahead of time (e.g. in a thread
   while the kernel runs), which takes ~0.4 s off the first PDF.
 - nbconvert exporters ``evaltools_html`` and ``evaltools_pdf`` (entry points), in
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import nbformat
 
-__all__ = ["to_html", "to_pdf", "to_pdf_from_html", "warm_up"]
+__all__ = ["to_docx_from_html", "to_html", "to_pdf", "to_pdf_from_html", "warm_up"]
 
 
 def to_html(nb: nbformat.NotebookNode, lang: str = "vi") -> str:
@@ -40,6 +41,13 @@ def to_pdf_from_html(html: str, base_url: str | None = None) -> bytes:
     from .pdf import to_pdf_from_html as export
 
     return export(html, base_url)
+
+
+def to_docx_from_html(html: str, lang: str = "vi", title: str | None = None) -> bytes:
+    """Write a page made by :func:`to_html` as a Word document (see :mod:`.docx`)."""
+    from .docx import to_docx_from_html as export
+
+    return export(html, lang, title)
 
 
 def warm_up() -> None:

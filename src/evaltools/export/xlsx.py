@@ -1,0 +1,170 @@
+"""``indicators.xlsx``: the indicator table as a spreadsheet appendix, one sheet per report section.
+
+Written beside ``indicators.csv`` by every ``evaltools run``. Each section sheet
+(child-friendly communes, allowances, scholarships, health insurance, injuries, plans
+...; see ``resources/appendix/xlsx.yaml``) has one row per indicator, unit and category
+and one column per year, then the whole period, like the report's appendix; the last
+sheet holds the full tidy table (the rows of ``indicators.csv``). Headers are in the
+report's language.
+
+Numbers stay numbers, with a number format per indicator (``#,##0``, ``#,##0.0``...):
+the format codes are locale-neutral, so a spreadsheet shows the separators of its
+user's locale (3.667.005.000 in Vietnamese, 3,667,005,000 in English). Text from the
+catalogs (unit and indicator names) is written as text: a name that begins with
+``=``, ``+``, ``-`` or ``@`` is stored as a string cell marked "quote prefix", so no
+spreadsheet ever evaluates it as a formula, not even when the cell is edited.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import lru_cache
+from importlib.resources import files
+
+import pandas as pd
+import yaml
+
+from ..context import ReviewData
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HEADER_FILL = "DDEBF7"
+
+
+@lru_cache(maxsize=1)
+def settings() -> dict:
+    """The sheets, headers and level names (package data ``resources/appendix/xlsx.yaml``)."""
+    text = (files("evaltools") / "resources" / "appendix" / "xlsx.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def sections(indicators: list[str], lang: str) -> list[tuple[str, list[str]]]:
+    """(sheet name, indicator codes) for a review's indicators, in report order; unlisted ones last."""
+    conf, out, placed = settings(), [], set()
+    for section in conf["sections"]:
+        codes = [c for c in section["indicators"] if c in indicators]
+        placed.update(codes)
+        if codes:
+            out.append((section["name"][lang], codes))
+    rest = [c for c in indicators if c not in placed]
+    if rest:
+        out.append((conf["other"][lang], rest))
+    return out
+
+
+def number_format(decimals: int) -> str:
+    """``#,##0`` for whole numbers, ``#,##0.0`` for one decimal, and so on."""
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+
+
+def _period_label(period: str) -> str:
+    return period.replace("-", "–")
+
+
+def wide(table: pd.DataFrame, codes: list[str], area: str, lang: str) -> pd.DataFrame:
+    """One row per indicator, unit (the area first) and category (total first); a column per period.
+
+    ``table`` is a review's labelled indicator table (:attr:`ReviewData.indicators`).
+    """
+    keys = ["indicator", "indicator_name", "unit", "unit_name", "category", "category_name"]
+    rows = table[table["indicator"].astype(str).isin(codes)]
+    rows = rows.assign(**{c: rows[c].astype(object) for c in [*keys, "period"]})
+    total = settings()["headers"][lang]["total"]
+    rows = rows.assign(category_name=rows["category_name"].where(rows["category"] != "total", total))
+    periods = list(dict.fromkeys(rows["period"].astype(str)))
+    out = rows.set_index([*keys, "period"])["value"].unstack("period").reindex(columns=periods).reset_index()
+    options = {c: i for i, c in enumerate(dict.fromkeys(["total", *rows["category"]]))}   # catalog order
+    order = pd.DataFrame({"_i": out["indicator"].map({c: i for i, c in enumerate(codes)}),
+                          "_area": out["unit"] != area, "_name": out["unit_name"].astype(str),
+                          "_option": out["category"].map(options)})
+    out = out.loc[order.sort_values(["_i", "_area", "_name", "_option"], kind="stable").index]
+    out.columns.name = None
+    return out.reset_index(drop=True)
+
+
+def _text(ws, row: int, column: int, value: object):
+    """A text cell that no spreadsheet will run as a formula."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    cell = ws.cell(row=row, column=column)
+    cell.value = text
+    cell.data_type = "s"                       # openpyxl would store "=..." as a formula
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True                # and Excel keeps it text when the cell is edited
+    return cell
+
+
+def _number(ws, row: int, column: int, value: float, fmt: str):
+    cell = ws.cell(row=row, column=column)
+    if value is not None and not pd.isna(value):
+        cell.value = float(value)
+        cell.number_format = fmt
+    return cell
+
+
+def _header(ws, names: list[str], widths: list[float]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    for j, (name, width) in enumerate(zip(names, widths), 1):
+        cell = _text(ws, 1, j, name)
+        cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}1"
+
+
+def _section_sheet(ws, frame: pd.DataFrame, data: ReviewData, lang: str) -> None:
+    h = settings()["headers"][lang]
+    periods = [c for c in frame.columns if c not in ("indicator", "indicator_name", "unit_name", "unit", "category",
+                                                       "category_name")]
+    names = [h["indicator_name"], h["unit_name"], h["category_name"], h["measure"],
+             *map(_period_label, periods), h["indicator"], h["unit"], h["category"]]
+    _header(ws, names, [34, 22, 26, 12, *[11] * len(periods), 16, 10, 14])
+    catalog = data.catalog.indicators
+    for i, row in enumerate(frame.to_dict("records"), 2):
+        code = row["indicator"]
+        for j, value in enumerate((row["indicator_name"], row["unit_name"], row["category_name"],
+                                   catalog.at[code, f"unit_{lang}"]), 1):
+            _text(ws, i, j, value)
+        fmt = number_format(int(catalog.at[code, "decimals"]))
+        for j, period in enumerate(periods, 5):
+            _number(ws, i, j, row[period], fmt)
+        for j, value in enumerate((code, row["unit"], row["category"]), 5 + len(periods)):
+            _text(ws, i, j, value)
+
+
+def _full_sheet(ws, data: ReviewData, lang: str) -> None:
+    h, levels = settings()["headers"][lang], settings()["levels"][lang]
+    columns = list(data.indicators.columns)
+    _header(ws, [h[c] for c in columns], [16, 34, 10, 22, 8, 11, 14, 26, 12, 12, 12, 24])
+    decimals = data.catalog.indicators["decimals"].astype(int)
+    for i, values in enumerate(data.indicators.to_dict("records"), 2):
+        fmt = number_format(int(decimals[str(values["indicator"])]))
+        for j, column in enumerate(columns, 1):
+            value = values[column]
+            if column in ("value", "numerator", "denominator"):
+                whole = pd.isna(value) or float(value).is_integer()
+                _number(ws, i, j, value, fmt if column == "value" else number_format(0 if whole else 2))
+            elif column == "period" and str(value).isdigit():
+                _number(ws, i, j, int(value), "0")
+            elif column == "level":
+                _text(ws, i, j, levels.get(str(value), value))
+            else:
+                _text(ws, i, j, _period_label(str(value)) if column == "period" else value)
+
+
+def indicators_xlsx(data: ReviewData, lang: str | None = None) -> bytes:
+    """The spreadsheet appendix of a review as .xlsx bytes (sheets per section, then the full table)."""
+    from openpyxl import Workbook
+
+    lang = lang or data.lang
+    book = Workbook()
+    book.remove(book.active)
+    for name, codes in sections(list(data.review.indicators), lang):
+        _section_sheet(book.create_sheet(name[:31]), wide(data.indicators, codes, data.review.area, lang), data, lang)
+    _full_sheet(book.create_sheet(settings()["all"][lang][:31]), data, lang)
+    book.properties.title = data.review.title[lang]
+    book.properties.language = lang
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

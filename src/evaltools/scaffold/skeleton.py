@@ -1,0 +1,82 @@
+"""The narrative skeleton of a new review: every keyed heading, last period's text in comments.
+
+The report never shows what is inside ``<!-- -->`` (see
+:mod:`evaltools.report.narrative`), so a skeleton renders as it stands: each part the
+analyst has not written yet reads "no text yet", and the drafted parts
+(``{#achievements+}``) keep their draft.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+
+from ..report.narrative import KEYS
+from .periods import span
+
+_HEADING = re.compile(r"^#{1,6}\s+.*?\{#([a-z_]+)(\+?)\}\s*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# Parts the report drafts from the figures: a new skeleton extends the draft (``+``).
+DRAFTED = ("achievements", "shortcomings")
+
+INTRO = {
+    "vi": ("Phần lời của báo cáo “{title}” (giai đoạn {period}).\n"
+           "Bản khung do lệnh evaltools new-review tạo ngày {today} từ tệp {source}.\n"
+           "Dưới mỗi tiêu đề, phần lời của kỳ trước ({old}) nằm trong chú thích: viết phần lời của kỳ\n"
+           "này ngay dưới tiêu đề (có thể chép từ chú thích rồi sửa), rồi xoá chú thích. Báo cáo không\n"
+           "hiện nội dung trong chú thích; phần chưa viết được ghi rõ là chưa có nội dung.\n"
+           "Giữ nguyên khóa trong ngoặc nhọn. Số liệu không viết ở đây: báo cáo tự tính và chèn vào."),
+    "en": ("Narrative of the report “{title}” ({period}).\n"
+           "Skeleton written by evaltools new-review on {today} from {source}.\n"
+           "Under each heading, last period's text ({old}) sits in a comment: write this period's text\n"
+           "right below the heading (copy from the comment and revise), then delete the comment. The\n"
+           "report never shows comments; a part not yet written says so.\n"
+           "Keep the keys in braces. Figures are not written here: the report computes them."),
+}
+LAST_TEXT = {"vi": "Phần lời kỳ trước ({old}):", "en": "Last period's text ({old}):"}
+NEW_PART = {"vi": "Phần này kỳ trước không có.", "en": "Last period had no text here."}
+
+
+def sections(markdown: str) -> list[tuple[str, str, str]]:
+    """(heading line, key with its ``+``, text) of each keyed part, comments removed, in file order."""
+    clean = _COMMENT.sub("", unicodedata.normalize("NFC", markdown))
+    out: list[list[str]] = []
+    for line in clean.splitlines():
+        match = _HEADING.match(line)
+        if match:
+            out.append([line.rstrip(), match.group(1) + match.group(2), ""])
+        elif out:
+            out[-1][2] += line + "\n"
+    return [(h, k, t.strip()) for h, k, t in out]
+
+
+def _comment(text: str) -> str:
+    # "-->" inside the old text would end the comment early.
+    return text.replace("-->", "-- >")
+
+
+def skeleton(markdown: str, lang: str, titles: dict[str, str], *, title: str, new: tuple[int, int],
+             old: tuple[int, int], source: str, today: dt.date) -> str:
+    """The new narrative file for ``lang``.
+
+    Parameters
+    ----------
+    markdown : str
+        Last period's narrative file.
+    titles : dict
+        Heading titles for keys the old file lacks (the report's section names).
+    title, new, old, source, today
+        The new review's title, its years, the old review's years, the old file's name and
+        the date, for the note at the top.
+    """
+    intro = INTRO[lang].format(title=title, period=span(*new), old=span(*old), source=source,
+                               today=f"{today:%d/%m/%Y}")
+    parts = [f"<!--\n{_comment(intro)}\n-->"]
+    found = sections(markdown)
+    seen = {key.rstrip("+") for _, key, _ in found}
+    missing = [(f"## {titles[k]} {{#{k}{'+' if k in DRAFTED else ''}}}", k, "") for k in KEYS if k not in seen]
+    for heading, _, text in [*found, *missing]:
+        body = f"{LAST_TEXT[lang].format(old=span(*old))}\n\n{_comment(text)}" if text else NEW_PART[lang]
+        parts.append(f"{heading}\n\n<!-- {body}\n-->")
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,79 @@
+"""evaltools.explore: the analyst's filters, tables and charts on the sample store."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+from evaltools import explore
+
+from .conftest import SAMPLE_REVIEW
+
+
+@pytest.fixture(scope="module")
+def data():
+    return explore.load(SAMPLE_REVIEW)
+
+
+def test_load_by_id_finds_the_same_review(data):
+    assert explore.load("ct20-2012-2017").review.path == data.review.path
+
+
+def test_a_commune_is_found_by_code_or_by_name_as_returns_write_it(data):
+    by_code = explore.values(data, unit="19606", element="CHILDREN")
+    assert list(by_code["period"]) == list(range(2012, 2023))
+    for name in ("Xã Cam Thủy", "Cam Thuỷ", "cam thủy", "X. Cam Thủy"):
+        assert explore.values(data, unit=name, element="CHILDREN").equals(by_code), name
+    assert explore.values(data, unit="Cam Thanh", element="CHILDREN")["unit"].unique().tolist() == ["19609"]
+    assert explore.values(data, unit="Cam Thành", element="CHILDREN")["unit"].unique().tolist() == ["19612"]
+
+
+def test_units_are_named_as_they_were_that_year(data):
+    rows = explore.values(data, unit="19603", element="CHILDREN", years=[2019, 2020])
+    assert list(rows["unit_name"]) == ["Xã Cam An", "Xã Thanh An"]
+    assert explore.values(data, unit="Thanh An", element="CHILDREN")["period"].min() == 2020
+
+
+def test_values_filter_by_element_year_and_option(data):
+    rows = explore.values(data, element="ALLOWANCE", years=range(2012, 2018))
+    assert sorted(rows["period"].unique()) == list(range(2012, 2018))
+    assert set(rows["category"]) == {"orphan_both", "disabled", "orphan_one"}
+    wide = explore.table(rows)
+    assert wide[2017].sum() == 353                            # the district's 353 children, commune by commune
+    disabled = explore.values(data, element="ALLOWANCE", years=2017, category="disabled")
+    assert disabled["value"].sum() == 137
+    assert set(rows["file"]) == {f"data/values/cam-lo-{y}.csv" for y in range(2012, 2018)}
+
+
+def test_indicators_filter(data):
+    rows = explore.indicators(data, indicator="ALLOWANCE", unit="468")
+    assert dict(zip(rows["period"], rows["value"]))["2012-2017"] == 353
+    assert explore.indicators(data, indicator="ALLOWANCE", unit="468", years=[2017])["value"].tolist() == [353]
+
+
+def test_charts_are_figures_that_show_as_png(data):
+    rows = explore.values(data, element="ALLOWANCE", years=range(2012, 2018))
+    for chart in (explore.trend(rows), explore.compare(rows, year=2017),
+                  explore.trend(explore.indicators(data, indicator="INJURY_RATE"))):
+        assert isinstance(chart, Figure)
+        assert chart._repr_png_().startswith(b"\x89PNG")
+    ax = explore.compare(rows, year=2017).axes[0]
+    assert ax.get_title() == "Trẻ em đang hưởng trợ cấp xã hội hằng tháng (2017)"
+    assert ax.get_yticklabels()[0].get_text() == "Thị trấn Cam Lộ"        # largest first: 99 children
+
+
+def test_two_series_in_one_chart_are_refused(data):
+    with pytest.raises(ValueError, match="expected rows of one element, found 2.*filter with element="):
+        explore.trend(explore.values(data, element=["ALLOWANCE", "CHILDREN"]))
+
+
+def test_validation_helpers(data):
+    assert explore.findings(data).empty                     # the sample validates clean
+    matrix = explore.completeness(data)
+    assert list(matrix.columns) == list(range(2012, 2018)) and (matrix == 1).all().all()
+    env = explore.environment(data)
+    assert isinstance(env, pd.DataFrame) and env.at["review", "value"].endswith("ct20-2012-2017.yaml")
+    assert set(explore.catalog(data, "elements")["code"]) >= {"CHILDREN", "ALLOWANCE", "HI_CARDS"}
+    with pytest.raises(ValueError, match="expected 'elements', 'indicators' or 'units'"):
+        explore.catalog(data, "nope")
