@@ -55,19 +55,24 @@ def project(tmp_path_factory):
 
 def test_every_readme_command_runs(project):
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    ran = []
+    ran, said = [], {}
     for command in commands():
         if command.startswith(SETUP):
             continue
         done = subprocess.run(["bash", "-c", command], cwd=project, capture_output=True, text=True, env=env)
         assert done.returncode == 0, (command, done.stdout[-2000:], done.stderr[-2000:])
         ran.append(command.split("#")[0].strip())
+        said[ran[-1]] = done.stdout
         if " template " in f" {command} ":
             # The hand step: every commune fills in its row and sends the file back into returns/.
             fill_returns(project / "outputs" / "templates" / "return-2023.xlsx", project / "data" / "values",
                          project / "returns")
-    # template, 2 imports, new-review, validate, 3 runs, indicators, screenshot, help
-    assert len(ran) == 11
+    # template, 2 imports, new-review, validate, 3 runs, 2 batches, indicators, screenshot, help
+    assert len(ran) == 13
+    assert {f"annual-{y}" for y in (2020, 2021, 2022)} <= {p.name for p in (project / "outputs").iterdir()}
+    assert "annual-2021" in (project / "outputs" / "index.html").read_text(encoding="utf-8")
+    batch = next(c for c in ran if c.startswith(".venv/bin/evaltools batch"))
+    assert "3 reviews: 0 done, 3 skipped, 0 failed" in said[batch]      # the second, identical batch
     new = project / "outputs" / "ct20-2018-2023"
     assert {"report.html", "report.pdf", "report.docx", "indicators.xlsx"} <= {p.name for p in new.iterdir()}
     assert (project / "outputs" / "en" / "ct20-2012-2017" / "report.pdf").is_file()
