@@ -110,8 +110,9 @@ def _cells(values: pd.DataFrame, layout: _Layout, lookup: tuple,
            to_reporting: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Flat cube cell of every value (twice for an option: its column and its element total).
 
-    Also returns, for cells of columns averaged over units, ``cell * n + unit`` keys
-    of the units as reported, so a merged unit averages over its predecessors.
+    Also returns, for cells of columns averaged over units whose reporting unit
+    stands for several reported ones (a merger), ``cell * n + unit`` keys of the units
+    as reported, so a merged unit averages over its predecessors.
     """
     elements, options, total, option = lookup
     years = layout.years
@@ -132,7 +133,8 @@ def _cells(values: pd.DataFrame, layout: _Layout, lookup: tuple,
     columns = np.concatenate([total[e[keep]], opt_col[keep][has_option]])
     flat = np.concatenate([base, base[has_option]]) + columns
     units = np.concatenate([reported[keep], reported[keep][has_option]])
-    averaged = layout.average[columns]
+    merged = np.bincount(to_reporting.to_numpy()[to_reporting.to_numpy() >= 0], minlength=len(layout.units)) > 1
+    averaged = layout.average[columns] & merged[np.concatenate([u[keep], u[keep][has_option]])]
     unit_keys = flat[averaged].astype(np.int64) * len(to_reporting) + units[averaged]
     return flat, np.concatenate([value, value[has_option]]), unit_keys
 
@@ -151,8 +153,8 @@ def _leaf_cube(frames: Sequence[pd.DataFrame], catalog: Catalog, layout: _Layout
     sums = np.bincount(flat, weights=np.concatenate([p[1] for p in parts]), minlength=size)
     has = (np.bincount(flat, minlength=size) > 0).astype(float)
     unit_keys = np.unique(np.concatenate([p[2] for p in parts]))
-    averaged = np.bincount(unit_keys // len(to_reporting), minlength=size)
-    has = np.where(np.tile(layout.average, size // len(layout.columns)), averaged, has)
+    merged = np.bincount(unit_keys // len(to_reporting), minlength=size)
+    has = np.where(merged > 0, merged, has)
     shape = (len(layout.units), len(layout.years), len(layout.columns))
     return sums.reshape(shape), has.reshape(shape)
 
