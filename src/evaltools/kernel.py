@@ -10,6 +10,7 @@ so parallel runs never race for TCP ports.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -34,6 +35,7 @@ class ProjectKernelManager(AsyncKernelManager):
 
     def __init__(self, **kwargs):
         self._ipc_dir = tempfile.mkdtemp(prefix="evaltools-kernel-")
+        atexit.register(shutil.rmtree, self._ipc_dir, True)     # also after an interrupted run
         kwargs.setdefault("transport", "ipc")
         kwargs.setdefault("ip", os.path.join(self._ipc_dir, "kernel"))
         super().__init__(**kwargs)

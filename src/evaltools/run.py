@@ -1,19 +1,27 @@
 """``evaltools run``: execute the report notebook with Papermill, export it, and write the outputs.
 
-One function, :func:`run_review`, reads top to bottom: check the config, execute
-the notebook in the project's kernel, export HTML and PDF in this process, add the
-indicator table and the manifest, and move the finished folder into place. While
-the kernel works, a second thread computes the indicator table and warms up the
-exporters, so the extra outputs cost little wall time.
+One function, :func:`run_review`, reads top to bottom: check the config and the
+data, execute the report notebook in the project's kernel, export it in this
+process, add the manifest, and move the finished folder into place.
+
+The side work — indicator tables, input fingerprints and the data-quality page (a
+second notebook) — runs in a forked helper process on the other core while this
+process drives the report kernel and prints the PDF. A thread would do the same
+work but fight WeasyPrint and the kernel client for the GIL (measured: about a
+second lost). ``overlap=False`` (batch workers, which already keep every core busy)
+does the side work in-process, one step after the other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing as mp
 import re
+import threading
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,17 +87,13 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     target = Path(out).resolve() / review.id
     checked = _validate(review, allow_invalid)
     parameters = {"lang": lang, "formats": sorted(formats)}
-    with ThreadPoolExecutor(max_workers=2) as pool, iorw.staged_folder(target) as stage:
-        side = pool.submit(_side_outputs, review, lang, notebook, parameters, checked["high"] > 0)
+    with iorw.staged_folder(target) as stage, _helper(overlap) as helper:
+        side = helper.submit(_side_work, review, lang, notebook, parameters, checked["high"] > 0, stage, target)
+        threading.Thread(target=_warm_up, daemon=True).start()
         nb = _execute(notebook, stage / "review.ipynb", review, {"lang": lang, "high_findings": checked["high"]},
                       target)
-        quality = (default_notebook("data_quality"), stage / ".data_quality.ipynb", review, {"lang": lang}, target)
-        pending = pool.submit(_execute, *quality) if overlap else None   # on the other core, during the PDF
         _export(nb, review, stage, formats, lang)
-        _export_quality(pending.result() if pending else _execute(*quality), review, stage, lang)
-        tables, sheets, inputs, prints, about = side.result()
-        iorw.atomic_write(stage / "indicators.csv", tables)
-        iorw.atomic_write(stage / "indicators.xlsx", sheets)
+        inputs, prints, about = side.result()
         files = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
         record = _manifest(review, notebook, lang, formats, inputs, stage, files, started)
         record.update(fingerprint=prints, validation={**checked, "allow_invalid": allow_invalid})
@@ -105,20 +109,56 @@ def check_formats(formats: Sequence[str]) -> None:
         raise EvaltoolsError(f"unknown format(s) {', '.join(unknown) or '(none)'}; expected {', '.join(FORMATS)}")
 
 
-def _side_outputs(review: Review, lang: str, notebook: Path, parameters: dict,
-                  skip_invalid: bool) -> tuple[str, bytes, list[dict], dict, dict]:
-    """Indicator table (CSV, XLSX) and input fingerprints (run beside the kernel), then warm the exporters."""
+class _Inline:
+    """An executor that runs each task at once, in this process."""
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+            future.set_exception(exc)
+        return future
+
+
+@contextlib.contextmanager
+def _helper(overlap: bool) -> Iterator:
+    """A forked one-process pool for the side work, or :class:`_Inline` when not overlapping.
+
+    Forking happens before any thread of this run exists. A daemonic process (a worker
+    of someone else's pool) may not have children, and only POSIX can fork: both run inline.
+    """
+    if not overlap or mp.current_process().daemon or "fork" not in mp.get_all_start_methods():
+        yield _Inline()
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
+        yield pool
+
+
+def _side_work(review: Review, lang: str, notebook: Path, parameters: dict, skip_invalid: bool,
+               stage: Path, target: Path) -> tuple[list[dict], dict, dict]:
+    """Indicator tables and the data-quality page into ``stage``; input files, fingerprint, about."""
     from .context import indicators_csv, open_review
     from .export.xlsx import indicators_xlsx
 
-    data = open_review(review.path, lang, skip_invalid)
-    tables, sheets = indicators_csv(data), indicators_xlsx(data, lang)
-    inputs = manifest.input_files(review)
-    prints = manifest.fingerprint(review, data.values, data.catalog.units, notebook, parameters)
+    try:
+        data = open_review(review.path, lang, skip_invalid)
+        iorw.atomic_write(stage / "indicators.csv", indicators_csv(data))
+        iorw.atomic_write(stage / "indicators.xlsx", indicators_xlsx(data, lang))
+        quality = _execute(default_notebook("data_quality"), stage / ".data_quality.ipynb", review,
+                           {"lang": lang}, target)
+        _export_quality(quality, review, stage, lang)
+        prints = manifest.fingerprint(review, data.values, data.catalog.units, notebook, parameters)
+        return manifest.input_files(review), prints, manifest.about(review, data.catalog.units)
+    except EvaltoolsError as exc:
+        raise EvaltoolsError(str(exc)) from None      # plain, so it crosses the process boundary intact
+
+
+def _warm_up() -> None:
+    """Import nbconvert, its template and WeasyPrint while the kernel works."""
     from . import export
 
-    export.warm_up()                  # nbconvert, its template and WeasyPrint, ready for the export
-    return tables, sheets, inputs, prints, manifest.about(review, data.catalog.units)
+    export.warm_up()
 
 
 def _validate(review: Review, allow_invalid: bool) -> dict[str, int]:
