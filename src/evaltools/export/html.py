@@ -17,7 +17,7 @@ import nbformat
 import yaml
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
-from traitlets import Unicode, default
+from traitlets import Bool, Unicode, default
 from traitlets.config import Config
 
 from .sanitize import SanitizeOutputs, clean_html
@@ -75,36 +75,21 @@ class EvaltoolsHTMLExporter(HTMLExporter):
     lang = Unicode("", help="Report language, 'vi' or 'en' (default: notebook metadata, else 'vi').",
                    ).tag(config=True)
 
-    @default("template_name")
-    def _template_name_default(self):
-        return TEMPLATE
+    # Our defaults for nbconvert's own options (still configurable): the report
+    # template, no code and no prompts, images embedded, every output sanitised. With
+    # sanitize_html the template passes Markdown cells, raw cells and (again: cleaning is
+    # idempotent) HTML outputs through clean_html, which default_filters points at our
+    # nh3 cleaner instead of bleach, and writes no application/javascript.
+    template_name = Unicode(TEMPLATE).tag(config=True)
+    exclude_input = Bool(True).tag(config=True)
+    exclude_input_prompt = Bool(True).tag(config=True)
+    exclude_output_prompt = Bool(True).tag(config=True)
+    embed_images = Bool(True).tag(config=True)
+    sanitize_html = Bool(True).tag(config=True)
 
     @default("extra_template_basedirs")
     def _extra_template_basedirs_default(self):
         return [str(templates_dir())]
-
-    @default("exclude_input")
-    def _exclude_input_default(self):
-        return True
-
-    @default("exclude_input_prompt")
-    def _exclude_input_prompt_default(self):
-        return True
-
-    @default("exclude_output_prompt")
-    def _exclude_output_prompt_default(self):
-        return True
-
-    @default("embed_images")
-    def _embed_images_default(self):
-        return True
-
-    @default("sanitize_html")
-    def _sanitize_html_default(self):
-        # The template then passes Markdown cells, raw cells and (again: cleaning is
-        # idempotent) HTML outputs through clean_html, which default_filters points at
-        # our nh3 cleaner instead of bleach, and writes no application/javascript.
-        return True
 
     @property
     def default_config(self) -> Config:
