@@ -88,12 +88,6 @@ class Review:
         """Folder of the data value files."""
         return self.data / "values"
 
-    def inputs(self) -> list[Path]:
-        """Every file the review reads besides the data values."""
-        files = [self.path, self.catalog_dir / "org_units.yaml", self.catalog_dir / "data_elements.yaml",
-                 self.catalog_dir / "indicators.yaml"]
-        return files + sorted(set(self.narrative.values())) if self.narrative else files
-
 
 def load_review(path: str | Path) -> Review:
     """Read and check a review config.
