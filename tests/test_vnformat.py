@@ -49,6 +49,13 @@ def test_quantity_attaches_units_as_a_sentence_reads():
     assert f.quantity(1, "em") == "1 em"
 
 
+def test_compact_drops_trailing_zeros():
+    assert f.compact(3667005000) == "3.667.005.000"
+    assert f.compact(12.5) == "12,5"
+    assert f.compact(2.125) == "2,13"          # at most 2 decimals, half-up
+    assert f.compact(1.5, "en") == "1.5"
+
+
 def test_dates():
     day = dt.date(2012, 11, 5)
     assert f.date(day) == "05/11/2012"

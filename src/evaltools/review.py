@@ -88,6 +88,16 @@ class Review:
         """Folder of the data value files."""
         return self.data / "values"
 
+    @property
+    def partial_year(self) -> int | None:
+        """The last year when the cut-off falls inside it (figures to 31/05/2017), else None.
+
+        Flows counted over part of that year would read as a fall: trends and
+        outlier checks leave it out.
+        """
+        last = self.last_year
+        return last if self.cutoff.year == last and self.cutoff < dt.date(last, 12, 31) else None
+
 
 def load_review(path: str | Path) -> Review:
     """Read and check a review config.

@@ -43,6 +43,15 @@ def number(value: float | None, decimals: int = 0, lang: str = "vi") -> str:
     return text.replace(",", "\0").replace(".", point).replace("\0", group)
 
 
+def compact(value: float | None, lang: str = "vi", decimals: int = 2) -> str:
+    """At most ``decimals`` decimals, trailing zeros dropped: ``3.667.005.000``, ``12,5``."""
+    if is_missing(value):
+        return MISSING
+    text = number(value, decimals, lang)
+    point = _SEPARATORS[lang][1]
+    return text.rstrip("0").rstrip(point) if point in text else text
+
+
 def percent(value: float | None, decimals: int = 1, lang: str = "vi") -> str:
     """``98.46`` → ``98,5 %`` (vi) or ``98.5%`` (en)."""
     if is_missing(value):

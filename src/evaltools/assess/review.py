@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -59,10 +58,10 @@ def assess_review(data: ReviewData) -> Assessment:
     standards = scorecards.load_standards(review.catalog_dir / "standards.yaml")
     cards = scorecards.scorecards(data.values[data.values["period"].isin(years)], catalog.units, standards)
     previous = load_review(review.predecessor) if review.predecessor else None
-    partial = review.last_year if review.cutoff < dt.date(review.last_year, 12, 31) else None
     return Assessment(
         targets=targets.attainment(table, review.targets, review.area, review.first_year, review.last_year),
-        trends=trends.trends(table, shown, review.area, years, settings["stable_band"], partial_year=partial,
+        trends=trends.trends(table, shown, review.area, years, settings["stable_band"],
+                             partial_year=review.partial_year,
                              flows=_flows(catalog, shown)),
         ranking=ranking.rank_units(table, shown[shown.index.isin(_comparable(catalog, shown))], review.area,
                                    span, settings["lagging"]),

@@ -93,4 +93,4 @@ def _number(value, lang: str) -> str:
         number = float(value)
     except (TypeError, ValueError):
         return "" if value is None or value != value else str(value)
-    return "" if number != number else vnformat.number(number, 0 if number == int(number) else 2, lang)
+    return "" if number != number else vnformat.compact(number, lang)

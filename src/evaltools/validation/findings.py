@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .. import units as unitlib
+from .. import units as unitlib, vnformat
 
 IMPORTANCE = ("high", "medium", "low")
 KINDS = ("schema", "rule", "completeness", "outlier")
@@ -70,18 +70,17 @@ def add_unit_names(findings: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
 
 
 def number(x: float) -> str:
-    """A number written the Vietnamese way: 3.667.005.000, 12,5 (at most 2 decimals)."""
+    """A number written the Vietnamese way: 3.667.005.000, 12,5 (at most 2 decimals); "" when missing."""
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return ""
     if math.isinf(x):
         return "∞" if x > 0 else "-∞"
-    text = f"{x:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return vnformat.compact(x)
 
 
 def percent(x: float, decimals: int = 1) -> str:
     """A share (0.985) as a Vietnamese percentage: 98,5 %."""
-    return f"{x * 100:.{decimals}f}".replace(".", ",") + " %"
+    return vnformat.percent(x * 100, decimals)
 
 
 def counts(findings: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +90,7 @@ def validate(review: str | Path | Review, rules: str | Path | None = None) -> Va
     parts = [schema]
     if complete:
         parts += [check_rules(rows, ruleset, table), missing_returns(returns, ruleset.completeness_importance),
-                  find_outliers(rows, catalog, ruleset.outliers, table, _partial_year(review))]
+                  find_outliers(rows, catalog, ruleset.outliers, table, review.partial_year)]
     else:
         parts.append(pd.DataFrame({
             "importance": ["high"], "kind": ["schema"], "rule": [SKIPPED[0]],
@@ -100,12 +99,6 @@ def validate(review: str | Path | Review, rules: str | Path | None = None) -> Va
                         "summarised as '... more rows'; fix those listed and validate again"]}))
     findings = add_unit_names(findings_frame(parts), catalog.units)
     return Validation(review, findings, returns, completeness_rates(returns), rows)
-
-
-def _partial_year(review: Review) -> int | None:
-    """The last year when the review's cut-off falls inside it (figures to 31/05/2017)."""
-    last = review.last_year
-    return last if review.cutoff.year == last and review.cutoff < dt.date(last, 12, 31) else None
 
 
 def format_report(result: Validation, lang: str = "vi") -> str:
