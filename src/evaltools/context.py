@@ -20,8 +20,8 @@ class ReviewData:
 
     Attributes
     ----------
-    facts : DataFrame
-        Element values per (unit, period), see :func:`evaltools.engine.aggregate`.
+    facts : Facts
+        The data values on the area's unit tree, see :func:`evaltools.engine.aggregate`.
     indicators : DataFrame
         Every indicator of the review per unit, period and category, labelled in
         ``lang`` (see :func:`label`).
@@ -30,7 +30,7 @@ class ReviewData:
     review: Review
     catalog: Catalog
     values: pd.DataFrame
-    facts: pd.DataFrame
+    facts: engine.Facts
     indicators: pd.DataFrame
     lang: str
 
@@ -53,7 +53,7 @@ def label(table: pd.DataFrame, catalog: Catalog, lang: str, as_of: int) -> pd.Da
     )
     order = ["indicator", "indicator_name", "unit", "unit_name", "level", "period", "category",
              "category_name", "value", "numerator", "denominator", "reason"]
-    return out[order]
+    return out[order + [c for c in table.columns if c not in order]]   # then the engine's own columns
 
 
 def open_review(path: str | Path, lang: str | None = None, skip_invalid: bool = False) -> ReviewData:
@@ -78,7 +78,7 @@ def open_review(path: str | Path, lang: str | None = None, skip_invalid: bool = 
                              f"see {review.catalog_dir / 'indicators.yaml'}")
     values = _valid_values(review, catalog) if skip_invalid else load_values(review.values_dir, catalog)
     periods = engine.periods_for(review.first_year, review.last_year)
-    facts = engine.aggregate(values, catalog, review.area, periods)
+    facts = engine.aggregate(values, catalog, review.area, periods, cutoff=review.cutoff)
     table = engine.evaluate(facts, catalog.indicators.loc[review.indicators])
     return ReviewData(review, catalog, values, facts, label(table, catalog, lang, review.last_year), lang)
 
