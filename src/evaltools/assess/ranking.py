@@ -11,7 +11,9 @@ def rank_units(table: pd.DataFrame, indicators: pd.DataFrame, area: str, period:
 
     Rank 1 is the best (highest value when higher is better). Ties share the best
     rank of the tie (1, 2, 2, 4). A unit is *lagging* when its rank is among the
-    last ``lagging`` places and its value is worse than the area's.
+    last ``lagging`` places and its value is worse than the area's. Only units whose
+    figure is complete (``coverage`` 100 %, when the table has it) are ranked: a
+    commune with a missing return is not ranked against those without.
 
     Returns
     -------
@@ -24,7 +26,8 @@ def rank_units(table: pd.DataFrame, indicators: pd.DataFrame, area: str, period:
         if ind["direction"] == "neutral":
             continue
         these = rows[(rows["indicator"] == code)]
-        units = these[(these["level"] == level) & these["value"].notna()].copy()
+        complete = these["coverage"] >= 1 if "coverage" in these else True
+        units = these[(these["level"] == level) & these["value"].notna() & complete].copy()
         if units.empty:
             continue
         area_value = these.loc[these["unit"] == area, "value"]
