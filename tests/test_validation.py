@@ -30,6 +30,7 @@ def full_range(data):
     text = re.sub(r"(?m)^id: \S+", "id: ct20-2012-2022", text)
     text = re.sub(r"(?m)^last_year: \d+", "last_year: 2022", text)
     text = re.sub(r"(?m)^cutoff: \S+", "cutoff: 2022-12-31", text)
+    text = re.sub(r"(?m)^date: \S+", "date: 2023-01-16", text)             # signed after the cut-off
     path = data / "reviews" / "ct20-2012-2022.yaml"
     path.write_text(text, encoding="utf-8")
     return path
