@@ -171,6 +171,7 @@ def _load_elements(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame, p
             problems.append(Problem(name, row.line, "disaggregation",
                                     f"unknown option set {row.disaggregation!r}; expected one of {', '.join(raw)}"))
     options = _split_i18n(options, "name").rename(columns={"code": "option"})
+    options["group"] = options["group"].where(options["group"].notna(), options["option"])
     elements = _split_i18n(_split_i18n(elements, "name"), "unit")
     return elements.set_index("code", drop=False), options.set_index(["disaggregation", "option"], drop=False)
 
