@@ -88,10 +88,13 @@ def test_a_trend_is_judged_on_the_whole_series_not_on_two_chosen_years():
 
 
 def test_trivia_are_not_material_trends():
-    # 3 → 5 bicycles: up two thirds, but counts this small vary by more than that by chance.
+    # 3 → 5 bicycles: up two thirds, but a handful a year is no trend.
     bikes = one_trend(series_table("BICYCLES", [3, 4, 3, 4, 5]), "higher", counts=frozenset({"BICYCLES"}))
-    assert bikes["reading"] == "improving" and not bikes["material"] and bikes["why"] == "within_noise"
+    assert bikes["reading"] == "improving" and not bikes["material"] and bikes["why"] == "small_counts"
     assert bikes["threshold"] == pytest.approx(2 / math.sqrt(3.8))
+    # 30 → 21 injuries: steady, but within what counts of 25 a year do by chance (2 / √25 = 40 %)
+    injuries = one_trend(series_table("INJURIES", [30, 28, 26, 24, 21]), counts=frozenset({"INJURIES"}))
+    assert injuries["reading"] == "improving" and injuries["why"] == "within_noise"
     # two years are no series
     short = one_trend(series_table("BICYCLES", [3, 5], first=2015), "higher", years=range(2015, 2017))
     assert short["reading"] == "insufficient_data" and short["why"] == "too_few_years" and not short["material"]

@@ -14,8 +14,9 @@ from ..review import load_review
 from . import comparability as cmp, compare, legends, ranking, scorecards, targets, trends
 
 # stable_band: a fitted relative change within ± this is stable (also the least material change);
-# min_years: comparable years a trend needs; lagging: communes named at the bottom of a ranking.
-DEFAULTS = {"stable_band": 0.05, "min_years": 3, "lagging": 2, "highlights": []}
+# min_years: comparable years a trend needs; min_count: mean yearly count below which a count has
+# no material trend; lagging: communes named at the bottom of a ranking (see assess/trends.py).
+DEFAULTS = {"stable_band": 0.05, "min_years": 3, "min_count": 10, "lagging": 2, "highlights": []}
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def _trends(data: ReviewData, shown: pd.DataFrame, settings: dict) -> pd.DataFra
         partial_years=frozenset(y for y, d in days.items() if is_partial(y, d)),
         flows=frozenset(c for c in codes if cmp.is_flow(catalog, c)),
         counts=frozenset(c for c in codes if cmp.is_count(catalog, c)),
-        definitions=cmp.current_since(catalog, codes, days), min_years=settings["min_years"])
+        definitions=cmp.current_since(catalog, codes, days), min_years=settings["min_years"],
+        min_count=settings["min_count"])
 
 
 def assess_review(data: ReviewData) -> Assessment:

@@ -11,8 +11,9 @@ report (a missing return would read as a fall). On what remains:
   as a share of the fitted first value; within ``± band`` the trend is *stable*;
 - a trend is **material** when it is not stable, needs at least ``min_years`` years,
   the observed first and last values move the slope's way, and, for counts of people
-  or events, the fitted change exceeds twice the chance variation of a count that size
-  (``2 / √n`` of it, n the mean yearly count): 3 → 5 bicycles is not a trend.
+  or events, the counts are not small (a mean of at least ``min_count`` a year) and the
+  fitted change exceeds twice the chance variation of a count that size (``2 / √n`` of
+  it, n the mean yearly count): 3 → 5 bicycles, or 30 → 21 injuries, is not a trend.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def _left_out(series: pd.Series, rows: pd.DataFrame, partial: frozenset[int], fl
 
 
 def _judge(series: pd.Series, left_out: dict[int, str], rows: Mapping, direction: str, band: float,
-           count: bool, min_years: int) -> dict:
+           count: bool, min_years: int, min_count: float) -> dict:
     """The trend of the comparable years of one series."""
     known = series.drop(list(left_out))
     out = {"first_year": None, "first": math.nan, "last_year": None, "last": math.nan, "years": len(known),
@@ -91,11 +92,13 @@ def _judge(series: pd.Series, left_out: dict[int, str], rows: Mapping, direction
     out.update(slope=slope, fitted_change=end - start, reading=reading(direction, start, end, band),
                fitted_relative=(end - start) / abs(start) if start else
                (math.copysign(math.inf, end - start) if end != start else 0.0))
+    mean = float(np.mean([rows[yr].get("numerator", known[yr]) for yr in known.index])) if count else math.inf
     if count:
-        mean = float(np.mean([rows[yr].get("numerator", known[yr]) for yr in known.index]))
         out["threshold"] = max(band, 2 / math.sqrt(mean)) if mean > 0 else math.inf
     if out["reading"] == "stable":
         out["why"] = "within_band"
+    elif mean < min_count:
+        out["why"] = "small_counts"
     elif np.sign(out["last"] - out["first"]) != np.sign(slope):
         out["why"] = "inconsistent"
     elif abs(out["fitted_relative"]) <= out["threshold"]:
@@ -108,7 +111,8 @@ def _judge(series: pd.Series, left_out: dict[int, str], rows: Mapping, direction
 def trends(table: pd.DataFrame, indicators: pd.DataFrame, area: str, years: list[int],
            band: float = 0.05, category: str = "total", partial_years: frozenset[int] = frozenset(),
            flows: frozenset[str] = frozenset(), counts: frozenset[str] = frozenset(),
-           definitions: Mapping[str, int] | None = None, min_years: int = 3) -> pd.DataFrame:
+           definitions: Mapping[str, int] | None = None, min_years: int = 3,
+           min_count: float = 10) -> pd.DataFrame:
     """The trend of each indicator of ``area`` over ``years``.
 
     Parameters
@@ -127,6 +131,10 @@ def trends(table: pd.DataFrame, indicators: pd.DataFrame, area: str, years: list
         threshold applies, and a year with a missing return is left out.
     definitions : mapping, optional
         Indicator -> first year under its current definition (years before are left out).
+    min_years : int
+        Comparable years a trend needs.
+    min_count : float
+        Mean yearly count below which a count's trend is never material.
 
     Returns
     -------
@@ -136,8 +144,8 @@ def trends(table: pd.DataFrame, indicators: pd.DataFrame, area: str, years: list
         the Theil–Sen ``slope`` per year with the ``fitted_change`` and
         ``fitted_relative`` it implies, the ``threshold`` the fitted relative change had
         to pass, the ``reading`` (see :data:`READINGS`), ``material`` (bool), ``why``
-        not material (``too_few_years``, ``within_band``, ``within_noise``,
-        ``inconsistent``; empty when material), ``left_out`` (year -> reason:
+        not material (``too_few_years``, ``within_band``, ``small_counts``,
+        ``inconsistent``, ``within_noise``; empty when material), ``left_out`` (year -> reason:
         ``partial_year``, ``definition_changed``, ``incomplete``, ``no_data``) and
         ``series`` (year -> value, every year of the review).
     """
@@ -150,7 +158,7 @@ def trends(table: pd.DataFrame, indicators: pd.DataFrame, area: str, years: list
         series = pd.Series({y: float(by_year[y]["value"]) if y in by_year else math.nan for y in years}, dtype=float)
         left = _left_out(series, by_year, partial_years, code in flows, code in counts,
                          (definitions or {}).get(code))
-        judged = _judge(series, left, by_year, ind["direction"], band, code in counts, min_years)
+        judged = _judge(series, left, by_year, ind["direction"], band, code in counts, min_years, min_count)
         change = judged["last"] - judged["first"]
         relative = change / abs(judged["first"]) if judged["first"] else math.nan
         out.append({"indicator": code, "direction": ind["direction"], **judged, "change": change,
