@@ -162,7 +162,7 @@ def _load_elements(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame, p
         opts["order"] = range(len(opts))
         option_rows.append(opts)
     options = pd.concat(option_rows, ignore_index=True) if option_rows else pd.DataFrame(
-        columns=["disaggregation", "code", "name", "line", "order"])
+        columns=["disaggregation", "code", "name", "group", "line", "order"])
     elements, found = parse_records(_section(path, "elements"), ELEMENT_FIELDS, name, "elements")
     problems += found + duplicates(elements, ["code"], name)
     elements["definition_changes"] = _definition_changes(elements, name, problems)

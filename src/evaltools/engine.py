@@ -190,6 +190,9 @@ def _values(out: dict[str, np.ndarray], specs: list[Spec]) -> tuple[np.ndarray, 
             reason[k][none & ((out["num_has"][k] == 0) | (spec.den is None))] = 1
         value[k] *= spec.factor
     value[reason > 0] = np.nan
+    nothing = out["mask"] == 0                        # no return counted: no numerator either
+    out["num"][nothing] = np.nan
+    out["den"][nothing] = np.nan
     return value, reason
 
 

@@ -48,14 +48,20 @@ def _comparable(catalog: Catalog, shown: pd.DataFrame) -> list[str]:
             if isinstance(ind["denominator"], str) or (_elements(ind) and _elements(ind) <= average)]
 
 
+def _partial_years(data: ReviewData) -> tuple[dict, frozenset[int]]:
+    """The last day of each year of the review, and the years that stop before 31 December."""
+    review = data.review
+    days = year_cutoffs(range(review.first_year, review.last_year + 1), review.cutoff, data.catalog.partial_years)
+    return days, frozenset(y for y, d in days.items() if is_partial(y, d))
+
+
 def _trends(data: ReviewData, shown: pd.DataFrame, settings: dict) -> pd.DataFrame:
     review, catalog = data.review, data.catalog
     years = range(review.first_year, review.last_year + 1)
-    days = year_cutoffs(years, review.cutoff, catalog.partial_years)
+    days, partial = _partial_years(data)
     codes = list(shown.index)
     return trends.trends(
-        data.indicators, shown, review.area, list(years), settings["stable_band"],
-        partial_years=frozenset(y for y, d in days.items() if is_partial(y, d)),
+        data.indicators, shown, review.area, list(years), settings["stable_band"], partial_years=partial,
         flows=frozenset(c for c in codes if cmp.is_flow(catalog, c)),
         counts=frozenset(c for c in codes if cmp.is_count(catalog, c)),
         definitions=cmp.current_since(catalog, codes, days), min_years=settings["min_years"],
@@ -79,7 +85,8 @@ def assess_review(data: ReviewData) -> Assessment:
         trends=_trends(data, shown, settings),
         ranking=ranking.rank_units(table, shown[shown.index.isin(_comparable(catalog, shown))], review.area,
                                    span, settings["lagging"]),
-        scorecards=cards, scorecard_summary=scorecards.summary(cards, catalog.units, review.area, years),
+        scorecards=cards,
+        scorecard_summary=scorecards.summary(cards, catalog.units, review.area, years, _partial_years(data)[1]),
         standards=standards,
         legends=legends.load_legends(review.catalog_dir / "legends.yaml"),
         comparison=compare.compare(data.values, catalog, review, previous, table) if previous else None,

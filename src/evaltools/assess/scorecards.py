@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -112,7 +113,7 @@ def scorecards(values: pd.DataFrame, units: pd.DataFrame, standards: pd.DataFram
 
 
 def summary(cards: pd.DataFrame, units: pd.DataFrame | None = None, area: str | None = None,
-            years: range | None = None) -> pd.DataFrame:
+            years: range | None = None, partial_years: Collection[int] = ()) -> pd.DataFrame:
     """Per year: communes expected, assessed, passing, and the standard (``9/9 xã, thị trấn đạt chuẩn``).
 
     Returns
@@ -120,8 +121,9 @@ def summary(cards: pd.DataFrame, units: pd.DataFrame | None = None, area: str | 
     DataFrame
         year, standard (code of the standard of the year's cards), expected (communes of
         ``area`` valid on 31 December; NA without ``units``), assessed (communes with a
-        card), passed, missing (expected − assessed). Years come from ``years`` when
-        given (a year nobody reported has assessed 0), else from the cards.
+        card), passed, missing (expected − assessed), partial (the year's figures stop
+        before 31 December: a year-end assessment may not exist yet). Years come from
+        ``years`` when given (a year nobody reported has assessed 0), else from the cards.
     """
     grouped = cards.groupby("year")
     out = pd.DataFrame({"standard": grouped["standard"].first(), "assessed": grouped.size(),
@@ -130,6 +132,7 @@ def summary(cards: pd.DataFrame, units: pd.DataFrame | None = None, area: str | 
         out = out.reindex(list(years)).fillna({"assessed": 0, "passed": 0})
     out.index.name = "year"
     out = out.reset_index().astype({"assessed": int, "passed": int})
+    out["partial"] = out["year"].isin(list(partial_years))
     if units is None:
         return out.assign(expected=pd.NA, missing=pd.NA)[SUMMARY]
     communes = units[units["level"] == "commune"]
@@ -140,4 +143,4 @@ def summary(cards: pd.DataFrame, units: pd.DataFrame | None = None, area: str | 
     return out.assign(expected=expected, missing=[e - a for e, a in zip(expected, out["assessed"])])[SUMMARY]
 
 
-SUMMARY = ["year", "standard", "expected", "assessed", "passed", "missing"]
+SUMMARY = ["year", "standard", "expected", "assessed", "passed", "missing", "partial"]
