@@ -232,7 +232,7 @@ def test_scorecards_count_and_name_only_the_reviews_own_communes(tmp_path):
     standards = scorecards.load_standards(STANDARDS)
     cards = scorecards.scorecards(scores, units, standards, area="10")
     assert list(cards["unit"]) == ["100"]                     # E, in D2, fails: not D1's business
-    summary = scorecards.summary(cards, units, "10", range(2019, 2020)).set_index("year")
+    summary = scorecards.summary(cards, units, "10").set_index("year")
     # B sent no points: 1 of the 2 communes expected was assessed, and it passed
     assert summary.loc[2019, ["expected", "assessed", "passed", "missing"]].tolist() == [2, 1, 1, 1]
     assert standards.set_index("code").at["qd34-2014", "short_vi"] == "QĐ 34/2014/QĐ-TTg"

@@ -86,7 +86,7 @@ def assess_review(data: ReviewData) -> Assessment:
         ranking=ranking.rank_units(table, shown[shown.index.isin(_comparable(catalog, shown))], review.area,
                                    span, settings["lagging"]),
         scorecards=cards,
-        scorecard_summary=scorecards.summary(cards, catalog.units, review.area, years, _partial_years(data)[1]),
+        scorecard_summary=scorecards.summary(cards, catalog.units, review.area, _partial_years(data)[1]),
         standards=standards,
         legends=legends.load_legends(review.catalog_dir / "legends.yaml"),
         comparison=compare.compare(data.values, catalog, review, previous, table) if previous else None,

@@ -113,25 +113,23 @@ def scorecards(values: pd.DataFrame, units: pd.DataFrame, standards: pd.DataFram
 
 
 def summary(cards: pd.DataFrame, units: pd.DataFrame | None = None, area: str | None = None,
-            years: range | None = None, partial_years: Collection[int] = ()) -> pd.DataFrame:
-    """Per year: communes expected, assessed, passing, and the standard (``9/9 xã, thị trấn đạt chuẩn``).
+            partial_years: Collection[int] = ()) -> pd.DataFrame:
+    """Per year with cards: communes expected, assessed, passing, and the standard (``9/9 xã, thị trấn đạt chuẩn``).
 
     Returns
     -------
     DataFrame
         year, standard (code of the standard of the year's cards), expected (communes of
         ``area`` valid on 31 December; NA without ``units``), assessed (communes with a
-        card), passed, missing (expected − assessed), partial (the year's figures stop
-        before 31 December: a year-end assessment may not exist yet). Years come from
-        ``years`` when given (a year nobody reported has assessed 0), else from the cards.
+        card), passed, missing (expected − assessed: communes that sent no points,
+        neither passed nor failed), partial (the year's figures stop before 31 December).
+        A year in which no commune was assessed (none by 31/05/2017) is not a row.
     """
     grouped = cards.groupby("year")
     out = pd.DataFrame({"standard": grouped["standard"].first(), "assessed": grouped.size(),
                         "passed": grouped["passed"].sum()})
-    if years is not None:
-        out = out.reindex(list(years)).fillna({"assessed": 0, "passed": 0})
     out.index.name = "year"
-    out = out.reset_index().astype({"assessed": int, "passed": int})
+    out = out.reset_index().astype({"year": int, "assessed": int, "passed": int})
     out["partial"] = out["year"].isin(list(partial_years))
     if units is None:
         return out.assign(expected=pd.NA, missing=pd.NA)[SUMMARY]
