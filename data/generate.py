@@ -147,12 +147,13 @@ def flow_rows(year: int, codes: list[str], weights: np.ndarray, rng: np.random.G
     for c, n in zip(codes, split(HI_CARDS[year], weights)):
         rows += [("HI_CARDS", c, "default", int(n)), ("HI_CARDS_VALUE", c, "default", int(n) * HI_PRICE[year])]
     for cause, n in zip(("drowning", "traffic", "fall", "other"), INJURIES[year]):
-        rows += [("INJURIES", c, cause, int(k)) for c, k in zip(codes, split(n, weights * rng.uniform(0.5, 1.5, len(codes))))]
+        shares = split(n, weights * rng.uniform(0.5, 1.5, len(codes)))
+        rows += [("INJURIES", c, cause, int(k)) for c, k in zip(codes, shares)]
     rows += [("ABUSE_CASES", c, "default", int(k))
              for c, k in zip(codes, split(ABUSE[year], weights * rng.uniform(0.5, 1.5, len(codes))))]
     for donor in BICYCLE_DONORS:
-        n = BICYCLES.get((donor, year), 0)
-        rows += [("BICYCLES", c, donor, int(k)) for c, k in zip(codes, split(n, weights * rng.uniform(0.5, 1.5, len(codes))))]
+        shares = split(BICYCLES.get((donor, year), 0), weights * rng.uniform(0.5, 1.5, len(codes)))
+        rows += [("BICYCLES", c, donor, int(k)) for c, k in zip(codes, shares)]
     return rows
 
 

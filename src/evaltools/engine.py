@@ -60,7 +60,7 @@ class Facts:
     Attributes
     ----------
     tree : Tree
-        The units (see :func:`evaluate.units.tree`).
+        The units (see :func:`evaltools.units.tree`).
     columns : list of str
         The data columns (``ELEMENT``, ``ELEMENT.option``, ``@communes``).
     sums, has : ndarray

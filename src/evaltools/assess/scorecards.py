@@ -114,7 +114,7 @@ def scorecards(values: pd.DataFrame, units: pd.DataFrame, standards: pd.DataFram
 
 def summary(cards: pd.DataFrame, units: pd.DataFrame | None = None, area: str | None = None,
             partial_years: Collection[int] = ()) -> pd.DataFrame:
-    """Per year with cards: communes expected, assessed, passing, and the standard (``9/9 xã, thị trấn đạt chuẩn``).
+    """Per year with cards: communes expected, assessed and passing, and the standard (``9/9 xã đạt chuẩn``).
 
     Returns
     -------

@@ -51,14 +51,14 @@ def check_not_before(rows: pd.DataFrame, entries: pd.DataFrame, last_days: Mappi
             continue
         first = mine.sort_values(["file", "line"]).groupby(["unit", "period"], observed=True).first().reset_index()
         totals = mine.groupby(["unit", "period"], observed=True)["value"].sum().to_numpy()
-        first_of_month = [dt.date(int(y), int(entry.month), 1) for y in first["period"]]
+        months = [dt.date(int(y), int(entry.month), 1) for y in first["period"]]
         parts.append(pd.DataFrame({
             "importance": entry.importance, "kind": "rule", "rule": entry.code,
             "rule_name_vi": entry.name_vi, "rule_name_en": entry.name_en,
             "unit": first["unit"].astype(str).to_numpy(), "year": first["period"].to_numpy(),
             "element": entry.column, "value": totals,
             "message": [f"{entry.column} = {number(v)} for {int(y)}, whose figures stop on {_dmy(last_days[int(y)])}: "
-                        f"it cannot exist before {_dmy(d)}" for v, y, d in zip(totals, first["period"], first_of_month)],
+                        f"it cannot exist before {_dmy(d)}" for v, y, d in zip(totals, first["period"], months)],
             "file": first["file"].to_numpy(), "line": first["line"].to_numpy(), "source": first["source"].to_numpy()}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
