@@ -15,6 +15,7 @@ from evaltools.review import TARGET_FIELDS
 from evaltools.schema import parse_records
 
 from .conftest import ROOT, write
+from .test_engine import UNITS as ENGINE_UNITS
 from .test_engine import catalog, values  # noqa: F401  (fixtures: the hand-made area)
 
 
@@ -208,21 +209,10 @@ def test_comparison_across_the_merger_compares_like_with_like(catalog, values): 
     assert out.loc[("POP", "10", "total"), ["previous", "current"]].tolist() == [110 + 55 + 0, 120 + 90]
 
 
-TWO_DISTRICTS = """
-units:
-  - {code: "9", name: P, level: province, valid_from: 2012-01-01}
-  - {code: "10", name: D1, level: district, parent: "9", valid_from: 2012-01-01}
-  - {code: "20", name: D2, level: district, parent: "9", valid_from: 2012-01-01}
-  - {code: "100", name: A, level: commune, parent: "10", valid_from: 2012-01-01}
-  - {code: "101", name: B, level: commune, parent: "10", valid_from: 2012-01-01}
-  - {code: "200", name: E, level: commune, parent: "20", valid_from: 2012-01-01}
-"""
-
-
 def test_scorecards_count_and_name_only_the_reviews_own_communes(tmp_path):
     from evaltools.catalog import load_catalog
     folder = tmp_path / "catalog"
-    write(folder / "org_units.yaml", TWO_DISTRICTS)
+    write(folder / "org_units.yaml", ENGINE_UNITS)             # D1 (10): A, B, C; D2 (20): E
     for name in ("data_elements.yaml", "indicators.yaml"):
         write(folder / name, (ROOT / "data" / "catalog" / name).read_text(encoding="utf-8"))
     units = load_catalog(folder).units
@@ -233,8 +223,8 @@ def test_scorecards_count_and_name_only_the_reviews_own_communes(tmp_path):
     cards = scorecards.scorecards(scores, units, standards, area="10")
     assert list(cards["unit"]) == ["100"]                     # E, in D2, fails: not D1's business
     summary = scorecards.summary(cards, units, "10").set_index("year")
-    # B sent no points: 1 of the 2 communes expected was assessed, and it passed
-    assert summary.loc[2019, ["expected", "assessed", "passed", "missing"]].tolist() == [2, 1, 1, 1]
+    # B and C sent no points: 1 of the 3 communes expected was assessed, and it passed
+    assert summary.loc[2019, ["expected", "assessed", "passed", "missing"]].tolist() == [3, 1, 1, 2]
     assert standards.set_index("code").at["qd34-2014", "short_vi"] == "QĐ 34/2014/QĐ-TTg"
 
 

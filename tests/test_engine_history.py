@@ -19,13 +19,10 @@ from evaltools.catalog import load_catalog
 from evaltools.errors import InputError
 
 from .conftest import write
+from .test_engine import UNITS as ENGINE_UNITS
 
-UNITS = """
-units:
-  - {code: "9", name: P, level: province, valid_from: 2018-01-01}
-  - {code: "10", name: D1, level: district, parent: "9", valid_from: 2018-01-01}
-  - {code: "20", name: D2, level: district, parent: "9", valid_from: 2018-01-01}
-  - {code: "100", name: A, level: commune, parent: "10", valid_from: 2018-01-01}
+# test_engine's province, districts and commune A, then X and its parts, and E
+UNITS = "\n".join(ENGINE_UNITS.strip().splitlines()[:5]) + """
   - {code: "103", name: X, level: commune, parent: "10", valid_from: 2018-01-01, valid_to: 2019-12-31,
      successor: ["Y", "105"]}
   - {code: "Y", name: Y, level: commune, parent: "10", valid_from: 2020-01-01}
