@@ -134,65 +134,63 @@ COUNTS = ("mask", "expected", "num_has", "den_has")
 
 
 def _over_time(facts: Facts, leaves: dict[str, np.ndarray], specs: list[Spec]) -> tuple[dict, np.ndarray]:
-    """Aggregate the years into periods: arrays spec × node × period, and the year of each ``last`` value."""
+    """Aggregate the years into periods: arrays node × period × spec, and the year of each ``last`` value."""
     n, k = leaves["num"].shape[0], len(specs)
     periods, start = facts.periods, facts.tree.years.start
-    out = {key: np.zeros((k, n, len(periods)), dtype=np.int32 if key in COUNTS else float) for key in leaves}
+    out = {key: np.zeros((n, len(periods), k), dtype=np.int32 if key in COUNTS else float) for key in leaves}
     value_year = np.full((len(periods), k), -1)
     last = np.array([s.kind == "last" for s in specs])
     for p, period in enumerate(periods):
         a, b = period.first - start, period.last - start + 1
-        spans = b - a > 1
-        ks = np.flatnonzero(~last) if spans else np.arange(k)
-        for key, value in leaves.items():
-            out[key][ks, :, p] = value[:, a:b][:, :, ks].sum(axis=1).T
-        if not spans:
+        if b - a == 1:
+            for key, value in leaves.items():
+                out[key][:, p, :] = value[:, a, :]
             value_year[p] = period.first
             continue
+        ks = np.flatnonzero(~last)
+        for key, value in leaves.items():
+            out[key][:, p, ks] = value[:, a:b][:, :, ks].sum(axis=1)
         ks = np.flatnonzero(last)
         reported = leaves["mask"][:, a:b][:, :, ks].any(axis=0)              # years × specs
         latest = (b - a - 1) - np.argmax(reported[::-1], axis=0)
         found = reported.any(axis=0)
         year = a + np.where(found, latest, b - a - 1)
         for key, value in leaves.items():
-            out[key][ks, :, p] = value[:, year, ks].T
+            out[key][:, p, ks] = value[:, year, ks]
         value_year[p, ks] = np.where(found, start + year, -1)
     return out, value_year
 
 
 def _roll_up(arrays: dict[str, np.ndarray], tree: unitlib.Tree) -> None:
-    """Add every node's figures into the nodes above it, deepest level first (in place, axis 1)."""
+    """Add every node's figures into the nodes above it, deepest level first (in place).
+
+    The tree's nodes come level by level, each level sorted by the node above: a level
+    is one slice, and the nodes adding into one parent are consecutive.
+    """
     for depth in range(int(tree.depth.max(initial=0)), 0, -1):
-        rows = np.flatnonzero(tree.depth == depth)
-        parents = tree.up[rows]
-        order = np.argsort(parents, kind="stable")
-        rows, parents = rows[order], parents[order]
+        lo, hi = np.searchsorted(tree.depth, depth), np.searchsorted(tree.depth, depth, side="right")
+        parents = tree.up[lo:hi]
         starts = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
         for value in arrays.values():
-            value[:, parents[starts]] += np.add.reduceat(value[:, rows], starts, axis=1)
+            value[parents[starts]] += np.add.reduceat(value[lo:hi], starts, axis=0)
 
 
 def _values(out: dict[str, np.ndarray], specs: list[Spec]) -> tuple[np.ndarray, np.ndarray]:
-    """Value and reason code (index into REASONS) of every spec, unit and period."""
-    value = np.empty(out["num"].shape)
-    reason = np.zeros(value.shape, dtype=np.int8)
-    for k, spec in enumerate(specs):                  # block by block: no full-size temporaries
-        num, den, counted = out["num"][k], out["den"][k], out["mask"][k]
-        none = counted == 0
-        with np.errstate(invalid="ignore", divide="ignore"):
-            if spec.den is not None:
-                value[k] = num / den
-                reason[k][none] = 4
-                reason[k][none & (out["den_has"][k] == 0)] = 2
-                reason[k][~none & (den == 0)] = 3
-            else:
-                value[k] = num / counted if spec.average else num
-            reason[k][none & ((out["num_has"][k] == 0) | (spec.den is None))] = 1
-        value[k] *= spec.factor
-    value[reason > 0] = np.nan
-    nothing = out["mask"] == 0                        # no return counted: no numerator either
-    out["num"][nothing] = np.nan
-    out["den"][nothing] = np.nan
+    """Value and reason code (index into REASONS) of every unit, period and spec (last axis)."""
+    ratio = np.array([s.den is not None for s in specs])
+    average = np.array([s.average for s in specs])
+    num, den, counted = out["num"], out["den"], out["mask"]
+    none = counted == 0
+    reason = np.zeros(num.shape, dtype=np.int8)
+    reason[none & ratio] = 4
+    reason[none & ratio & (out["den_has"] == 0)] = 2
+    reason[none & ((out["num_has"] == 0) | ~ratio)] = 1
+    reason[~none & ratio & (den == 0)] = 3
+    divisor = np.where(ratio, den, np.where(average, counted, 1.0))
+    value = np.divide(num, divisor, out=np.full(num.shape, np.nan), where=reason == 0)
+    value *= np.array([s.factor for s in specs], dtype=float)
+    num[none] = np.nan                                # no return counted: no numerator either
+    den[none] = np.nan
     return value, reason
 
 
@@ -247,7 +245,7 @@ def evaluate(facts: Facts, indicators: pd.DataFrame) -> pd.DataFrame:
     specs = make_specs(facts.catalog, indicators, facts.columns)
     out, value_year = _over_time(facts, leaves(facts, specs), specs)
     _roll_up(out, facts.tree)
-    out = {key: v[:, facts.tree.output] for key, v in out.items()}
+    out = {key: v[facts.tree.output] for key, v in out.items()}
     value, reason = _values(out, specs)
     partial = facts.partial()
     start = facts.tree.years.start
@@ -258,7 +256,7 @@ def evaluate(facts: Facts, indicators: pd.DataFrame) -> pd.DataFrame:
                       (s.kind != "last" and partial[period.first - start:period.last - start + 1].any())
                       for k, s in enumerate(specs)] for p, period in enumerate(facts.periods)])
     for k, spec in enumerate(specs):     # an average's denominator is the units averaged
-        out["den"][k] = out["mask"][k] if spec.average else out["den"][k] if spec.den else np.nan
+        out["den"][:, :, k] = out["mask"][:, :, k] if spec.average else out["den"][:, :, k] if spec.den else np.nan
     return _tidy(facts, specs, {"value": value, "numerator": out["num"], "denominator": out["den"],
                                 "reason": reason, "reported": out["mask"], "expected": out["expected"]},
                  aggregation, value_year, part)
@@ -268,30 +266,30 @@ def _tidy(facts: Facts, specs: list[Spec], arrays: dict[str, np.ndarray], aggreg
           value_year: np.ndarray, partial: np.ndarray) -> pd.DataFrame:
     """Stack the blocks into one long table (spec, then unit, then period), categoricals from codes."""
     n, p = len(facts.units), len(facts.periods)
-    flat = {key: v.ravel() for key, v in arrays.items()}
-    per_period = {key: np.broadcast_to(v.T[:, None, :], (len(specs), n, p)).ravel()
-                  for key, v in (("aggregation", aggregation), ("value_year", value_year), ("partial", partial))}
+    flat = {key: np.ascontiguousarray(v.transpose(2, 0, 1)).ravel() for key, v in arrays.items()}
+    per_period = {key: np.tile(v.T.astype(dtype), (1, n)).ravel()      # row = spec, unit, period
+                  for key, v, dtype in (("aggregation", aggregation, np.int8), ("value_year", value_year, np.int16),
+                                        ("partial", partial, bool))}
     indicators = list(dict.fromkeys(s.code for s in specs))
     categories = list(dict.fromkeys(s.category for s in specs))
     index = facts.index
     def cat(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:  # noqa: E306
-        return pd.Categorical.from_codes(codes, categories=list(names))
+        small = np.int8 if len(names) < 127 else np.int16 if len(names) < 32_767 else np.int32
+        return pd.Categorical.from_codes(codes.astype(small, copy=False), categories=list(names))
     expected = flat["expected"]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        coverage = flat["reported"] / expected.astype(float)
-    coverage[expected == 0] = np.nan
+    coverage = np.divide(flat["reported"], expected, out=np.full(len(expected), np.nan), where=expected > 0)
     year = per_period["value_year"]
     return pd.DataFrame({
         "indicator": cat(np.repeat(np.array([indicators.index(s.code) for s in specs], np.int16), n * p),
                          indicators),
-        "unit": cat(np.tile(index.codes[0].astype(np.int32), len(specs)), index.levels[0]),
-        "period": cat(np.tile(index.codes[1].astype(np.int16), len(specs)), index.levels[1]),
+        "unit": cat(np.tile(index.codes[0], len(specs)), index.levels[0]),
+        "period": cat(np.tile(index.codes[1], len(specs)), index.levels[1]),
         "category": cat(np.repeat(np.array([categories.index(s.category) for s in specs], np.int16), n * p),
                         categories),
         "value": flat["value"], "numerator": flat["numerator"], "denominator": flat["denominator"],
         "reason": cat(flat["reason"], REASONS),
-        "aggregation": cat(per_period["aggregation"].astype(np.int8), AGGREGATIONS),
-        "value_year": pd.arrays.IntegerArray(np.maximum(year, 0).astype(np.int16), year < 0),
-        "partial": per_period["partial"].astype(bool),
+        "aggregation": cat(per_period["aggregation"], AGGREGATIONS),
+        "value_year": pd.arrays.IntegerArray(np.maximum(year, 0), year < 0),
+        "partial": per_period["partial"],
         "reported": flat["reported"], "expected": expected, "coverage": coverage,
     }, copy=False)

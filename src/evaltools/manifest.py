@@ -48,8 +48,8 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-CATALOG_FILES = ("org_units.yaml", "data_elements.yaml", "indicators.yaml", "standards.yaml", "legends.yaml",
-                 "validation_rules.yaml")
+CATALOG_FILES = ("org_units.yaml", "data_elements.yaml", "indicators.yaml", "periods.yaml", "standards.yaml",
+                 "legends.yaml", "validation_rules.yaml")
 
 
 def _text_sha(text: str) -> str:

@@ -104,7 +104,8 @@ class Tree:
     Nodes are catalog rows: one code under one name for one span (Cam An 2012–2019
     and Thanh An 2020– are two nodes of code 19603). Each node adds its figures into
     ``up``: a unit alive at the end into its parent, a merged unit into its
-    successor, a split or dissolved unit into its parent.
+    successor, a split or dissolved unit into its parent. Nodes are ordered by depth,
+    then by the position of the node they add into, so each level is one block.
 
     Attributes
     ----------
@@ -179,6 +180,19 @@ def _chains(up: np.ndarray) -> list[list[int]]:
     return out
 
 
+def _by_depth(up: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """Position of each node when ordered by depth, then by the position of the node above it."""
+    position = np.empty(len(up), dtype=int)
+    placed = 0
+    for level in range(int(depth.max(initial=-1)) + 1):
+        rows = np.flatnonzero(depth == level)
+        above = position[up[rows]] if level else np.zeros(len(rows), dtype=int)
+        rows = rows[np.argsort(above, kind="stable")]
+        position[rows] = np.arange(placed, placed + len(rows))
+        placed += len(rows)
+    return position
+
+
 def tree(units: pd.DataFrame, area: str | None, as_of: int, years: range) -> Tree:
     """The roll-up tree of ``area`` in the units valid at the end of ``as_of``.
 
@@ -210,10 +224,16 @@ def tree(units: pd.DataFrame, area: str | None, as_of: int, years: range) -> Tre
     else:
         top = {i for i in by_code.get(area, []) if alive[i]}
         keep = np.array([i in top or bool(top.intersection(c)) for i, c in enumerate(chains)])
-    new = np.cumsum(keep) - 1
-    old = np.flatnonzero(keep)
+    kept = np.cumsum(keep) - 1
+    order = np.flatnonzero(keep)
+    up_kept = np.array([kept[up[i]] if up[i] >= 0 and keep[up[i]] else -1 for i in order], dtype=int)
+    depth = np.array([sum(1 for a in chains[i] if keep[a]) for i in order], dtype=int)
+    position = _by_depth(up_kept, depth)
+    old = order[np.argsort(position)]
+    new = np.full(len(units), -1)
+    new[order] = position
     up_new = np.array([new[up[i]] if up[i] >= 0 and keep[up[i]] else -1 for i in old], dtype=int)
-    depth = np.array([sum(1 for a in chains[i] if keep[a]) for i in old], dtype=int)
+    depth = np.sort(depth)
     valid = np.stack([valid_in(units, y).to_numpy()[old] for y in years], axis=1) if len(years) else \
         np.zeros((len(old), 0), dtype=bool)
     code_index = list(by_code)
