@@ -119,6 +119,15 @@ def aggregate(values: pd.DataFrame, catalog: Catalog, area: str | None, periods:
         ``periods``): units merged by then report under their successor.
     cutoff : date, optional
         The review's data cut-off: the figures of its year stop on that day.
+
+    Returns
+    -------
+    Facts
+        The cube and the unit tree; :func:`evaluate` turns it into the indicator table
+        (its columns, with ``aggregation``, ``value_year``, ``partial``, ``reported``,
+        ``expected`` and ``coverage``, are listed there). ``Facts.index`` is the
+        (unit, period) index of the result rows; ``Facts.units`` the units alive at
+        the end of ``as_of`` (dead units are never rows).
     """
     first = min(p.first for p in periods)
     last = max(p.last for p in periods)
