@@ -41,11 +41,14 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .batch.index import write_index
     from .run import run_review
 
     formats = [f.strip() for f in args.to.split(",") if f.strip()]
-    result = run_review(args.review, formats=formats, lang=args.lang, out=_folder(args.out, "outputs"),
-                        notebook=args.notebook, allow_invalid=args.allow_invalid)
+    out = _folder(args.out, "outputs")
+    result = run_review(args.review, formats=formats, lang=args.lang, out=out,
+                        notebook=args.notebook, allow_invalid=args.allow_invalid, final=args.final)
+    write_index(out)                      # the page a reader opens first lists this review's files too
     print(f"{result.folder}: {', '.join(result.files)} ({result.seconds:.1f} s)")
     return 0
 
@@ -105,7 +108,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     configs = [resolve_review(r) for r in args.reviews]
     result = run_batch(configs, areas=args.areas, years=args.years, window=args.window, formats=formats,
                        lang=args.lang, out=_folder(args.out, "outputs"), notebook=args.notebook, workers=args.workers,
-                       scheduler=args.scheduler, force=args.force, allow_invalid=args.allow_invalid)
+                       scheduler=args.scheduler, force=args.force, allow_invalid=args.allow_invalid,
+                       final=args.final)
     print(format_summary(result.outcomes, result.seconds))
     print(f"index: {result.index}")
     if result.interrupted:
@@ -137,6 +141,9 @@ def _render_options(p: argparse.ArgumentParser, what: str) -> None:
                    help="report notebook (default: the config's notebook:, else its programme's)")
     p.add_argument("--allow-invalid", action="store_true",
                    help="render even if validation finds high-importance problems (page 1 then says so)")
+    p.add_argument("--final", action="store_true",
+                   help="render the final report (as status: final in the config): refused while a narrative "
+                        "part is unwritten, a heading is empty or the data have high-importance problems")
 
 
 def _add_indicators(sub) -> None:
