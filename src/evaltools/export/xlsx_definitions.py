@@ -32,7 +32,7 @@ def _term(term: formula.Term, catalog: Catalog, lang: str, words: dict) -> str:
 
 
 def spelled(text: str | None, catalog: Catalog, lang: str, words: dict) -> str:
-    """A formula with names for codes: "Trẻ em dưới 16 tuổi [CHILDREN]"; "" for no formula."""
+    """A formula with names for codes: "<element name> [<COLUMN>]" per term; "" for no formula."""
     if not isinstance(text, str) or not text.strip():
         return ""
     out = ""
