@@ -152,7 +152,7 @@ def test_bad_return_is_refused_and_nothing_changes(case, tmp_path):
         out = ""
     else:
         code, out, err = run(args, folder)
-    assert code == 2
+    assert code == 1
     assert "Traceback" not in err
     lines = problem_lines(err)
     for expect in case["expect"]:

@@ -136,7 +136,7 @@ def test_failing_cell_is_named_and_earlier_outputs_survive(tmp_path, python, roo
     broken = tmp_path / "broken.ipynb"
     nbformat.write(nb, broken)
     done = render(python, root, out, "--notebook", str(broken))
-    assert done.returncode == 2
+    assert done.returncode == 1
     message = done.stderr.strip()
     assert message.count("\n") == 0, message
     assert f"broken.ipynb, cell {target + 1}, line 2 `report.outcomes(r, 'no such argument')`: TypeError:" in message

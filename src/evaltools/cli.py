@@ -1,17 +1,22 @@
 """The ``evaltools`` command line.
 
-Every sub-command has ``--help``. A problem the user can fix ends the command
-with one clear message on stderr and exit code 2, never a traceback.
+Every sub-command has ``--help``. Any failure ends the command with one clear
+message on stderr naming the file, row or key and what to do, and exit code 1
+(2 for a usage error such as an unknown option); never a traceback, unless
+``--debug`` asks for it. Library log messages (Papermill's, asyncio's) are not
+shown either, except with ``--debug``.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import traceback
 from pathlib import Path
 
-from . import __version__
-from .errors import EvaltoolsError
+from . import __version__, faults
+from .errors import HANDLED, EvaltoolsError, os_error_line
 
 DEFAULT_OUT = Path("outputs")
 
@@ -19,7 +24,9 @@ DEFAULT_OUT = Path("outputs")
 def _cmd_indicators(args: argparse.Namespace) -> int:
     from .context import indicators_csv, open_review
     from .iorw import atomic_write
+    from .publish import recover_outputs
 
+    recover_outputs(args.out)
     data = open_review(args.review, lang=args.lang)
     target = atomic_write(args.out / data.review.id / "indicators.csv", indicators_csv(data))
     print(f"{target}: {len(data.indicators)} rows "
@@ -33,7 +40,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     formats = [f.strip() for f in args.to.split(",") if f.strip()]
     result = run_review(args.review, formats=formats, lang=args.lang, out=args.out, notebook=args.notebook,
                         allow_invalid=args.allow_invalid)
-    print(f"{result.folder}: {', '.join(result.files)} ({result.seconds:.1f} s)")
+    print(f"{result.folder}: {', '.join(result.files)} ({result.seconds:.1f} s)"
+          + (f"; kept from before, not re-rendered: {', '.join(result.kept)}" if result.kept else "")
+          + (f"; removed: {', '.join(f + '/' for f in result.removed)} (an earlier failed run)"
+             if result.removed else ""))
     return 0
 
 
@@ -82,9 +92,11 @@ def _cmd_new_review(args: argparse.Namespace) -> int:
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
+    from .publish import recover_outputs
     from .batch.summary import format_summary
 
     formats = [f.strip() for f in args.to.split(",") if f.strip()]
+    recover_outputs(args.out)
     result = run_batch(args.reviews, areas=args.areas, years=args.years, window=args.window, formats=formats,
                        lang=args.lang, out=args.out, notebook=args.notebook, workers=args.workers,
                        scheduler=args.scheduler, force=args.force, allow_invalid=args.allow_invalid)
@@ -201,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="evaltools", description="Compute, check and render periodic policy reviews.")
     parser.add_argument("--version", action="version", version=f"evaltools {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="on a failure, also show the Python traceback and library log messages")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in (_add_indicators, _add_run, _add_validate, _add_import, _add_template, _add_new_review,
                 _add_batch):
@@ -208,22 +222,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _failure(args: argparse.Namespace, line: str, code: int = HANDLED) -> int:
+    """Print the one line of a failure (after the traceback, with --debug); return the exit code."""
+    if args.debug:
+        traceback.print_exc(file=sys.stderr)
+    print(f"evaltools: {line}", file=sys.stderr)
+    return code
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    faults.arm()
+    if args.debug:
+        logging.basicConfig(level=logging.INFO, force=True)
+    else:
+        logging.getLogger().addHandler(logging.NullHandler())   # no library chatter (asyncio, nbclient)
     try:
         return args.func(args)
     except EvaltoolsError as exc:
-        print(f"evaltools: error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _failure(args, f"error: {exc}", exc.exit_code)
     except KeyboardInterrupt:
-        print("evaltools: interrupted; nothing was left half-written", file=sys.stderr)
-        return 130
+        return _failure(args, "interrupted; nothing was left half-written", 130)
     except BrokenPipeError:
         # The reader went away (``evaltools validate ... | head``): stop quietly, as Unix tools do.
         sys.stderr.close()
         return 141
+    except OSError as exc:
+        return _failure(args, f"error: {os_error_line(exc)}")
+    except MemoryError:
+        return _failure(args, "error: out of memory; nothing was half-written; close other programs, or split the "
+                              "input into smaller files")
+    except Exception as exc:  # noqa: BLE001 - the contract: no traceback reaches the user
+        return _failure(args, f"internal error: {type(exc).__name__}: {exc}; nothing was half-written; run the "
+                              "command again with --debug (evaltools --debug ...) and report what it shows")
 
 
 if __name__ == "__main__":

@@ -25,8 +25,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import iorw, manifest
+from . import iorw, manifest, publish, storetx
 from .errors import DataQualityError, EvaltoolsError, display_path
+from .lifeline import helper_init
 from .notebooks import default_notebook
 from .review import Review, load_review
 
@@ -44,6 +45,8 @@ class RunResult:
     folder: Path
     files: tuple[str, ...]
     seconds: float
+    kept: tuple[str, ...] = ()          # files of the folder this run did not render, left as they were
+    removed: tuple[str, ...] = ()       # e.g. failed/ of an earlier failed run
 
 
 def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lang: str | None = None,
@@ -85,9 +88,11 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     lang = lang or review.language
     notebook = Path(notebook) if notebook else default_notebook()
     target = Path(out).resolve() / review.id
-    checked = _validate(review, allow_invalid)
-    parameters = {"lang": lang, "formats": sorted(formats)}
-    with iorw.staged_folder(target) as stage, _helper(overlap) as helper:
+    with storetx.snapshot(review.data) as store_state, publish.staged_outputs(target) as staged, \
+            _helper(overlap) as helper:         # one state of the data for the whole run: imports wait for it
+        checked = _validate(review, allow_invalid)
+        parameters = {"lang": lang, "formats": sorted(formats)}
+        stage = staged.path
         side = helper.submit(_side_work, review, lang, notebook, parameters, checked["high"] > 0, stage, target)
         threading.Thread(target=_warm_up, daemon=True).start()
         nb = _execute(notebook, stage / "review.ipynb", review, {"lang": lang, "high_findings": checked["high"]},
@@ -98,8 +103,10 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         record = _manifest(review, notebook, lang, formats, inputs, stage, files, started)
         record.update(fingerprint=prints, validation={**checked, "allow_invalid": allow_invalid})
         record["about"] = about         # title, area, period: for the index of outputs
+        record["store"] = store_state   # which state of the data this run rendered
         iorw.atomic_write(stage / "manifest.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    return RunResult(review.id, target, tuple(files + ["manifest.json"]), time.perf_counter() - clock)
+    return RunResult(review.id, target, tuple(files + ["manifest.json"]), time.perf_counter() - clock,
+                     tuple(staged.kept), tuple(staged.removed))
 
 
 def check_formats(formats: Sequence[str]) -> None:
@@ -131,7 +138,7 @@ def _helper(overlap: bool) -> Iterator:
     if not overlap or mp.current_process().daemon or "fork" not in mp.get_all_start_methods():
         yield _Inline()
         return
-    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"), initializer=helper_init) as pool:
         yield pool
 
 

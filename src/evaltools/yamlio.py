@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from . import limits
 from .errors import EvaltoolsError, display_path
 
 
@@ -44,28 +45,63 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _mapping)
 _Loader.add_constructor("tag:yaml.org,2002:str", _text)
 
 
+def _expanded_size(root: yaml.Node, name: str) -> int:
+    """Number of values the document holds once every alias is expanded (a "billion laughs" is refused).
+
+    Aliases make a node reachable many times; its size is counted once per
+    reference, memoised, so the count itself is linear in the file.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()                 # on the path from the root: reached again means a cycle
+    stack: list[tuple[yaml.Node, list | None]] = [(root, None)]
+    while stack:
+        node, children = stack.pop()
+        if children is not None:                 # its children are counted
+            sizes[id(node)] = 1 + sum(sizes[id(c)] for c in children)
+            open_nodes.discard(id(node))
+            continue
+        if id(node) in sizes:
+            continue
+        if not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            sizes[id(node)] = 1
+            continue
+        if id(node) in open_nodes:
+            raise EvaltoolsError(f"{name}:{node.start_mark.line + 1}: invalid YAML: an alias refers to the value "
+                                 "that contains it")
+        open_nodes.add(id(node))
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+        stack.append((node, children))
+        stack.extend((c, None) for c in children)
+    return sizes[id(root)]
+
+
 def load_yaml(path: str | Path) -> Any:
-    """Read a UTF-8 YAML file.
+    """Read a UTF-8 YAML file, bounded in size and in values once aliases are expanded.
 
     Raises
     ------
     EvaltoolsError
         One line naming the file, the line and the YAML problem, when the file is
-        missing, not UTF-8 or not valid YAML.
+        missing, not a regular file, too large, not UTF-8 or not valid YAML.
     """
     name = display_path(path)
+    text = limits.read_text(path, limits.YAML_MB, "a YAML file", name)
+    loader = _Loader(text)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise EvaltoolsError(f"{name}: file not found") from None
-    except IsADirectoryError:
-        raise EvaltoolsError(f"{name}: is a folder, expected a YAML file") from None
-    except UnicodeDecodeError as exc:
-        raise EvaltoolsError(f"{name}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
-    try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        size = _expanded_size(node, name)
+        if size > limits.YAML_NODES.value:
+            raise limits.YAML_NODES.refuse(name, f"{size:,}")
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise EvaltoolsError(f"{name}{line}: invalid YAML: {problem}") from None
+    except RecursionError:
+        raise EvaltoolsError(f"{name}: invalid YAML: nested too deeply (brackets or indents hundreds of levels "
+                             "deep); no config needs that") from None
+    finally:
+        loader.dispose()

@@ -12,18 +12,14 @@ never run: the Markdown renderer escapes it and refuses ``javascript:`` links.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from pathlib import Path
 
 from ..errors import EvaltoolsError, display_path
+from ..mdscan import blank_comments, heading_key
 
 KEYS = ("general", "dissemination", "awareness", "documents", "outcomes", "achievements",
         "shortcomings", "tasks", "solutions", "recommendations")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*\{#([a-z_]+\+?)\}\s*$")
-
-
 def parse(text: str, name: str = "narrative") -> dict[str, str]:
     """Split the Markdown into its keyed parts (heading lines removed).
 
@@ -34,11 +30,11 @@ def parse(text: str, name: str = "narrative") -> dict[str, str]:
     """
     parts: dict[str, list[str]] = {}
     current = None
-    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), unicodedata.normalize("NFC", text))
+    text = blank_comments(unicodedata.normalize("NFC", text))
     for number, line in enumerate(text.splitlines(), 1):
-        match = _HEADING.match(line)
-        if match:
-            current = match.group(2)
+        key = heading_key(line)
+        if key:
+            current = key
             if current.rstrip("+") not in KEYS:
                 raise EvaltoolsError(f"{name}:{number}: unknown section key {{#{current}}}; "
                                      f"expected one of {', '.join(KEYS)}")
@@ -54,12 +50,11 @@ def load(path: Path | None) -> dict[str, str]:
     """Read a narrative file; an absent path gives no parts."""
     if path is None:
         return {}
-    try:
-        return parse(path.read_text(encoding="utf-8-sig"), display_path(path))
-    except FileNotFoundError:
-        raise EvaltoolsError(f"{display_path(path)}: narrative file not found") from None
-    except UnicodeDecodeError:
-        raise EvaltoolsError(f"{display_path(path)}: not UTF-8 text; save it as UTF-8") from None
+    from ..limits import read_markdown
+
+    if not path.exists():
+        raise EvaltoolsError(f"{display_path(path)}: narrative file not found")
+    return parse(read_markdown(path), display_path(path))
 
 
 def to_html(markdown: str) -> str:

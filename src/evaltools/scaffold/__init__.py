@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import limits
 from ..errors import EvaltoolsError, InputError, display_path
 from ..iorw import atomic_write
 from ..review import Review, load_review
@@ -27,7 +29,7 @@ from .config import NextReview, next_config
 from .periods import move_title, next_id, span
 from .skeleton import skeleton
 
-__all__ = ["Scaffold", "new_review", "resolve_source"]
+__all__ = ["Scaffold", "check_id", "new_review", "resolve_source"]
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,24 @@ def _titles(lang: str) -> dict[str, str]:
     names = dict(load_texts(lang)["sections"])
     names["tasks"] = names.get("tasks_list", names["tasks"])
     return names
+
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+
+
+def check_id(review_id: str) -> str:
+    """A review id: it names files in data/reviews/ and the folder outputs/<id>/, so no path may hide in it.
+
+    Raises
+    ------
+    EvaltoolsError
+        For an id with a slash, dots, spaces or anything but letters, digits, '_' and '-'.
+    """
+    if not _ID.fullmatch(review_id):
+        raise EvaltoolsError(f"--id {review_id!r}: expected letters, digits, '_' or '-' only (at most 100, starting "
+                             "with a letter or digit), e.g. ct20-2018-2023; an id names files beside the old config "
+                             "and the folder outputs/<id>/, never a path; nothing was written")
+    return review_id
 
 
 def _check_new(review: Review, first: int, last: int, review_id: str, folder: Path) -> None:
@@ -110,9 +130,11 @@ def new_review(source: str | Path, first: int, last: int, review_id: str | None 
         already exists (nothing is written then).
     """
     path = resolve_source(source, data)
-    review, raw, text = load_review(path), load_yaml(path), path.read_text(encoding="utf-8-sig")
+    if review_id is not None:
+        check_id(review_id)
+    review, raw, text = load_review(path), load_yaml(path), limits.read_text(path, limits.YAML_MB, "a YAML file")
     old, years = (review.first_year, review.last_year), (first, last)
-    review_id = review_id or next_id(review.id, old, years)
+    review_id = check_id(review_id or next_id(review.id, old, years))
     folder = path.parent
     _check_new(review, first, last, review_id, folder)
     languages = review.narrative or {}
@@ -124,7 +146,7 @@ def new_review(source: str | Path, first: int, last: int, review_id: str | None 
     written: dict[str, Path] = {}
     try:
         for lang, old_file in languages.items():
-            markdown = old_file.read_text(encoding="utf-8-sig") if old_file.is_file() else ""
+            markdown = limits.read_markdown(old_file) if old_file.exists() else ""
             body = skeleton(markdown, lang, _titles(lang), title=move_title(review.title[lang], old, years),
                             new=years, old=old, source=old_file.name, today=new.today)
             written[lang] = atomic_write(folder / names[lang], body)

@@ -12,11 +12,10 @@ import datetime as dt
 import re
 import unicodedata
 
+from ..mdscan import blank_comments, heading_key
 from ..report.narrative import KEYS
 from .periods import span
 
-_HEADING = re.compile(r"^#{1,6}\s+.*?\{#([a-z_]+)(\+?)\}\s*$")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Parts the report drafts from the figures: a new skeleton extends the draft (``+``).
 DRAFTED = ("achievements", "shortcomings")
 
@@ -40,12 +39,12 @@ NEW_PART = {"vi": "Phần này kỳ trước không có.", "en": "Last period ha
 
 def sections(markdown: str) -> list[tuple[str, str, str]]:
     """(heading line, key with its ``+``, text) of each keyed part, comments removed, in file order."""
-    clean = _COMMENT.sub("", unicodedata.normalize("NFC", markdown))
+    clean = blank_comments(unicodedata.normalize("NFC", markdown), keep_lines=False)
     out: list[list[str]] = []
     for line in clean.splitlines():
-        match = _HEADING.match(line)
-        if match:
-            out.append([line.rstrip(), match.group(1) + match.group(2), ""])
+        key = heading_key(line)
+        if key:
+            out.append([line.rstrip(), key, ""])
         elif out:
             out[-1][2] += line + "\n"
     return [(h, k, t.strip()) for h, k, t in out]

@@ -1,0 +1,111 @@
+"""Transactions on the data store: one writer at a time, readers see one committed state.
+
+The store is ``<data>/values/*.csv`` and the import log ``<data>/imports.csv``, plain
+files in place. An import changes them as one (:mod:`evaltools.journal`): it stages
+the complete new content of every file it changes, the log included, in
+``<data>/.import.tmp/``, commits it (renamed to ``.import.journal``) and applies it.
+A kill before the commit changes nothing; after it, the next command that touches
+the store completes the import. The log and the values are always in the same state.
+
+Locks (:mod:`evaltools.locks`, on the data folder itself): an import holds it
+exclusively from reading the store to applying its change; readers share it, so a
+run that holds it for its whole length renders one state of the data, and an import
+started meanwhile waits for the run to finish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from . import journal, locks
+from .errors import EvaltoolsError, display_path
+from .iorw import sha256
+
+PREFIX = ".import"
+STAGE, JOURNAL = PREFIX + journal.STAGE, PREFIX + journal.COMMITTED
+LOG_NAME = "imports.csv"
+
+
+def recover(data: Path) -> list[str]:
+    """Complete a committed import, discard an uncommitted one (the caller holds the lock exclusively)."""
+    try:
+        done = journal.recover(data, PREFIX)
+        if (data / STAGE).exists():
+            shutil.rmtree(data / STAGE)
+    except PermissionError as exc:
+        raise EvaltoolsError(f"{display_path(data)}: an import was interrupted and must be completed (or undone) "
+                             f"before the data are read, but the folder cannot be written ({exc.strerror}); make "
+                             "it writable and run the command again") from None
+    return done
+
+
+def _needs_recovery(data: Path) -> bool:
+    return any((data / name).exists() for name in (JOURNAL, STAGE, PREFIX + journal.RETIRED))
+
+
+@contextlib.contextmanager
+def reading(data: str | Path) -> Iterator[None]:
+    """Hold the store for reading: no import changes it until the block ends.
+
+    A committed import left by a killed process is completed first.
+    """
+    data = Path(data)
+    if not data.is_dir():
+        yield                           # the caller says that the folder is missing
+        return
+    while True:
+        with locks.locked(data, locks.SHARED, "an import writing the data"):
+            if not (data / JOURNAL).exists():
+                yield
+                return
+        with locks.locked(data, locks.EXCLUSIVE, "an import writing the data"):
+            recover(data)
+
+
+@contextlib.contextmanager
+def writing(data: str | Path) -> Iterator[Path]:
+    """Hold the store alone (after any reader has finished); yield an empty stage folder.
+
+    The block fills the stage with the new content of the files it changes (paths
+    below ``data``) and calls :func:`commit`. An exception leaves the store as it was.
+    """
+    data = Path(data)
+    with locks.locked(data, locks.EXCLUSIVE, "another import, or a run reading the data,"):
+        if _needs_recovery(data):
+            recover(data)
+        stage = data / STAGE
+        stage.mkdir()
+        try:
+            yield stage
+        finally:
+            if stage.exists():
+                shutil.rmtree(stage, ignore_errors=True)
+
+
+def commit(data: Path, stage: Path) -> list[str]:
+    """Commit and apply the staged files (the import log last); return the paths changed."""
+    files = journal.files_below(stage)
+    with locks.deferred_signals():
+        committed = journal.commit(stage, data, files, last=LOG_NAME)
+        return journal.apply(committed)
+
+
+@contextlib.contextmanager
+def snapshot(data: str | Path) -> Iterator[dict]:
+    """Hold the store for reading (:func:`reading`) and yield its :func:`digest`."""
+    with reading(data):
+        yield digest(data)
+
+
+def digest(data: str | Path) -> dict:
+    """The store's state as one SHA-256 over its value files and log, for a run's manifest."""
+    data = Path(data)
+    files = sorted((data / "values").glob("*.csv")) + [p for p in [data / LOG_NAME] if p.is_file()]
+    whole = hashlib.sha256()
+    for path in files:
+        whole.update(f"{path.relative_to(data).as_posix()}\0{sha256(path)}\n".encode())
+    return {"sha256": whole.hexdigest(), "files": len(files)}
