@@ -35,6 +35,7 @@ from .numbers import from_cell
 from .problems import FileProblem, locate
 from .readers import Source, open_source
 from .unitnames import UnitNames
+from .yearcheck import first_in_file, year_notes
 
 LOG_NAME = storetx.LOG_NAME
 LOG_COLUMNS = ("imported_at", "file", "sha256", "bytes", "kind", "encoding", "layout", "years", "rows", "values",
@@ -125,7 +126,7 @@ def _conflicts(frame: pd.DataFrame, compared: pd.DataFrame) -> list[tuple[float,
     messages = pd.Series("", index=frame.index, dtype=object)
     messages[hit.index] = [
         f"conflicts with the stored value {from_cell(r.stored_value)} ({r.stored_at}, source "
-        f"{r.stored_source or 'none'}): this return has {r.text}; to overwrite it, import again with --replace"
+        f"{r.stored_source or 'none'}): this return has {r.text} (check the year first: see this return's first line)"
         for r in hit.itertuples()]
     return locate(frame, messages, "column", "row", True, False)
 
@@ -261,11 +262,12 @@ def import_files(paths: Sequence[str | Path], data: str | Path, *, dry_run: bool
     with storetx.reading(data) if dry_run else storetx.writing(data) as stage:
         frame = _incoming(parsed)
         checked = check(frame, catalog, names, now.date())
-        compared = compare(checked.rows.assign(fileno=frame.loc[checked.rows.index, "fileno"]),
-                           _stored(data / "values", catalog))
+        stored = _stored(data / "values", catalog)
+        compared = compare(checked.rows.assign(fileno=frame.loc[checked.rows.index, "fileno"]), stored)
         found = checked.problems + ([] if replace else _conflicts(frame, compared))
         problems += [p for one in parsed for p in one.problems]
-        problems += [p for _, p in sorted(found, key=lambda kp: (frame.at[int(kp[0]), "fileno"], kp[0]))]
+        problems += first_in_file([p for _, p in sorted(found, key=lambda kp: (frame.at[int(kp[0]), "fileno"], kp[0]))],
+                                  {} if replace else year_notes(frame, compared, stored))
         rows = _settle(compared, replace, now)
         _count(reports, frame, checked, rows, problems)
         previous = _previous_imports(data / LOG_NAME)
