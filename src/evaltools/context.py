@@ -95,5 +95,7 @@ def _valid_values(review: Review, catalog: Catalog) -> pd.DataFrame:
 
 
 def indicators_csv(data: ReviewData) -> str:
-    """The indicator table as UTF-8 CSV text (machine-readable numbers)."""
-    return data.indicators.to_csv(index=False, float_format="%.10g", lineterminator="\n")
+    """The indicator table as UTF-8 CSV text (machine-readable numbers; names never run as formulas)."""
+    from .safecells import text_columns
+
+    return text_columns(data.indicators).to_csv(index=False, float_format="%.10g", lineterminator="\n")
