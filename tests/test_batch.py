@@ -157,6 +157,7 @@ def test_ctrl_c_keeps_finished_reviews_and_leaves_nothing_half_written(province,
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr
+    assert "Traceback" not in stderr and "DeadKernelError" not in stderr and "Kernel died" not in stderr
     rows = summary_rows(stdout)
     assert len(rows) == 6 and "interrupted" in rows.values()
     kept = {p.name for p in out.iterdir() if not p.name.startswith(".") and p.is_dir()}

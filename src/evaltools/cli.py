@@ -108,6 +108,21 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _cmd_recover(args: argparse.Namespace) -> int:
+    from .errors import display_path
+    from .locks import EXCLUSIVE, locked
+    from .publish import recover_outputs
+    from .storetx import recover
+
+    done = []
+    if args.data.is_dir():
+        with locked(args.data, EXCLUSIVE, "an import or a run using the data"):
+            done += [f"{display_path(args.data)}: completed an interrupted import ({j})" for j in recover(args.data)]
+    done += [f"{display_path(args.out)}: completed an interrupted run ({j})" for j in recover_outputs(args.out)]
+    print("\n".join(done) if done else "nothing to recover: the data and the outputs are each in one state")
+    return 0
+
+
 def _render_options(p: argparse.ArgumentParser, what: str) -> None:
     """Options shared by ``run`` and ``batch``."""
     p.add_argument("--to", default="html,pdf",
@@ -208,6 +223,16 @@ def _add_batch(sub) -> None:
     p.set_defaults(func=_cmd_batch)
 
 
+def _add_recover(sub) -> None:
+    p = sub.add_parser("recover", help="complete (or undo) what an interrupted import or run left",
+                       description="Every command that uses the data or the outputs does this first: an import or "
+                                   "run killed after it committed is completed, one killed before is undone. This "
+                                   "command only does that, e.g. before a backup.")
+    p.add_argument("--data", type=Path, default=Path("data"), help="data folder (default: data)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="outputs folder (default: outputs)")
+    p.set_defaults(func=_cmd_recover)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
@@ -217,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="on a failure, also show the Python traceback and library log messages")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in (_add_indicators, _add_run, _add_validate, _add_import, _add_template, _add_new_review,
-                _add_batch):
+                _add_batch, _add_recover):
         add(sub)
     return parser
 

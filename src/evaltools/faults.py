@@ -9,8 +9,9 @@ normal use that is one dictionary look-up. Two environment variables turn it on:
     cut for everything above the disk) or ``enospc`` (raise "No space left on device"
     for the file being written, like a full disk).
 ``EVALTOOLS_FAULT_TRACE=<file>``
-    Append ``step#n`` to the file at every step reached, so that a test can list the
-    steps of a command and then kill it at each one.
+    Append ``step#n<TAB>path`` to the file at every step reached, so that a test can
+    list the steps of a command (and what each is about to change) and then kill it
+    at each one.
 
 Only the process that read the variables first acts on them (``EVALTOOLS_FAULT_PID``,
 set by the command line): kernels and helper processes inherit the environment but
@@ -43,7 +44,7 @@ def point(step: str, path: str | os.PathLike | None = None) -> None:
     here = f"{step}#{_reached[step]}"
     if trace:
         with open(trace, "a", encoding="utf-8") as fh:
-            fh.write(here + "\n")
+            fh.write(f"{here}\t{os.fspath(path) if path is not None else ''}\n")
     if not spec:
         return
     action, _, target = spec.partition(":")

@@ -89,6 +89,15 @@ def locked(folder: str | Path, mode: int, waiting_for: str = "another evaltools 
         os.close(fd)                    # closing the last descriptor releases the lock
 
 
+def held(folder: str | Path) -> int:
+    """The lock this process holds on ``folder`` (0 none, ``SHARED`` or ``EXCLUSIVE``)."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return 0
+    return _held.get((info.st_dev, info.st_ino), 0)
+
+
 def try_exclusive(folder: Path) -> int | None:
     """An exclusive lock on ``folder`` if nobody holds one, as a descriptor to close; else None."""
     if fcntl is None:

@@ -34,12 +34,11 @@ def recover(data: Path) -> list[str]:
     """Complete a committed import, discard an uncommitted one (the caller holds the lock exclusively)."""
     try:
         done = journal.recover(data, PREFIX)
-        if (data / STAGE).exists():
-            shutil.rmtree(data / STAGE)
     except PermissionError as exc:
-        raise EvaltoolsError(f"{display_path(data)}: an import was interrupted and must be completed (or undone) "
-                             f"before the data are read, but the folder cannot be written ({exc.strerror}); make "
-                             "it writable and run the command again") from None
+        raise EvaltoolsError(f"{display_path(data)}: an import was interrupted after it committed and must be "
+                             f"completed before the data are read, but the folder cannot be written "
+                             f"({exc.strerror}); make it writable and run the command again") from None
+    shutil.rmtree(data / STAGE, ignore_errors=True)     # an import killed before committing: nothing to keep
     return done
 
 
@@ -54,16 +53,18 @@ def reading(data: str | Path) -> Iterator[None]:
     A committed import left by a killed process is completed first.
     """
     data = Path(data)
-    if not data.is_dir():
-        yield                           # the caller says that the folder is missing
+    if not data.is_dir() or locks.held(data):
+        yield               # a missing folder: the caller says so; held already: recovered when it was taken
         return
+    recovered = False
     while True:
         with locks.locked(data, locks.SHARED, "an import writing the data"):
-            if not (data / JOURNAL).exists():
+            if not (data / JOURNAL).exists() and (recovered or not _needs_recovery(data)):
                 yield
                 return
         with locks.locked(data, locks.EXCLUSIVE, "an import writing the data"):
             recover(data)
+        recovered = True
 
 
 @contextlib.contextmanager
