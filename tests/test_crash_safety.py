@@ -8,9 +8,9 @@ review's outputs must equal the state before or the state after, byte for byte.
 
 ``run`` renders are shared: the steps that fill the private stage folder are proved
 private by the trace (their paths lie in the stage) and killed once, at the last of
-them; the steps after the commit are killed in the recovery that replays a journal left
-by one run killed just after committing (the same code a run applies with), and once
-in a run itself.
+them (the commit's rename); the steps after the commit are killed in the recovery that
+replays the journal left by a run killed just after committing: the same function
+(:func:`evaltools.journal.apply`) a run applies its journal with.
 """
 
 from __future__ import annotations
@@ -209,8 +209,8 @@ def test_the_run_trace_fills_only_its_stage_before_it_commits(run_world):
     _, _, new, trace = run_world
     names = [s for s, _ in trace]
     commit = names.index("journal.commit#1")
-    assert names[0] == "kernel.started#1"
-    assert all(".tmp" in Path(p).parent.name for s, p in trace[1:commit]), trace[:commit]
+    assert names[:2] == ["stage#1", "kernel.started#1"]          # the stage is about to be made; a kernel runs
+    assert all(".tmp" in Path(p).parent.name for s, p in trace[2:commit]), trace[:commit]
     assert names[commit:] == ["journal.commit#1", "journal.committed#1",
                               *[f"journal.apply#{i}" for i in range(1, 7)], "journal.remove#1", "journal.retire#1"]
     assert Path(trace[commit + 7][1]).name == "manifest.json"              # the manifest goes in last
@@ -220,10 +220,10 @@ def test_the_run_trace_fills_only_its_stage_before_it_commits(run_world):
 
 @pytest.fixture(scope="module")
 def killed_runs(run_world, tmp_path_factory):
-    """One run killed at each of: a kernel running, the stage full, the journal committed, a file applied."""
+    """One run killed at each of: a kernel running, the stage full, the journal committed (kept pristine)."""
     world = run_world[0]
     out = {}
-    for step in ("kernel.started", "journal.commit", "journal.committed", "journal.apply#2"):
+    for step in ("stage", "kernel.started", "journal.commit", "journal.committed"):
         here = _copy_world(world, tmp_path_factory.mktemp("killed"))
         tag = uuid.uuid4().hex
         done = cli(["run", f"data/reviews/{REVIEW}.yaml", "--to", "html", "--out", "outputs"], here,
@@ -232,18 +232,21 @@ def killed_runs(run_world, tmp_path_factory):
         while survivors(tag) and time.monotonic() < deadline:
             time.sleep(0.1)
         out[step] = here, done.returncode, survivors(tag)
+    out["pristine"] = _copy_world(out["journal.committed"][0], tmp_path_factory.mktemp("committed")), 0, []
     return out
 
 
 def test_a_killed_run_leaves_no_kernel_or_helper_alive(killed_runs):
     for step, (_, code, alive) in killed_runs.items():
-        assert code == KILLED and alive == [], (step, alive)
+        assert step == "pristine" or code == KILLED and alive == [], (step, alive)
 
 
 def test_run_killed_at_each_step_leaves_old_or_new_after_recovery(run_world, killed_runs):
     _, old, new, _ = run_world
     found = {}
     for step, (here, _, _) in killed_runs.items():
+        if step == "pristine":
+            continue
         folder = here / "outputs" / REVIEW
         if step == "journal.committed":
             assert tree(folder) == old                       # committed, nothing applied yet: still old on disk
@@ -251,17 +254,16 @@ def test_run_killed_at_each_step_leaves_old_or_new_after_recovery(run_world, kil
         assert done.returncode == 0, done.stderr
         found[step] = _outputs_state(folder, old, new)
         assert hidden(here / "outputs") == []
-    assert found == {"kernel.started": "old", "journal.commit": "old", "journal.committed": "new",
-                     "journal.apply#2": "new"}
+    assert found == {"stage": "old", "kernel.started": "old", "journal.commit": "old", "journal.committed": "new"}
 
 
 def test_recovery_killed_at_each_step_of_its_replay_still_ends_new(run_world, killed_runs, tmp_path):
     _, old, new, trace = run_world
-    committed = killed_runs["journal.committed"][0]
+    committed = killed_runs["pristine"][0]
     replay = [s for s, _ in trace][[s for s, _ in trace].index("journal.apply#1"):]
     for i, step in enumerate(replay):
         here = _copy_world(committed, tmp_path / f"r{i}")
-        assert cli(["recover", "--out", "outputs"], here, fault=f"kill:{step}").returncode == KILLED
+        assert cli(["recover", "--out", "outputs"], here, fault=f"kill:{step}").returncode == KILLED, step
         assert cli(["recover", "--out", "outputs"], here).returncode == 0
         assert _outputs_state(here / "outputs" / REVIEW, old, new) == "new", step
         assert hidden(here / "outputs") == []

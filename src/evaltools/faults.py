@@ -6,8 +6,9 @@ normal use that is one dictionary look-up. Two environment variables turn it on:
 ``EVALTOOLS_FAULT=<action>:<step>[#<n>]``
     At the ``n``-th time (default: the first) the process reaches ``step``, do
     ``action``: ``kill`` (SIGKILL itself: no clean-up, no ``finally``, like a power
-    cut for everything above the disk) or ``enospc`` (raise "No space left on device"
-    for the file being written, like a full disk).
+    cut for everything above the disk), ``enospc`` (raise "No space left on device"
+    for the file being written, like a full disk) or ``raise`` (an unexpected
+    exception, as a bug would raise).
 ``EVALTOOLS_FAULT_TRACE=<file>``
     Append ``step#n<TAB>path`` to the file at every step reached, so that a test can
     list the steps of a command (and what each is about to change) and then kill it
@@ -54,3 +55,5 @@ def point(step: str, path: str | os.PathLike | None = None) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
     elif action == "enospc":
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fspath(path) if path is not None else None)
+    elif action == "raise":
+        raise RuntimeError(f"fault injected at {here}")

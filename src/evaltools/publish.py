@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import journal, locks
+from . import faults, journal, locks
 from .iorw import umask
 
 REMOVED_ON_SUCCESS = ("failed",)
@@ -101,7 +101,11 @@ def staged_outputs(final: str | Path) -> Iterator[Stage]:
     out = final.parent
     out.mkdir(parents=True, exist_ok=True)
     recover_outputs(out)
-    path = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=journal.STAGE, dir=out))
+    faults.point("stage", out)
+    try:
+        path = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=journal.STAGE, dir=out))
+    except OSError as exc:          # name the folder the user chose, not the hidden stage
+        raise OSError(exc.errno, exc.strerror, os.fspath(out)) from None
     path.chmod(0o777 & ~umask())
     hold = locks.try_exclusive(path)            # tells recovery in other processes that this stage is alive
     stage = Stage(path, final)

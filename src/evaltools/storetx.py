@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,7 +80,10 @@ def writing(data: str | Path) -> Iterator[Path]:
         if _needs_recovery(data):
             recover(data)
         stage = data / STAGE
-        stage.mkdir()
+        try:
+            stage.mkdir()
+        except OSError as exc:      # name the folder the user chose, not the hidden stage
+            raise OSError(exc.errno, exc.strerror, os.fspath(data)) from None
         try:
             yield stage
         finally:
