@@ -34,9 +34,23 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _preflight(config: Path) -> None:
+    """Refuse a hostile config or narrative in one line before any kernel starts (they are read again later)."""
+    from .limits import read_markdown
+    from .review import load_review
+
+    review = load_review(config)
+    for path in (review.narrative or {}).values():
+        if path.exists() or path.is_symlink():
+            read_markdown(path)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .publish import recover_outputs
     from .run import run_review
 
+    _preflight(args.review)
+    recover_outputs(args.out)
     formats = [f.strip() for f in args.to.split(",") if f.strip()]
     result = run_review(args.review, formats=formats, lang=args.lang, out=args.out, notebook=args.notebook,
                         allow_invalid=args.allow_invalid)
@@ -96,6 +110,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch.summary import format_summary
 
     formats = [f.strip() for f in args.to.split(",") if f.strip()]
+    for config in args.reviews:
+        _preflight(config)
     recover_outputs(args.out)
     result = run_batch(args.reviews, areas=args.areas, years=args.years, window=args.window, formats=formats,
                        lang=args.lang, out=args.out, notebook=args.notebook, workers=args.workers,

@@ -10,6 +10,7 @@ user for any input or fault; ``evaltools --debug`` shows it.
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,10 +77,14 @@ class InputError(EvaltoolsError):
 
 
 def display_path(path: str | Path) -> str:
-    """Return ``path`` relative to the working directory when it lies below it."""
+    """Return ``path`` relative to the working directory when it lies below it.
+
+    Symbolic links are not followed: the user reads the name they gave (a link that
+    points nowhere, or at itself, is named as such).
+    """
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(Path(os.path.abspath(p)).relative_to(os.getcwd()))
     except (ValueError, OSError):
         return str(p)
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import zipfile
 import zlib
@@ -189,10 +190,29 @@ def check_rows(data: bytes | str, name: str) -> None:
         raise ROWS.refuse(name, f"{lines:,}")
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def check_cell(text: str, name: str, line: int | None, field: str | None = None) -> None:
-    """Refuse a cell longer than the cell limit."""
+    """Refuse a cell longer than the cell limit, or holding a control character (no workbook can store one)."""
     if len(text) > CELL_CHARS.value:
         raise CELL_CHARS.refuse(name, f"{len(text):,} characters", line, field)
+    found = CONTROL.search(text)
+    if found:
+        raise FileProblem(name, f"a cell holds the control character U+{ord(found.group()):04X}; remove it", line,
+                          field)
+
+
+def check_control(data: bytes | str, name: str) -> None:
+    """Refuse a text holding a control character other than tab and line breaks, naming its line."""
+    found = (CONTROL_BYTES if isinstance(data, bytes) else CONTROL).search(data)
+    if found:
+        newline = b"\n" if isinstance(data, bytes) else "\n"
+        char = found.group()
+        code = char[0] if isinstance(char, bytes) else ord(char)
+        raise FileProblem(name, f"holds the control character U+{code:04X}, which no spreadsheet or report can "
+                                "show; remove it", data.count(newline, 0, found.start()) + 1)
 
 
 def check_zip(data: bytes, name: str) -> None:

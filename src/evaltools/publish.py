@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import faults, journal, locks
+from .errors import EvaltoolsError, display_path
 from .iorw import umask
 
 REMOVED_ON_SUCCESS = ("failed",)
@@ -74,10 +75,22 @@ def _listing(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
 
 
+def _check_target(final: Path, files: list[str] = ()) -> None:
+    """Refuse, before anything is committed, a target that could not take the files (so no journal gets stuck)."""
+    if final.exists() and not final.is_dir():
+        raise EvaltoolsError(f"{display_path(final)}: is a file, not a folder: the outputs of review {final.name} "
+                             "go there; move the file away and run again")
+    for name in files:
+        if (final / name).is_dir():
+            raise EvaltoolsError(f"{display_path(final / name)}: is a folder, where this run writes a file; move it "
+                                 "away and run again; nothing was changed")
+
+
 def publish(stage: Stage) -> None:
     """Commit the stage's files into its final folder (other files kept) and record what changed."""
     out, final = stage.path.parent, stage.final
     files = journal.files_below(stage.path)
+    _check_target(final, files)
     remove = [name for name in REMOVED_ON_SUCCESS if (final / name).exists() and name not in files]
     with locks.locked(out, locks.EXCLUSIVE, "another run publishing its outputs"), locks.deferred_signals():
         journal.recover(out, ".")
@@ -101,6 +114,7 @@ def staged_outputs(final: str | Path) -> Iterator[Stage]:
     out = final.parent
     out.mkdir(parents=True, exist_ok=True)
     recover_outputs(out)
+    _check_target(final)
     faults.point("stage", out)
     try:
         path = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=journal.STAGE, dir=out))

@@ -120,6 +120,10 @@ def load_review(path: str | Path) -> Review:
     problems += found
     if not isinstance(values["assessment"], dict):
         problems.append(Problem(name, raw.key_lines.get("assessment"), "assessment", "expected a mapping"))
+    for key in ("first_year", "last_year"):        # as the store's periods: a year 99999999 must not be iterated
+        if isinstance(values[key], int) and not 1900 <= values[key] <= 2100:
+            problems.append(Problem(name, raw.key_lines.get(key), key, f"expected a year such as 2017 "
+                                                                      f"(1900 to 2100), found {values[key]}"))
     if not problems and values["first_year"] > values["last_year"]:
         problems.append(Problem(name, raw.key_lines["last_year"], "last_year", "is before first_year"))
     if problems:

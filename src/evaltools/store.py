@@ -37,6 +37,7 @@ def read_values_csv(path: Path) -> pd.DataFrame:
     name = display_path(path)
     data = limits.read_bytes(path, limits.STORE_FILE, "a CSV file of data values", name)
     limits.check_rows(data, name)
+    limits.check_control(data, name)
     try:
         frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8",
                             quoting=csv.QUOTE_MINIMAL)

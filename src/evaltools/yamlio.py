@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -37,8 +38,16 @@ def _mapping(loader: _Loader, node: yaml.MappingNode):
     record.update(loader.construct_mapping(node))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _text(loader: _Loader, node: yaml.ScalarNode) -> str:
-    return unicodedata.normalize("NFC", loader.construct_scalar(node))
+    text = loader.construct_scalar(node)
+    found = _CONTROL.search(text)
+    if found:      # written as "\x01" in YAML: no report, workbook or Word file can hold it
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a text holds the control character U+{ord(found.group()):04X}; remove it", node.start_mark)
+    return unicodedata.normalize("NFC", text)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:map", _mapping)

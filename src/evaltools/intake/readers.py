@@ -31,6 +31,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 DELIMITERS = ("\t", ";", ",")
 CHUNK = 200_000  # rows per chunk when reading a long CSV
+MAX_COLUMNS = 16_384  # a spreadsheet's columns (A to XFD)
 RESAVE = "open it in Excel and save it again as .xlsx (Excel Workbook)"
 
 
@@ -97,6 +98,7 @@ def open_source(path: Path) -> Source:
     del data
     if not decoded.text.strip():
         raise FileProblem(name, "empty file: expected a header row and rows of figures")
+    limits.check_control(decoded.text, name)
     source.text, source.encoding = decoded.text, decoded.encoding
     source.delimiter = sniff_delimiter(decoded.text)
     check_cells(source.text, source.delimiter, name, longest)
@@ -131,11 +133,14 @@ def check_cells(text: str, delimiter: str, name: str, longest_line: int) -> None
     """
     if '"' not in text and longest_line <= limits.CELL_CHARS.value:
         return
-    csv.field_size_limit(max(csv.field_size_limit(), limits.CELL_CHARS.value + 1))
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))   # the file is bounded; cells are checked below
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     first = 1
     try:
         for row in reader:
+            if len(row) > MAX_COLUMNS:
+                raise FileProblem(name, f"this row has {len(row):,} cells: more than the {MAX_COLUMNS:,} columns a "
+                                        "spreadsheet can have; is this a return?", first)
             for j, cell in enumerate(row):
                 if "\n" in cell and any(delimiter in line for line in cell.split("\n")[1:]):
                     raise FileProblem(name, f"cell {column_letter(j)}{first}: a quote (\") opened in this cell is "
