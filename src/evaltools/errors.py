@@ -99,6 +99,9 @@ _OS_ADVICE = {
     errno.EIO: ("input/output error from the disk", "check the disk, then run the command again"),
     errno.ENAMETOOLONG: ("the file name is too long", "use a shorter name or path"),
     errno.EMFILE: ("too many open files", "close other programs and run the command again"),
+    errno.EISDIR: ("a folder is where a file should be written", "move the folder away and run the command again"),
+    errno.ENOTDIR: ("a file is where a folder belongs", "move the file away and run the command again"),
+    errno.EEXIST: ("a file is where a folder belongs", "move the file away and run the command again"),
 }
 
 

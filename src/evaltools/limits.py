@@ -49,13 +49,13 @@ class Limit:
     what: str
 
     @property
-    def value(self) -> int:
+    def value(self) -> float:
         """The limit in force (the setting, else the default)."""
         raw = os.environ.get(self.setting)
         if raw is None:
             return self.default
         try:
-            value = int(float(raw))
+            value = float(raw)
         except ValueError:
             raise EvaltoolsError(f"{self.setting}={raw!r}: expected a number of {self.unit}") from None
         if value <= 0:
@@ -64,9 +64,19 @@ class Limit:
 
     def refuse(self, name: str, found: str, line: int | None = None, field: str | None = None) -> FileProblem:
         """The problem to raise: what was found, the limit, how to raise it."""
-        return FileProblem(name, f"{self.what} is {found}, over the limit of {self.value:,} {self.unit}; if the "
+        return FileProblem(name, f"{self.what} is {found}, over the limit of {self.shown} {self.unit}; if the "
                                  f"file is genuine, raise the limit with the setting {self.setting} (e.g. "
-                                 f"{self.setting}={self.value * 4}; see README, 'Limits')", line, field)
+                                 f"{self.setting}={_plain(self.value * 4)}; see README, 'Limits')", line, field)
+
+    @property
+    def shown(self) -> str:
+        """The limit in force as the messages write it (5,000,000; 0.5)."""
+        value = self.value
+        return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 FILE_MB = Limit("EVALTOOLS_MAX_FILE_MB", 200, "MB", "the file's size")
@@ -122,7 +132,7 @@ def read_bytes(path: str | Path, limit: Limit = FILE_MB, expected: str = "a file
     """
     name = name or display_path(path)
     fd = _open_regular(Path(path), name, expected)
-    cap = limit.value * _SCALE[limit.unit]
+    cap = int(limit.value * _SCALE[limit.unit])
     try:
         size = os.fstat(fd).st_size
         if size > cap:
@@ -157,6 +167,7 @@ def read_markdown(path: str | Path, name: str | None = None) -> str:
     name = name or display_path(path)
     text = read_text(path, TEXT_KB, "a Markdown (.md) text file", name)
     check_lines(text, name)
+    check_control(text, name)
     return text
 
 

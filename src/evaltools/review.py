@@ -7,6 +7,7 @@ a config are relative to the config file.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,6 +134,6 @@ def load_review(path: str | Path) -> Review:
     if values["predecessor"]:
         values["predecessor"] = (base / values["predecessor"]).resolve()
     if values["narrative"]:
-        values["narrative"] = {lang: (base / p).resolve() for lang, p in values["narrative"].items()}
+        values["narrative"] = {lang: Path(os.path.abspath(base / p)) for lang, p in values["narrative"].items()}
     return Review(path=path.resolve(), **values)
 

@@ -94,6 +94,10 @@ def writing(data: str | Path) -> Iterator[Path]:
 def commit(data: Path, stage: Path) -> list[str]:
     """Commit and apply the staged files (the import log last); return the paths changed."""
     files = journal.files_below(stage)
+    for name in files:      # refused before the commit: a journal that cannot be applied would block every command
+        if (data / name).is_dir() or ((data / name).parent.exists() and not (data / name).parent.is_dir()):
+            raise EvaltoolsError(f"{display_path(data / name)}: a folder (or a file where a folder belongs) is in "
+                                 "the way of the import; move it away and import again; nothing was changed")
     with locks.deferred_signals():
         committed = journal.commit(stage, data, files, last=LOG_NAME)
         return journal.apply(committed)

@@ -95,8 +95,9 @@ def load_yaml(path: str | Path) -> Any:
     """
     name = display_path(path)
     text = limits.read_text(path, limits.YAML_MB, "a YAML file", name)
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)          # the reader refuses characters YAML does not allow (NUL...) here
         node = loader.get_single_node()
         if node is None:
             return None
@@ -104,13 +105,25 @@ def load_yaml(path: str | Path) -> Any:
         if size > limits.YAML_NODES.value:
             raise limits.YAML_NODES.refuse(name, f"{size:,}")
         return loader.construct_document(node)
+    except yaml.reader.ReaderError as exc:     # a character YAML does not allow (NUL, other controls)
+        line = text.count("\n", 0, exc.position) + 1
+        raise EvaltoolsError(f"{name}:{line}: invalid YAML: the character U+{_code(exc.character):04X} is not allowed "
+                             "in YAML; remove it") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
+        if "'\\t'" in problem:
+            problem += " (indent with spaces: YAML does not allow tabs there)"
         raise EvaltoolsError(f"{name}{line}: invalid YAML: {problem}") from None
     except RecursionError:
         raise EvaltoolsError(f"{name}: invalid YAML: nested too deeply (brackets or indents hundreds of levels "
                              "deep); no config needs that") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def _code(character: str | int) -> int:
+    """The code point PyYAML's reader reports (a character, or an int)."""
+    return character if isinstance(character, int) else ord(character)

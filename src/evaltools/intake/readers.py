@@ -238,9 +238,9 @@ def xlsx_grids(data: bytes, name: str) -> list[Grid]:
             for row_v, row_f in zip(ws_v.iter_rows(min_row=1), ws_f.iter_rows(min_row=1)):
                 cells += len(row_v) + 1       # an empty row costs too: a sheet can claim row 1,048,576
                 if cells > limits.CELLS.value:
-                    raise limits.CELLS.refuse(place(name, title), f"over {limits.CELLS.value:,} by row {len(rows) + 1}")
+                    raise limits.CELLS.refuse(place(name, title), f"over {limits.CELLS.shown} by row {len(rows) + 1}")
                 if len(rows) >= limits.ROWS.value:
-                    raise limits.ROWS.refuse(place(name, title), f"over {limits.ROWS.value:,}")
+                    raise limits.ROWS.refuse(place(name, title), f"over {limits.ROWS.shown}")
                 row = [_cell(v, f) for v, f in zip(row_v, row_f)]
                 while row and row[-1] is None:
                     row.pop()

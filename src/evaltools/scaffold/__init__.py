@@ -45,7 +45,7 @@ class Scaffold:
 def resolve_source(source: str | Path, data: str | Path = "data") -> Path:
     """A review config path as given, or ``<data>/reviews/<id>.yaml`` for a review id."""
     path = Path(source)
-    if path.suffix in (".yaml", ".yml") or path.is_file():
+    if path.suffix in (".yaml", ".yml") or os.sep in str(source) or path.is_file():
         return path
     candidate = Path(data) / "reviews" / f"{source}.yaml"
     if not candidate.is_file():
@@ -82,6 +82,9 @@ def check_id(review_id: str) -> str:
 
 
 def _check_new(review: Review, first: int, last: int, review_id: str, folder: Path) -> None:
+    for option, year in (("--first", first), ("--last", last)):
+        if not 1900 <= year <= 2100:
+            raise EvaltoolsError(f"{option} {year}: expected a year such as 2023 (1900 to 2100); nothing was written")
     if first > last:
         raise EvaltoolsError(f"--first {first} is after --last {last}")
     if review_id == review.id:
