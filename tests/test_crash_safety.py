@@ -15,6 +15,7 @@ replays the journal left by a run killed just after committing: the same functio
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -174,19 +175,60 @@ OLD_OUTPUTS = {"report.html": b"<p>OLD</p>", "manifest.json": b'{"old": true}', 
 
 @pytest.fixture(scope="module")
 def run_world(tmp_path_factory):
-    """Data, and outputs of the review from an earlier run (and a report.docx made by hand)."""
+    """Data, and outputs of the review from an earlier run (and a report.docx made by hand).
+
+    The whole run that gives the trace and the new state also meets an import: started
+    while the run's kernel works, the import (a 2017 figure of the review replaced) must
+    wait for the run, and the run must render the data as they were when it started.
+    """
     world = tmp_path_factory.mktemp("run-world")
     shutil.copytree(ROOT / "data", world / "data")
     for name, content in OLD_OUTPUTS.items():
         (world / "outputs" / REVIEW / name).parent.mkdir(parents=True, exist_ok=True)
         (world / "outputs" / REVIEW / name).write_bytes(content)
     whole = _copy_world(world, tmp_path_factory.mktemp("run-whole"))
-    trace = whole / "trace"
-    done = cli(["run", f"data/reviews/{REVIEW}.yaml", "--to", "html", "--out", "outputs"], whole, trace=trace)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.rstrip().endswith("; kept from before, not re-rendered: report.docx; removed: failed/ "
-                                         "(an earlier failed run)")
-    return world, tree(world / "outputs" / REVIEW), tree(whole / "outputs" / REVIEW), steps(trace)
+    stored = int(next(line for line in (whole / "data" / "values" / "cam-lo-2017.csv").read_text().splitlines()
+                      if line.startswith("CHILDREN,2017,19606,default,")).split(",")[4])
+    (whole / "r2017.csv").write_text(f"Năm báo cáo;2017\nUNIT;CHILDREN\n19606;{stored + 7}\n", encoding="utf-8")
+    before = cli(["recover"], whole)                     # a cheap command: the digest below is the store's
+    assert before.returncode == 0
+    from evaltools.storetx import digest
+    old_digest = digest(whole / "data")
+    tag, trace = uuid.uuid4().hex, whole / "trace"
+    run = _popen(["run", f"data/reviews/{REVIEW}.yaml", "--to", "html", "--out", "outputs"], whole, trace, tag)
+    deadline = time.monotonic() + 120
+    while len(survivors(tag)) < 3 and time.monotonic() < deadline:     # the run, its helper, a kernel
+        time.sleep(0.1)
+    imported = cli(["import", "r2017.csv", "--replace", "--data", "data"], whole)
+    out, err = run.communicate(timeout=600)
+    assert run.returncode == 0, err
+    assert out.rstrip().endswith("; kept from before, not re-rendered: report.docx; removed: failed/ "
+                                 "(an earlier failed run)")
+    race = {"import": imported, "stored": stored, "old_digest": old_digest}
+    return world, tree(world / "outputs" / REVIEW), tree(whole / "outputs" / REVIEW), steps(trace), whole, race
+
+
+def _popen(args: list[object], cwd: Path, trace: Path, tag: str) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EVALTOOLS_FAULT")}
+    env.update(EVALTOOLS_FAULT_TRACE=str(trace), EVALTOOLS_TEST_TAG=tag)
+    return subprocess.Popen([sys.executable, "-m", "evaltools", *map(str, args)], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_an_import_during_a_run_waits_and_the_run_renders_the_state_it_started_with(run_world):
+    *_, whole, race = run_world
+    imported = race["import"]
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stderr == ("evaltools: waiting for another import, or a run reading the data, to finish with "
+                               "data ...\n")
+    manifest = json.loads((whole / "outputs" / REVIEW / "manifest.json").read_text(encoding="utf-8"))
+    from evaltools.storetx import digest
+    assert manifest["store"] == race["old_digest"] != digest(whole / "data")
+    with open(whole / "outputs" / REVIEW / "indicators.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    children = [r["value"] for r in rows if (r["indicator"], r["unit"], r["period"], r["category"]) ==
+                ("CHILDREN", "19606", "2017", "total")]
+    assert [float(v) for v in children] == [race["stored"]]              # the figure before the import
 
 
 def _copy_world(world: Path, target: Path) -> Path:
@@ -206,7 +248,7 @@ def _outputs_state(folder: Path, old: dict, new: dict) -> str:
 
 
 def test_the_run_trace_fills_only_its_stage_before_it_commits(run_world):
-    _, _, new, trace = run_world
+    _, _, new, trace, *_ = run_world
     names = [s for s, _ in trace]
     commit = names.index("journal.commit#1")
     assert names[:2] == ["stage#1", "kernel.started#1"]          # the stage is about to be made; a kernel runs
@@ -242,7 +284,7 @@ def test_a_killed_run_leaves_no_kernel_or_helper_alive(killed_runs):
 
 
 def test_run_killed_at_each_step_leaves_old_or_new_after_recovery(run_world, killed_runs):
-    _, old, new, _ = run_world
+    _, old, new, *_ = run_world
     found = {}
     for step, (here, _, _) in killed_runs.items():
         if step == "pristine":
@@ -258,7 +300,7 @@ def test_run_killed_at_each_step_leaves_old_or_new_after_recovery(run_world, kil
 
 
 def test_recovery_killed_at_each_step_of_its_replay_still_ends_new(run_world, killed_runs, tmp_path):
-    _, old, new, trace = run_world
+    _, old, new, trace, *_ = run_world
     committed = killed_runs["pristine"][0]
     replay = [s for s, _ in trace][[s for s, _ in trace].index("journal.apply#1"):]
     for i, step in enumerate(replay):

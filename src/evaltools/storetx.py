@@ -57,15 +57,28 @@ def reading(data: str | Path) -> Iterator[None]:
     if not data.is_dir() or locks.held(data):
         yield               # a missing folder: the caller says so; held already: recovered when it was taken
         return
-    recovered = False
+    _tidy(data)
     while True:
         with locks.locked(data, locks.SHARED, "an import writing the data"):
-            if not (data / JOURNAL).exists() and (recovered or not _needs_recovery(data)):
+            if not (data / JOURNAL).exists():
                 yield
                 return
         with locks.locked(data, locks.EXCLUSIVE, "an import writing the data"):
             recover(data)
-        recovered = True
+
+
+def _tidy(data: Path) -> None:
+    """Remove what a killed import left before committing, when nobody uses the store (never waits for it)."""
+    if not _needs_recovery(data) or (data / JOURNAL).exists():
+        return                          # nothing to tidy, or a journal: reading() replays it under the lock
+    fd = locks.try_exclusive(data)
+    if fd is None:
+        return
+    try:
+        journal.recover(data, PREFIX)   # retired journals only: no committed one exists
+        shutil.rmtree(data / STAGE, ignore_errors=True)
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
