@@ -122,8 +122,8 @@ def _open_regular(path: Path, name: str, expected: str) -> int:
                             "that file's name")
 
 
-def read_bytes(path: str | Path, limit: Limit = FILE_MB, expected: str = "a file", name: str | None = None) -> bytes:
-    """The bytes of a regular file of at most ``limit`` (read once, never more than the limit).
+def read_bytes(path: str | Path, limit: Limit = FILE_MB, expected: str = "a file", name: str | None = None) -> bytearray:
+    """The bytes of a regular file of at most ``limit``, read once into one buffer (never past the limit).
 
     Raises
     ------
@@ -137,17 +137,21 @@ def read_bytes(path: str | Path, limit: Limit = FILE_MB, expected: str = "a file
         size = os.fstat(fd).st_size
         if size > cap:
             raise limit.refuse(name, _size(size, limit.unit))
-        chunks, total = [], 0
-        while chunk := os.read(fd, min(1 << 22, cap + 1 - total)):
-            chunks.append(chunk)
+        data, total = bytearray(size + 1), 0          # one byte more: a file that grows is noticed
+        with memoryview(data) as view:
+            while total < len(data) and (n := os.readv(fd, [view[total:]])):
+                total += n
+        while total == len(data) and (chunk := os.read(fd, min(1 << 22, cap + 1 - total))):
+            data += chunk                             # it grew while being read
             total += len(chunk)
-            if total > cap:                 # it grew while being read
+            if total > cap:
                 raise limit.refuse(name, f"over {_size(cap, limit.unit)}")
+        del data[total:]
     except OSError as exc:
         raise FileProblem(name, f"cannot be read ({exc.strerror})") from None
     finally:
         os.close(fd)
-    return b"".join(chunks)
+    return data
 
 
 def read_text(path: str | Path, limit: Limit = TEXT_KB, expected: str = "a text file",
@@ -196,7 +200,7 @@ def longest_line(data: bytes, block: int = MB) -> int:
 
 def check_rows(data: bytes | str, name: str) -> None:
     """Refuse a text with more lines than the row limit, before parsing it."""
-    lines = data.count(b"\n" if isinstance(data, bytes) else "\n")
+    lines = data.count(b"\n" if isinstance(data, (bytes, bytearray)) else "\n")
     if lines > ROWS.value:
         raise ROWS.refuse(name, f"{lines:,}")
 
@@ -217,11 +221,11 @@ def check_cell(text: str, name: str, line: int | None, field: str | None = None)
 
 def check_control(data: bytes | str, name: str) -> None:
     """Refuse a text holding a control character other than tab and line breaks, naming its line."""
-    found = (CONTROL_BYTES if isinstance(data, bytes) else CONTROL).search(data)
+    found = (CONTROL_BYTES if isinstance(data, (bytes, bytearray)) else CONTROL).search(data)
     if found:
-        newline = b"\n" if isinstance(data, bytes) else "\n"
+        newline = b"\n" if isinstance(data, (bytes, bytearray)) else "\n"
         char = found.group()
-        code = char[0] if isinstance(char, bytes) else ord(char)
+        code = char[0] if isinstance(char, (bytes, bytearray)) else ord(char)
         raise FileProblem(name, f"holds the control character U+{code:04X}, which no spreadsheet or report can "
                                 "show; remove it", data.count(newline, 0, found.start()) + 1)
 

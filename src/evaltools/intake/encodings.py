@@ -39,7 +39,7 @@ class Decoded:
 
 
 def _line_of(data: bytes | str, position: int) -> int:
-    newline = b"\n" if isinstance(data, bytes) else "\n"
+    newline = b"\n" if isinstance(data, (bytes, bytearray)) else "\n"
     return data.count(newline, 0, position) + 1
 
 

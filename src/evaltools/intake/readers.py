@@ -133,6 +133,9 @@ def check_cells(text: str, delimiter: str, name: str, longest_line: int) -> None
     """
     if '"' not in text and longest_line <= limits.CELL_CHARS.value:
         return
+    if '"' not in text:
+        _long_cells(text, delimiter, name)
+        return
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))   # the file is bounded; cells are checked below
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     first = 1
@@ -152,6 +155,30 @@ def check_cells(text: str, delimiter: str, name: str, longest_line: int) -> None
     except csv.Error as exc:
         raise limits.CELL_CHARS.refuse(name, f"over {csv.field_size_limit() - 1:,} characters ({exc})",
                                        first) from None
+
+
+def _long_cells(text: str, delimiter: str, name: str) -> None:
+    """Refuse a cell over the limit in a text without quotes, measured in place (no copy of a huge line).
+
+    The csv module holds a field as 4 bytes a character: a 150 MB cell would cost 600 MB
+    to refuse that way.
+    """
+    cap, start, row = limits.CELL_CHARS.value, 0, 1
+    while start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if end - start > cap:
+            cell, column = start, 0
+            while cell <= end:
+                stop = text.find(delimiter, cell, end)
+                stop = end if stop < 0 else stop
+                if stop - cell > cap:
+                    raise limits.CELL_CHARS.refuse(name, f"{stop - cell:,} characters", row, column_letter(column))
+                cell, column = stop + 1, column + 1
+            if column > MAX_COLUMNS:
+                raise FileProblem(name, f"this row has {column:,} cells: more than the {MAX_COLUMNS:,} columns a "
+                                        "spreadsheet can have; is this a return?", row)
+        start, row = end + 1, row + 1
 
 
 def csv_rows(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
