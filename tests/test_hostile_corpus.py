@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import io
 import shutil
-import signal
 from collections import Counter
 from pathlib import Path
 
@@ -27,18 +26,6 @@ from .test_intake_support import tree_hashes
 CORPUS = ROOT / "tests" / "corpus" / "hostile"
 CASES = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))["cases"]
 RETURN = "Năm báo cáo;2023\nUNIT;CHILDREN\n19606;1.500\n"
-
-
-@pytest.fixture()
-def deadline():
-    """Fail a case that hangs instead of hanging the suite."""
-    def expired(signum, frame):
-        raise TimeoutError("the case took more than 120 s")
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(120)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 def _run(args: list[object], cwd: Path) -> tuple[int, str, str]:

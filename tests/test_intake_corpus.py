@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import signal
 import subprocess
 import sys
 import zipfile
@@ -137,18 +136,6 @@ def _expected_line(lines: list[str], place: str, expect: dict) -> str:
     matching = [line for line in lines if line.startswith(head) and all(p in line for p in expect["parts"])]
     assert matching, f"no problem starting {head!r} with {expect['parts']} in:\n" + "\n".join(lines)
     return matching[0]
-
-
-@pytest.fixture()
-def deadline():
-    """Fail a case that hangs (a pipe read, a bomb inflated) instead of hanging the suite."""
-    def expired(signum, frame):
-        raise TimeoutError("the case took more than 120 s")
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(120)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])

@@ -34,22 +34,12 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
-def _preflight(config: Path) -> None:
-    """Refuse a hostile config or narrative in one line before any kernel starts (they are read again later)."""
-    from .limits import read_markdown
-    from .review import load_review
-
-    review = load_review(config)
-    for path in (review.narrative or {}).values():
-        if path.exists() or path.is_symlink():
-            read_markdown(path)
-
-
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .limits import check_review_inputs
     from .publish import recover_outputs
     from .run import run_review
 
-    _preflight(args.review)
+    check_review_inputs(args.review)
     recover_outputs(args.out)
     formats = [f.strip() for f in args.to.split(",") if f.strip()]
     result = run_review(args.review, formats=formats, lang=args.lang, out=args.out, notebook=args.notebook,
@@ -106,12 +96,13 @@ def _cmd_new_review(args: argparse.Namespace) -> int:
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
+    from .limits import check_review_inputs
     from .publish import recover_outputs
     from .batch.summary import format_summary
 
     formats = [f.strip() for f in args.to.split(",") if f.strip()]
     for config in args.reviews:
-        _preflight(config)
+        check_review_inputs(config)
     recover_outputs(args.out)
     result = run_batch(args.reviews, areas=args.areas, years=args.years, window=args.window, formats=formats,
                        lang=args.lang, out=args.out, notebook=args.notebook, workers=args.workers,

@@ -175,6 +175,19 @@ def read_markdown(path: str | Path, name: str | None = None) -> str:
     return text
 
 
+def check_review_inputs(config: str | Path) -> None:
+    """Refuse a hostile review config or narrative in one line before any kernel starts.
+
+    The config and the narratives are read again where they are used (in the report
+    notebook); this makes a run fail in a second, not after the kernels have started.
+    """
+    from .review import load_review
+
+    for path in (load_review(config).narrative or {}).values():
+        if path.exists() or path.is_symlink():
+            read_markdown(path)
+
+
 def check_lines(text: str, name: str, limit: Limit = LINE_CHARS) -> None:
     """Refuse a text with a line longer than ``limit`` (slow to parse, never written by hand)."""
     cap = limit.value

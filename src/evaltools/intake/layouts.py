@@ -185,13 +185,11 @@ def _map_columns(rows: list[list[object]], code_row: int | None, vi_row: int | N
             continue
         column = index.by_code(text) if by_code and text else index.by_header(label)
         at = (where, (code_row if by_code else vi_row) + 1, label)
-        if not text and column is None:
-            problems.append(Problem(*at, f"cell {column_letter(j)}{at[1]}: no column code under the header "
-                                         f"{label!r} (header cells merged over the code row?), and the header "
-                                         "names no known column; type the column's code (see the template)"))
-            continue
         if column is None:
-            problems.append(Problem(*at, f"cell {column_letter(j)}{at[1]}: {index.unknown(text, by_code)}"))
+            what = index.unknown(text, by_code) if text else (
+                f"no column code under the header {label!r} (header cells merged over the code row?), and the "
+                "header names no known column; type the column's code (see the template)")
+            problems.append(Problem(*at, f"cell {column_letter(j)}{at[1]}: {what}"))
             continue
         said = index.by_header(label) if labels is not head else None
         if said is not None and said.key != column.key:
