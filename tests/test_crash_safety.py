@@ -309,3 +309,17 @@ def test_recovery_killed_at_each_step_of_its_replay_still_ends_new(run_world, ki
         assert cli(["recover", "--out", "outputs"], here).returncode == 0
         assert _outputs_state(here / "outputs" / REVIEW, old, new) == "new", step
         assert hidden(here / "outputs") == []
+
+
+def test_a_run_does_not_publish_what_it_rendered_from_data_changed_by_hand(tmp_path):
+    """An import waits for a run; a hand edit cannot be stopped, so the run checks before it publishes."""
+    from evaltools.errors import EvaltoolsError
+    from evaltools.storetx import digest, verify
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    state = digest(tmp_path / "data")
+    verify(tmp_path / "data", state)                                  # unchanged: no error
+    (tmp_path / "data" / "values" / "cam-lo-2013.csv").unlink()       # the values file deleted mid-run
+    with pytest.raises(EvaltoolsError, match=r"values: the data changed while the run read them .* nothing was "
+                                             r"published; run again"):
+        verify(tmp_path / "data", state)

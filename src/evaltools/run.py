@@ -104,6 +104,7 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         record.update(fingerprint=prints, validation={**checked, "allow_invalid": allow_invalid})
         record["about"] = about         # title, area, period: for the index of outputs
         record["store"] = store_state   # which state of the data this run rendered
+        storetx.verify(review.data, store_state)
         iorw.atomic_write(stage / "manifest.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     return RunResult(review.id, target, tuple(files + ["manifest.json"]), time.perf_counter() - clock,
                      tuple(staged.kept), tuple(staged.removed))

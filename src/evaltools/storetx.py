@@ -123,6 +123,17 @@ def snapshot(data: str | Path) -> Iterator[dict]:
         yield digest(data)
 
 
+def verify(data: str | Path, state: dict) -> None:
+    """Refuse to publish what was rendered from data that changed meanwhile.
+
+    Imports wait for a run, but the lock cannot stop a hand edit or an ``rm`` of a
+    values file: a report must not mix two states of the data, so the run stops here.
+    """
+    if digest(data) != state:
+        raise EvaltoolsError(f"{display_path(Path(data) / 'values')}: the data changed while the run read them (a "
+                             "file edited, added or deleted by hand?); nothing was published; run again")
+
+
 def digest(data: str | Path) -> dict:
     """The store's state as one SHA-256 over its value files and log, for a run's manifest."""
     data = Path(data)
