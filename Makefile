@@ -5,7 +5,7 @@
 #   make lab      JupyterLab (its own venv, .venv-lab) on notebooks/explore.ipynb, in the project's kernel
 
 PY := .venv/bin/python
-REVIEW ?= data/reviews/ct20-2012-2017.yaml
+REVIEW ?= ct20-2012-2017
 
 .PHONY: report test setup lab bench clean
 

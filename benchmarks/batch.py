@@ -96,7 +96,8 @@ def main() -> None:
     parser.add_argument("--to", default="html,pdf")
     args = parser.parse_args()
     from evaltools.batch.plan import plan
-    from evaltools.synthetic import write_province
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "data"))
+    from province import write_province
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

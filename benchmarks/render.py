@@ -7,10 +7,10 @@ Side by side, interleaved, for the default review (HTML and PDF):
 - ``evaltools run``: the command a user types (one process);
 - the hand chain a user would type for the same notebook: ``papermill`` CLI, then
   ``jupyter nbconvert --to html --no-input``, then ``jupyter nbconvert --to evaltools_pdf``;
-- the floor: executing the notebook in this process with Papermill's Python API
-  and nothing else (no export, no outputs).
+- the floor: executing the same notebook in this process with Papermill's Python API
+  and nothing else (it loads the review itself; no export, no outputs).
 
-Prints the median of each and the ratios (targets: run <= 0.35 x hand chain,
+Prints the median of each and the ratios (targets: run <= 0.5 x hand chain,
 run <= 1.3 x floor).
 """
 
@@ -26,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 REVIEW = ROOT / "data" / "reviews" / "ct20-2012-2017.yaml"
-NOTEBOOK = ROOT / "notebooks" / "review.ipynb"
+NOTEBOOK = ROOT / "programmes" / "ct20" / "review.ipynb"
 BIN = Path(sys.executable).parent
 
 
@@ -37,7 +37,7 @@ def timed(func) -> float:
 
 
 def evaltools_run(work: Path) -> None:
-    subprocess.run([str(BIN / "evaltools"), "run", str(REVIEW), "--out", str(work / "outputs")],
+    subprocess.run([str(BIN / "evaltools"), "run", "ct20-2012-2017", "--out", str(work / "outputs")],
                    check=True, capture_output=True, cwd=ROOT)
 
 
@@ -45,7 +45,7 @@ def hand_chain(work: Path) -> None:
     executed = work / "review.ipynb"
     steps = [
         [str(BIN / "papermill"), str(NOTEBOOK), str(executed), "-k", "python3", "-p", "review", str(REVIEW),
-         "--no-progress-bar", "--cwd", str(REVIEW.parent)],
+         "--no-progress-bar", "--cwd", str(NOTEBOOK.parent)],
         [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
         [str(BIN / "jupyter"), "nbconvert", "--to", "evaltools_pdf", str(executed)],
     ]
@@ -78,7 +78,7 @@ def main() -> None:
     median = {name: statistics.median(t) for name, t in times.items()}
     for name, value in median.items():
         print(f"{name:<20} {value:6.2f} s   (runs: {', '.join(f'{t:.2f}' for t in times[name])})")
-    print(f"run / hand chain     {median['evaltools run'] / median['hand chain']:6.2f}   (target <= 0.35)")
+    print(f"run / hand chain     {median['evaltools run'] / median['hand chain']:6.2f}   (target <= 0.5)")
     print(f"run / floor          {median['evaltools run'] / median['floor (in-process)']:6.2f}   (target <= 1.3)")
 
 

@@ -12,7 +12,8 @@ want="${1:-report}"
 python="${PYTHON:-python3}"
 
 # Fonts with full Vietnamese coverage and the libraries WeasyPrint draws with.
-apt_pkgs=(fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+# Liberation Serif has Times New Roman's metrics: the official format's font (Nghị định 30/2020).
+apt_pkgs=(fonts-liberation2 fonts-noto-core fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 # Tests read the PDF with pdftotext and open the HTML in headless Chromium.
 [ "$want" = test ] && apt_pkgs+=(poppler-utils chromium)
 
@@ -45,6 +46,12 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   # otherwise every kernel start would compile them again.
   .venv/bin/python -m compileall -q src
   touch "$stamp"
+fi
+
+# Committed notebooks carry no outputs: git strips them on `git add` (.gitattributes names the filter).
+if [ "$want" = test ] && git rev-parse --git-dir >/dev/null 2>&1; then
+  git config filter.nbstripout.clean "'$PWD/.venv/bin/python' -m nbstripout --keep-id"
+  git config filter.nbstripout.smudge cat
 fi
 
 if [ "$want" = lab ]; then

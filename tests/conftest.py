@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import signal
 import sys
 import textwrap
@@ -41,3 +42,14 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
     return path
+
+
+def make_project(root: Path, copy: bool = False) -> Path:
+    """Make ``root`` (holding a copy of data/) an evaltools project: the project file and the sample's
+    programmes (linked, or copied when the test may write into them)."""
+    shutil.copy(ROOT / "evaltools.yaml", root / "evaltools.yaml")
+    if copy:
+        shutil.copytree(ROOT / "programmes", root / "programmes", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    else:
+        (root / "programmes").symlink_to(ROOT / "programmes")
+    return root

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from evaltools.batch import run_batch
-from evaltools.synthetic import write_province
+from .sample import write_province
 
 from .conftest import write
 
@@ -79,7 +79,7 @@ def test_rerun_with_nothing_changed_renders_nothing(annual):
     assert again.by_status("skipped") == sorted(p.parent.name for p in before) and not again.by_status("done")
     assert {p: p.stat().st_mtime_ns for p in out.glob("*/manifest.json")} == before
     forced = run_batch([template], areas="901", years="2022", formats=["html"], out=out, force=True)
-    assert forced.by_status("done") == ["ct20-901-2022"]
+    assert forced.by_status("done") == ["ct20-901-2022"], forced.outcomes
 
 
 def test_one_value_change_rerenders_exactly_the_reviews_that_read_it(annual):

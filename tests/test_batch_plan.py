@@ -13,7 +13,7 @@ from evaltools.batch.progress import Progress
 from evaltools.batch.summary import Outcome, format_summary
 from evaltools.errors import EvaltoolsError
 from evaltools.review import load_review
-from evaltools.synthetic import write_province
+from .sample import write_province
 
 from .conftest import ROOT
 

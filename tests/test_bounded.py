@@ -20,7 +20,7 @@ import pytest
 from evaltools import limits
 from evaltools.errors import FileProblem
 from evaltools.mdscan import blank_comments, heading_key
-from evaltools.report.narrative import parse
+from evaltools.narrative import parse
 from evaltools.yamlio import load_yaml
 
 from .corpus_generators import _template
@@ -130,4 +130,4 @@ def test_comments_are_blanked_in_linear_time_and_as_before():
 
 def test_a_narrative_keeps_its_parts_with_the_linear_scanner():
     text = "intro\n## Tình hình chung {#general}\nA <!-- note\nmore -->B\n### Nhiệm vụ {#tasks}\nC\n"
-    assert parse(text) == {"general": "A \nB", "tasks": "C"}
+    assert parse(text, ("general", "tasks")) == {"general": "A \nB", "tasks": "C"}

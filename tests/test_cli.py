@@ -25,7 +25,7 @@ def test_every_command_has_help(python, command):
 def test_bad_path_is_one_line_and_exit_1(python, tmp_path):
     done = run(python, "indicators", str(tmp_path / "missing.yaml"))
     assert done.returncode == 1
-    assert done.stderr == f"evaltools: error: {tmp_path / 'missing.yaml'}: file not found\n"
+    assert done.stderr == f"evaltools: error: {tmp_path / 'missing.yaml'}: review config not found\n"
 
 
 def test_bad_yaml_names_the_line_and_exits_1(python, tmp_path):

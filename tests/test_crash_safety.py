@@ -311,15 +311,16 @@ def test_recovery_killed_at_each_step_of_its_replay_still_ends_new(run_world, ki
         assert hidden(here / "outputs") == []
 
 
-def test_a_run_does_not_publish_what_it_rendered_from_data_changed_by_hand(tmp_path):
-    """An import waits for a run; a hand edit cannot be stopped, so the run checks before it publishes."""
+def test_a_run_does_not_publish_what_it_read_from_data_changed_by_hand(tmp_path):
+    """An import waits for a run's read; a hand edit cannot be stopped, so the read is checked when it ends."""
     from evaltools.errors import EvaltoolsError
-    from evaltools.storetx import digest, verify
+    from evaltools.storetx import digest, snapshot_of
 
     shutil.copytree(ROOT / "data", tmp_path / "data")
-    state = digest(tmp_path / "data")
-    verify(tmp_path / "data", state)                                  # unchanged: no error
-    (tmp_path / "data" / "values" / "cam-lo-2013.csv").unlink()       # the values file deleted mid-run
-    with pytest.raises(EvaltoolsError, match=r"values: the data changed while the run read them .* nothing was "
+    review = tmp_path / "data" / "reviews" / f"{REVIEW}.yaml"
+    with snapshot_of(review) as state:                                 # unchanged: no error
+        assert state == digest(tmp_path / "data")
+    with pytest.raises(EvaltoolsError, match=r"values: the data changed while they were read .* nothing was "
                                              r"published; run again"):
-        verify(tmp_path / "data", state)
+        with snapshot_of(review):
+            (tmp_path / "data" / "values" / "cam-lo-2013.csv").unlink()    # a values file deleted mid-read

@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from .browser import open_page
-from .conftest import ROOT
+from .conftest import ROOT, make_project
 
 SOURCE_NOTE = "báo cáo gốc ghi “23.0000.000”"
 
@@ -18,6 +18,7 @@ SOURCE_NOTE = "báo cáo gốc ghi “23.0000.000”"
 def data(tmp_path):
     copy = tmp_path / "data"
     shutil.copytree(ROOT / "data", copy)
+    make_project(tmp_path)
     return copy
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from evaltools import report
@@ -13,18 +11,32 @@ from .conftest import ROOT
 REVIEWS = ROOT / "data" / "reviews"
 
 
-def sentences(section) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", section.html()).split())
+class Drafted:
+    """A review's drafts as the ct20 notebook places them: strengths, then weaknesses, with the narrative."""
+
+    def __init__(self, review, lang: str = "vi"):
+        self.data = report.load(REVIEWS / review, lang=lang)
+        self.text = report.texts(self.data)
+        self.notes = report.narrative(self.data, self.text)
+        self.assessment = report.assess(self.data)
+
+    def part(self, key: str, sentences: list[str]) -> str:
+        return " ".join(self.notes.drafted(key, sentences).replace("- ", " ").split())
+
+    def strengths(self) -> str:
+        return self.part("achievements", report.draft.strengths(self.data, self.assessment, self.text))
+
+    def weaknesses(self) -> str:
+        return self.part("shortcomings", report.draft.weaknesses(self.data, self.assessment, self.text))
 
 
 @pytest.fixture(scope="module")
 def five_year():
-    return report.open_report(REVIEWS / "ct20-2012-2017.yaml")
+    return Drafted("ct20-2012-2017.yaml")
 
 
 def test_five_year_draft_states_the_child_friendly_communes_and_the_allowances(five_year):
-    text = sentences(report.assessment(five_year))
-    achievements, shortcomings = text.split("b) Những mặt chưa làm được")
+    achievements, shortcomings = five_year.strengths(), five_year.weaknesses()
     assert "Từ năm 2012 đến năm 2017, 9/9 xã, thị trấn hằng năm đều đạt chuẩn xã, thị trấn phù hợp với trẻ em." in achievements
     assert "Trẻ em đang hưởng trợ cấp xã hội hằng tháng: 353 em (năm 2017)." in achievements
     assert "Giá trị thẻ BHYT cấp miễn phí: 3.667.005.000 đồng (giai đoạn 2012–2017)." in achievements
@@ -37,31 +49,32 @@ def test_five_year_draft_states_the_child_friendly_communes_and_the_allowances(f
 
 
 def test_ten_year_draft_names_the_failed_scorecard_and_compares_with_the_five_year_review():
-    r = report.open_report(REVIEWS / "ct20-2012-2022.yaml")
-    text = sentences(report.assessment(r))
+    r = Drafted("ct20-2012-2022.yaml")
+    text = r.weaknesses()
     assert ("Năm 2019, Xã Cam Chính chưa đạt chuẩn xã, thị trấn phù hợp với trẻ em theo Quyết định số 06/QĐ-TTg "
             "ngày 03/01/2019: tiêu chí “Phòng, chống xâm hại trẻ em” đạt 0 điểm.") in text
-    assert "So sánh với kỳ báo cáo trước: Sơ kết 5 năm thực hiện Chỉ thị số 20-CT/TW" in text
+    compared = report.tables.comparison(r.data, r.assessment, r.text)
+    assert list(compared.columns[2:4]) == ["2012–2017", "2012–2022"]
     comparison = r.assessment.comparison.set_index(["indicator", "unit", "category"])
     assert comparison.loc[("ALLOWANCE", "468", "total"), ["previous", "current"]].tolist() == [353, 340]
     assert comparison.loc[("HI_CARDS", "468", "total"), "previous"] == 5905
     # Thanh An (19603) in 2012–2017 is Cam An plus Cam Thanh
-    five = report.open_report(REVIEWS / "ct20-2012-2017.yaml")
+    five = report.load(REVIEWS / "ct20-2012-2017.yaml")
     both = five.value("HI_CARDS", unit="19603") + five.value("HI_CARDS", unit="19609")
     assert comparison.loc[("HI_CARDS", "19603", "total"), "previous"] == both
 
 
 def test_english_draft():
-    r = report.open_report(REVIEWS / "ct20-2012-2017.yaml", lang="en")
-    text = sentences(report.assessment(r))
+    text = Drafted("ct20-2012-2017.yaml", lang="en").strengths()
     assert "From 2012 to 2017, 9 of 9 communes and towns met the child-friendly standard every year." in text
     assert "Children receiving a monthly social allowance: 353 children (2017)." in text
 
 
 def test_narrative_comments_are_notes_to_oneself_and_never_shown():
-    from evaltools.report import narrative
+    from evaltools import narrative
+    keys = ("general", "tasks")
     parts = narrative.parse("<!-- ## Old {#general}\nlast year's text -->\n## Tình hình chung {#general}\n"
-                            "Câu mới. <!-- ghi chú -->\n\n## Nhiệm vụ {#tasks}\n- một\n")
+                            "Câu mới. <!-- ghi chú -->\n\n## Nhiệm vụ {#tasks}\n- một\n", keys)
     assert parts == {"general": "Câu mới.", "tasks": "- một"}
-    with pytest.raises(Exception, match=r"x.md:3: unknown section key \{#nope\}"):
-        narrative.parse("<!--\n-->\n## X {#nope}\n", "x.md")
+    with pytest.raises(Exception, match=r"x.md:3: unknown section key \{#nope\}; expected one of general, tasks"):
+        narrative.parse("<!--\n-->\n## X {#nope}\n", keys, "x.md")

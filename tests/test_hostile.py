@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 import pytest
 
 from .browser import open_page
-from .conftest import ROOT
+from .conftest import ROOT, make_project
 
 NAME = "Xã Cam Thủy<script>document.title='PWNED'</script>"
 LABEL = "Trẻ em dưới 16 tuổi <img src=x onerror=\"alert('label')\">"
@@ -38,6 +38,7 @@ def page(tmp_path_factory, python):
     root = tmp_path_factory.mktemp("hostile")
     data = root / "data"
     shutil.copytree(ROOT / "data", data)
+    make_project(root)
     units = data / "catalog" / "org_units.yaml"
     units.write_text(units.read_text(encoding="utf-8").replace(
         "name: Xã Cam Thủy,", f"name: {json.dumps(NAME, ensure_ascii=False)},"), encoding="utf-8")

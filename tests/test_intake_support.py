@@ -16,7 +16,7 @@ from pathlib import Path
 
 from evaltools.cli import main
 
-from .conftest import ROOT
+from .conftest import ROOT, make_project
 
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 
@@ -25,6 +25,7 @@ def data_copy(tmp_path: Path) -> Path:
     """A private copy of the repository's data folder."""
     target = tmp_path / "data"
     shutil.copytree(ROOT / "data", target)
+    make_project(tmp_path)
     return target
 
 

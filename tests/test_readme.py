@@ -17,10 +17,10 @@ import subprocess
 import pytest
 import yaml
 
-from evaltools.report import narrative
+from evaltools import narrative
 from evaltools.review import load_review
 
-from .conftest import ROOT
+from .conftest import ROOT, make_project
 from .returns2023 import fill_returns
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -48,6 +48,7 @@ def project(tmp_path_factory):
     """A copy of the project as a user has it: data to change, the venv and scripts as they are."""
     root = tmp_path_factory.mktemp("project")
     shutil.copytree(ROOT / "data", root / "data")
+    make_project(root, copy=True)                 # `new-programme` writes into programmes/
     for name in (".venv", "scripts", "notebooks"):
         (root / name).symlink_to(ROOT / name)
     return root
@@ -67,8 +68,11 @@ def test_every_readme_command_runs(project):
             # The hand step: every commune fills in its row and sends the file back into returns/.
             fill_returns(project / "outputs" / "templates" / "return-2023.xlsx", project / "data" / "values",
                          project / "returns")
-    # template, 2 imports, new-review, validate, 3 runs, 2 batches, indicators, screenshot, help, recover
-    assert len(ran) == 14
+    # template, 2 imports, new-review, validate, 4 runs, new-programme, 2 batches, indicators, screenshot, help,
+    # recover
+    assert len(ran) == 16
+    assert (project / "outputs" / "injury-hi-2022" / "report.docx").is_file()
+    assert (project / "programmes" / "road-safety" / "review.ipynb").is_file()
     assert {f"annual-{y}" for y in (2020, 2021, 2022)} <= {p.name for p in (project / "outputs").iterdir()}
     assert "annual-2021" in (project / "outputs" / "index.html").read_text(encoding="utf-8")
     batch = next(c for c in ran if c.startswith(".venv/bin/evaltools batch"))
@@ -88,16 +92,18 @@ def test_the_yaml_examples_parse_and_the_review_example_loads(tmp_path):
     path.parent.mkdir()
     path.write_text(config, encoding="utf-8")
     review = load_review(path)
-    assert (review.id, review.first_year, review.last_year, review.area) == ("ct20-2018-2023", 2018, 2023, "468")
+    assert (review.id, review.programme, review.first_year, review.last_year, review.area) == (
+        "ct20-2018-2023", "ct20", 2018, 2023, "468")
     indicator, rule, standard = (e[0] for e in examples[1:])
-    assert (indicator["numerator"], indicator["denominator"], indicator["factor"]) == ("HI_CARDS", "CHILDREN_U6", 100)
+    assert (indicator["numerator"], indicator["denominator"], indicator["factor"]) == (
+        "ALLOWANCE.disabled", "CHILDREN", 1000)
     assert rule["operator"] == "<=" and rule["importance"] == "medium"
     assert sum(c["max"] for c in standard["criteria"]) == 1000
 
 
 def test_the_narrative_example_parses():
     (example,) = blocks("markdown")
-    parts = narrative.parse(example)
+    parts = narrative.parse(example, ("general", "achievements+"))
     assert list(parts) == ["general", "achievements+"]
     assert "Ghi chú" not in parts["achievements+"]          # the comment is a note to oneself
 

@@ -16,11 +16,10 @@ import unicodedata
 import pytest
 
 from .browser import ink_pixels, open_page
-from .conftest import SAMPLE_REVIEW
 
 
 def render(python, root, out, *args, env=None):
-    return subprocess.run([python, "-m", "evaltools", "run", str(SAMPLE_REVIEW), "--out", str(out), *args],
+    return subprocess.run([python, "-m", "evaltools", "run", "ct20-2012-2017", "--out", str(out), *args],
                           capture_output=True, text=True, cwd=root, env=env)
 
 
@@ -53,9 +52,12 @@ def test_manifest_records_inputs_parameters_versions_and_the_project_kernel(rend
     assert manifest["kernel"] == python
     assert manifest["parameters"]["lang"] == "vi"
     roles = {entry["role"] for entry in manifest["inputs"]}
-    assert roles == {"review", "catalog", "values", "narrative", "notebook"}
+    assert roles == {"review", "catalog", "programme", "values", "narrative", "notebook"}
     values = [e for e in manifest["inputs"] if e["role"] == "values"]
-    assert [e["path"] for e in values] == [f"data/values/cam-lo-{y}.csv" for y in range(2012, 2023)]
+    assert [e["path"] for e in values] == [f"data/values/cam-lo-{y}.csv" for y in range(2012, 2018)]   # used only
+    notebooks = [e["path"] for e in manifest["inputs"] if e["role"] == "notebook"]
+    assert notebooks[0] == "programmes/ct20/review.ipynb" and notebooks[1].endswith("notebooks/data_quality.ipynb")
+    assert manifest["programme"] == "ct20"
     assert all(re.fullmatch(r"[0-9a-f]{64}", e["sha256"]) for e in manifest["inputs"])
     assert {o["file"] for o in manifest["outputs"]} == {"data_quality.html", "indicators.csv", "indicators.xlsx",
                                                        "report.html", "report.pdf", "review.ipynb"}
@@ -67,7 +69,7 @@ def test_pdf_reads_as_the_source_report_with_figures_from_data(rendered):
     text = pdf_text(rendered / "report.pdf")
     flat = " ".join(text.split())
     assert "\ufffd" not in text
-    for phrase in ["BÁO CÁO", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Cam Lộ, ngày 15 tháng 06 năm 2017",
+    for phrase in ["BÁO CÁO", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Cam Lộ, ngày 15 tháng 6 năm 2017",
                    "I. TÌNH HÌNH CHUNG", "II. KẾT QUẢ THỰC HIỆN", "III. NHIỆM VỤ TRỌNG TÂM",
                    "IV. KIẾN NGHỊ, ĐỀ XUẤT", "PHỤ LỤC 1", "PHỤ LỤC 2",
                    "Hiện tại có 353 trẻ em đang hưởng chế độ trợ cấp xã hội hằng tháng",
@@ -87,10 +89,11 @@ def test_pdf_reads_as_the_source_report_with_figures_from_data(rendered):
 def test_html_has_no_code_no_cdn_and_embeds_its_images(rendered):
     page = (rendered / "report.html").read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=", page)
-    assert "cdnjs" not in page and "report.open_report" not in page and "report.outcomes(r)" not in page
+    assert "cdnjs" not in page and "report.load" not in page and "sns.barplot" not in page
     assert "In&nbsp;[" not in page and "injected" not in page.lower()
     assert 'lang="vi"' in page
-    assert re.findall(r'<img[^>]+src="data:image/png;base64,', page)
+    assert len(re.findall(r'<img[^>]+src="data:image/svg\+xml;base64,', page)) == 3    # vector charts
+    assert not re.findall(r'<img[^>]+src="data:image/png', page)
 
 
 def test_chromium_offline_shows_the_figures_and_the_charts(rendered):
@@ -107,7 +110,7 @@ def test_executed_notebook_keeps_its_outputs_but_the_committed_one_has_none(rend
     import nbformat
     executed = nbformat.read(rendered / "review.ipynb", as_version=4)
     outputs = [o for c in executed.cells if c.cell_type == "code" for o in c.outputs]
-    assert any("353 trẻ em" in o.get("data", {}).get("text/html", "") for o in outputs)
+    assert any("353 trẻ em" in o.get("data", {}).get("text/markdown", "") for o in outputs)
     assert not [o for o in outputs if o.output_type == "error"]
 
 
@@ -130,16 +133,17 @@ def test_failing_cell_is_named_and_earlier_outputs_survive(tmp_path, python, roo
     out = tmp_path / "outputs"
     shutil.copytree(rendered, out / "ct20-2012-2017")
     before = {p.name: p.read_bytes() for p in (out / "ct20-2012-2017").iterdir()}
-    nb = nbformat.read(root / "notebooks" / "review.ipynb", as_version=4)
-    target = next(i for i, c in enumerate(nb.cells) if c.source == "report.outcomes(r)")
-    nb.cells[target].source = "x = 1\nreport.outcomes(r, 'no such argument')"
+    nb = nbformat.read(root / "programmes" / "ct20" / "review.ipynb", as_version=4)
+    target = next(i for i, c in enumerate(nb.cells) if c.source.startswith('text("sentences.area"'))
+    nb.cells[target].source = "x = 1\ntext('sentences.area', 'no such argument')"
     broken = tmp_path / "broken.ipynb"
     nbformat.write(nb, broken)
     done = render(python, root, out, "--notebook", str(broken))
     assert done.returncode == 1
     message = done.stderr.strip()
     assert message.count("\n") == 0, message
-    assert f"broken.ipynb, cell {target + 1}, line 2 `report.outcomes(r, 'no such argument')`: TypeError:" in message
+    source = "text('sentences.area', 'no such argument')"
+    assert f"broken.ipynb, cell {target + 1}, line 2 `{source}`: TypeError:" in message
     assert "failed/broken.ipynb" in message
     after = {p.name: p.read_bytes() for p in (out / "ct20-2012-2017").iterdir() if p.is_file()}
     assert after == before

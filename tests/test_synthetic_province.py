@@ -7,7 +7,7 @@ import pytest
 
 from evaltools.catalog import load_catalog
 from evaltools.store import load_values
-from evaltools.synthetic import write_province
+from .sample import write_province
 from evaltools.validation import validate
 
 from .conftest import ROOT

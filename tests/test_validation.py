@@ -14,6 +14,8 @@ import pytest
 
 from evaltools.validation import COLUMNS, validate
 
+from .conftest import make_project
+
 SOURCE_NOTE = "báo cáo gốc ghi “23.0000.000”"
 
 
@@ -21,6 +23,7 @@ SOURCE_NOTE = "báo cáo gốc ghi “23.0000.000”"
 def data(tmp_path, root):
     """A copy of the sample data; the review config points at the copy."""
     shutil.copytree(root / "data", tmp_path / "data", ignore=shutil.ignore_patterns("__pycache__"))
+    make_project(tmp_path)
     return tmp_path / "data"
 
 
@@ -156,7 +159,7 @@ def test_unreadable_store_file_is_a_finding_and_the_rest_is_still_checked(data):
 def test_missing_review_is_exit_1(python, tmp_path):
     done = run(python, "missing.yaml", cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stderr == "evaltools: error: missing.yaml: file not found\n"
+    assert done.stderr == "evaltools: error: missing.yaml: review config not found\n"
 
 
 def test_schema_problems_beyond_the_store_limit_stop_the_other_checks(data):

@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from evaltools.context import open_review
 from evaltools.export.xlsx import indicators_xlsx
 
-from .conftest import ROOT, SAMPLE_REVIEW
+from .conftest import ROOT, SAMPLE_REVIEW, make_project
 
 HEADINGS = ["I. TÌNH HÌNH CHUNG", "II. KẾT QUẢ THỰC HIỆN", "III. NHIỆM VỤ TRỌNG TÂM VÀ GIẢI PHÁP",
             "IV. KIẾN NGHỊ, ĐỀ XUẤT", "PHỤ LỤC 1. SỐ LIỆU CHI TIẾT THEO XÃ, THỊ TRẤN VÀ THEO NĂM",
@@ -67,7 +67,7 @@ def test_docx_has_the_reports_headings_as_word_headings(document, rendered):
 def test_docx_holds_the_figures_and_vietnamese_text(document):
     text = _all_text(document)
     assert "\ufffd" not in text
-    for phrase in ["BÁO CÁO", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Cam Lộ, ngày 15 tháng 06 năm 2017",
+    for phrase in ["BÁO CÁO", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Cam Lộ, ngày 15 tháng 6 năm 2017",
                    "Hiện tại có 353 trẻ em đang hưởng chế độ trợ cấp xã hội hằng tháng",
                    "5.905 thẻ bảo hiểm y tế cho trẻ em, thành tiền 3.667.005.000 đồng",
                    "AIA 7 em, số tiền 23.000.000 đồng", "Xã Cam Thủy", "Nơi nhận"]:
@@ -92,7 +92,10 @@ def test_docx_has_the_charts_as_pictures_and_an_a4_page(document, rendered):
     assert len(document.inline_shapes) == page.count("<img") == 3
     with zipfile.ZipFile(rendered / "report.docx") as archive:
         media = [n for n in archive.namelist() if n.startswith("word/media/")]
-        assert media and all(archive.read(n).startswith(b"\x89PNG") for n in media)
+        svg = [n for n in media if n.endswith(".svg")]
+        assert len(svg) == 3 and all(b"<svg" in archive.read(n) for n in svg)     # vector charts
+        assert all(archive.read(n).startswith(b"\x89PNG") for n in media if n not in svg)   # and their fallbacks
+        assert archive.read("word/document.xml").count(b"svgBlip") == 3
     section = document.sections[0]
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
     footer = section.footer.paragraphs[0]
@@ -147,6 +150,7 @@ HOSTILE = {"19606": '=HYPERLINK("https://example.com/x","Cam Thủy")', "19612":
 def test_text_that_looks_like_a_formula_stays_text(tmp_path, python):
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
+    make_project(tmp_path)
     units = data / "catalog" / "org_units.yaml"
     text = units.read_text(encoding="utf-8")
     for code, name in HOSTILE.items():

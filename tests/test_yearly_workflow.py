@@ -20,7 +20,7 @@ import pytest
 
 from evaltools.vnformat import number
 
-from .conftest import ROOT
+from .conftest import ROOT, make_project
 from .returns2023 import fill_returns
 
 
@@ -33,6 +33,7 @@ def year(tmp_path_factory, python):
     """Run the whole year once; keep each step's outcome for the tests below."""
     root = tmp_path_factory.mktemp("office")
     shutil.copytree(ROOT / "data", root / "data")
+    make_project(root)
     steps = {"template": cli(python, root, "template", "2023")}
     filled = fill_returns(root / "outputs" / "templates" / "return-2023.xlsx", root / "data" / "values",
                           root / "returns")

@@ -7,6 +7,7 @@ reads all three, checks every entry and cross-reference, and raises one
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,7 @@ class Catalog:
 
     def columns(self) -> list[str]:
         """Every data column key: ``ELEMENT`` and ``ELEMENT.option`` for each option."""
-        keys = [formula.COMMUNES]
+        keys = [formula.COMMUNE_COUNT]
         for code, disagg in self.elements["disaggregation"].items():
             keys.append(code)
             if isinstance(disagg, str):
@@ -194,20 +195,29 @@ def _default_units(frame: pd.DataFrame, elements: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def load_catalog(folder: str | Path) -> Catalog:
+def load_catalog(folder: str | Path, extra_indicators: Sequence[Path] = ()) -> Catalog:
     """Read ``org_units.yaml``, ``data_elements.yaml`` and ``indicators.yaml`` from ``folder``.
+
+    ``extra_indicators`` are more indicator files in the same format (a programme's own
+    indicators), added after the catalog's; a code may be defined once only.
 
     Raises
     ------
     InputError
-        Listing every problem in the three files at once.
+        Listing every problem in the files at once.
     """
     folder = Path(folder)
     files = tuple(folder / f for f in ("org_units.yaml", "data_elements.yaml", "indicators.yaml"))
     problems: list[Problem] = []
     units = _load_units(files[0], problems)
     elements, options = _load_elements(files[1], problems)
-    indicators = _load_indicators(files[2], elements, options, problems)
+    frames = [_load_indicators(path, elements, options, problems) for path in (files[2], *extra_indicators)]
+    indicators = pd.concat(frames) if len(frames) > 1 else frames[0]
+    for path, frame in zip(extra_indicators, frames[1:]):
+        for code, line in frame["line"].items():
+            if code in frames[0].index:
+                problems.append(Problem(display_path(path), line, "code",
+                                        f"indicator {code} is already defined in {display_path(files[2])}"))
     if problems:
         raise InputError(problems)
-    return Catalog(units, options, elements, indicators, files)
+    return Catalog(units, options, elements, indicators, files + tuple(extra_indicators))

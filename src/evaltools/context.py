@@ -1,43 +1,157 @@
-"""Everything a review needs, loaded once: config, catalog, data values, indicators."""
+"""Everything a review needs, loaded and computed once: config, programme, catalog, data values, indicators.
+
+:func:`open_review` reads the store once, checks it (the schema findings that
+validation reports come from the same read) and computes every indicator of the
+review. The :class:`ReviewData` it returns is what ``evaltools run`` hands to the
+notebooks as a snapshot (see :mod:`evaltools.snapshot`), and what a notebook opened
+on its own loads for itself. Its lookups (:meth:`ReviewData.value`,
+:meth:`ReviewData.series`, :meth:`ReviewData.parts` ...) read the indicator table.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from . import engine, units as unitlib
+from . import engine, manifest, units as unitlib, vnformat
 from .catalog import Catalog, load_catalog
-from .errors import EvaltoolsError
+from .errors import EvaltoolsError, display_path
+from .programme import Programme, load_programme, programme_folder
+from .project import find_project, project_of
 from .review import Review, load_review
-from .store import load_values
 
 
 @dataclass(frozen=True)
 class ReviewData:
-    """A loaded review.
+    """A loaded review and its figures.
 
     Attributes
     ----------
+    values : DataFrame
+        The store's data values that passed its checks (see :func:`evaltools.store.load_values`).
     facts : DataFrame
         Element values per (unit, period), see :func:`evaltools.engine.aggregate`.
     indicators : DataFrame
-        Every indicator of the review per unit, period and category, labelled in
-        ``lang`` (see :func:`label`).
+        Every indicator of the catalog (the review's own first, in its order) per unit,
+        period and category, labelled in ``lang`` (see :func:`label`); :attr:`shown` keeps the
+        review's list, what its tables and files show.
+    validation : Validation or None
+        What validation found, when the loader ran it (``evaltools run`` does).
+    inputs : list of dict
+        Every file the review read (role, path, lines, SHA-256), as the manifest and the
+        report's appendix list them: hashed once, when the data were read.
     """
 
     review: Review
+    programme: Programme
     catalog: Catalog
     values: pd.DataFrame
     facts: pd.DataFrame
     indicators: pd.DataFrame
     lang: str
+    validation: object | None = None
+    inputs: tuple = ()
+
+    @property
+    def years(self) -> list[int]:
+        """The review's years."""
+        return list(range(self.review.first_year, self.review.last_year + 1))
 
     @property
     def periods(self) -> tuple[engine.Period, ...]:
         """Each year of the review, then the whole span."""
         return engine.periods_for(self.review.first_year, self.review.last_year)
+
+    @property
+    def span(self) -> str:
+        """Label of the whole review period in the indicator table (``2012-2017``, or the one year)."""
+        return self.periods[-1].label
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """The indicator table of the review's own indicators (its ``indicators:`` list)."""
+        return self.indicators[self.indicators["indicator"].isin(self.review.indicators)]
+
+    def _rows(self, code: str, unit: str | None = None) -> pd.DataFrame:
+        if code not in self.catalog.indicators.index:
+            raise EvaltoolsError(f"unknown indicator {code!r}; see {self.review.catalog_dir / 'indicators.yaml'} "
+                                 "and the programme's indicators.yaml")
+        table = self.indicators
+        return table[(table["indicator"] == code) & (table["unit"] == (unit or self.review.area))]
+
+    def value(self, code: str, period: str | int | None = None, category: str = "total",
+              unit: str | None = None) -> float:
+        """One indicator value, NaN when missing; defaults: the review's area, the whole period."""
+        rows = self._rows(code, unit)
+        rows = rows[(rows["period"] == str(period or self.span)) & (rows["category"] == category)]
+        return float(rows["value"].iloc[0]) if len(rows) else float("nan")
+
+    def quantity(self, code: str, period: str | int | None = None, category: str = "total",
+                 unit: str | None = None) -> vnformat.Quantity:
+        """:meth:`value` with the indicator's decimals and unit, ready for a sentence (``{x:u}``)."""
+        return self.as_quantity(code, self.value(code, period, category, unit))
+
+    def as_quantity(self, code: str, value: float) -> vnformat.Quantity:
+        """Any value written as indicator ``code`` writes its values."""
+        row = self.catalog.indicators.loc[code]
+        return vnformat.Quantity(value, int(row["decimals"]), str(row[f"unit_{self.lang}"]), self.lang)
+
+    def series(self, code: str, categories: bool = False, unit: str | None = None) -> pd.DataFrame:
+        """An indicator year by year: ``year, category, category_name, value`` (years with data only).
+
+        With ``categories`` the rows are the indicator's options (catalog order), else its total.
+        """
+        rows = self._rows(code, unit)
+        rows = rows[rows["period"].isin([str(y) for y in self.years]) & rows["value"].notna()]
+        rows = rows[rows["category"] != "total"] if categories else rows[rows["category"] == "total"]
+        out = pd.DataFrame({"year": rows["period"].astype(str).astype(int), "category": rows["category"].astype(str),
+                            "category_name": rows["category_name"].astype(str), "value": rows["value"]})
+        return out.sort_values(["year"], kind="stable").reset_index(drop=True)
+
+    def yearly(self, *codes: str, unit: str | None = None) -> pd.DataFrame:
+        """Indicators side by side, one row per year of the review (index: year; NaN where missing)."""
+        return pd.DataFrame({code: self.series(code, unit=unit).set_index("year")["value"] for code in codes},
+                            index=pd.Index(self.years, name="year"))
+
+    def parts(self, code: str, period: str | int | None = None, unit: str | None = None) -> pd.DataFrame:
+        """A disaggregated indicator's options with data: ``category, category_name, value`` (catalog order)."""
+        rows = self._rows(code, unit)
+        rows = rows[(rows["period"] == str(period or self.span)) & (rows["category"] != "total")
+                    & rows["value"].notna()]
+        return pd.DataFrame({"category": rows["category"].astype(str),
+                             "category_name": rows["category_name"].astype(str),
+                             "value": rows["value"]}).reset_index(drop=True)
+
+    def by_unit(self, code: str, period: str | int | None = None, level: str = "commune") -> pd.DataFrame:
+        """One indicator for every unit of a level: ``unit, unit_name, value`` (units with data)."""
+        table = self.indicators
+        rows = table[(table["indicator"] == code) & (table["level"] == level)
+                     & (table["period"] == str(period or self.span)) & (table["category"] == "total")
+                     & table["value"].notna()]
+        return pd.DataFrame({"unit": rows["unit"].astype(str), "unit_name": rows["unit_name"].astype(str),
+                             "value": rows["value"]}).reset_index(drop=True)
+
+    def for_years(self, first: int, last: int) -> ReviewData:
+        """The same review over other years (last year's figures, for a yearly report), expressed in
+        this review's units (as of its last year), so that the two compare like with like."""
+        review = replace(self.review, first_year=first, last_year=last)
+        periods = engine.periods_for(first, last)
+        facts = engine.aggregate(self.values, self.catalog, review.area, periods, as_of=self.review.last_year)
+        table = engine.evaluate(facts, ordered(self.catalog, review))
+        return replace(self, review=review, facts=facts,
+                       indicators=label(table, self.catalog, self.lang, self.review.last_year))
+
+    def name(self, kind: str, code: str) -> str:
+        """Name of an ``indicator``, ``element``, ``option`` or ``unit`` in the review's language."""
+        catalog = self.catalog
+        if kind == "unit":
+            return unitlib.current_rows(catalog.units, self.review.last_year).at[code, f"name_{self.lang}"]
+        if kind == "option":
+            return catalog.options.drop_duplicates("option").set_index("option").at[code, f"name_{self.lang}"]
+        frame = catalog.indicators if kind == "indicator" else catalog.elements
+        return frame.at[code, f"name_{self.lang}"]
 
 
 def label(table: pd.DataFrame, catalog: Catalog, lang: str, as_of: int) -> pd.DataFrame:
@@ -53,49 +167,87 @@ def label(table: pd.DataFrame, catalog: Catalog, lang: str, as_of: int) -> pd.Da
     )
     order = ["indicator", "indicator_name", "unit", "unit_name", "level", "period", "category",
              "category_name", "value", "numerator", "denominator", "reason"]
-    return out[order]
+    return out[order + [c for c in out.columns if c not in order]]
 
 
-def open_review(path: str | Path, lang: str | None = None, skip_invalid: bool = False) -> ReviewData:
-    """Load a review config and compute its indicators.
+def resolve_review(ref: str | Path) -> Path:
+    """A review config path as given, or a review id looked up in the project around the working folder."""
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
+        if not path.is_file():
+            raise EvaltoolsError(f"{display_path(path)}: review config not found")
+        return path
+    return find_project().review_path(ref)
+
+
+def review_programme(review: Review) -> Programme:
+    """The programme a review config names (``programme:``)."""
+    if not review.programme:
+        raise EvaltoolsError(f"{display_path(review.path)}: no programme named; add e.g. `programme: ct20` "
+                             "(a folder of the project's programmes/) to render or compute it")
+    project = project_of(review.path)
+    return load_programme(programme_folder(review.programme, review.path, project.programmes if project else None))
+
+
+def ordered(catalog: Catalog, review: Review) -> pd.DataFrame:
+    """Every indicator of the catalog, the review's own first in its order (a notebook may use any)."""
+    own = list(dict.fromkeys(review.indicators))
+    return catalog.indicators.loc[own + [c for c in catalog.indicators.index if c not in own]]
+
+
+def review_catalog(review: Review, programme: Programme) -> Catalog:
+    """The data catalog, with the programme's own indicators added."""
+    extra = (programme.indicators,) if programme.indicators else ()
+    return load_catalog(review.catalog_dir, extra_indicators=extra)
+
+
+def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid: bool = False,
+                validate: bool = False) -> ReviewData:
+    """Load a review config (path or id) and compute its indicators, reading the store once.
 
     Parameters
     ----------
-    path : str or Path
-        The review config (YAML).
+    ref : str, Path or Review
+        The review config, its id, or a loaded config.
     lang : {"vi", "en"}, optional
         Language of names; defaults to the review's own.
     skip_invalid : bool
         Set aside the data values that fail the store's checks instead of stopping
         (``run --allow-invalid``; the data-quality page lists them).
+    validate : bool
+        Also run every validation check on the same read (``ReviewData.validation``).
     """
-    review = load_review(path)
+    from .validation import validate as run_checks
+    from .validation.schema_checks import check_store
+
+    review = ref if isinstance(ref, Review) else load_review(resolve_review(ref))
     lang = lang or review.language
-    catalog = load_catalog(review.catalog_dir)
+    programme = review_programme(review)
+    catalog = review_catalog(review, programme)
     unknown = [c for c in review.indicators if c not in catalog.indicators.index]
     if unknown:
         raise EvaltoolsError(f"{review.path.name}: unknown indicator(s) {', '.join(unknown)}; "
                              f"see {review.catalog_dir / 'indicators.yaml'}")
-    values = _valid_values(review, catalog) if skip_invalid else load_values(review.values_dir, catalog)
-    periods = engine.periods_for(review.first_year, review.last_year)
-    facts = engine.aggregate(values, catalog, review.area, periods)
-    table = engine.evaluate(facts, catalog.indicators.loc[review.indicators])
-    return ReviewData(review, catalog, values, facts, label(table, catalog, lang, review.last_year), lang)
-
-
-def _valid_values(review: Review, catalog: Catalog) -> pd.DataFrame:
-    """The store's rows that pass every check, the others set aside."""
-    from .validation.schema_checks import check_store
-
-    passed, _, complete = check_store(review.values_dir, catalog)
-    if not complete:
+    checked = check_store(review.values_dir, catalog)
+    passed, schema, complete = checked
+    if not schema.empty and not skip_invalid and not validate:
+        from .store import load_values
+        load_values(review.values_dir, catalog)          # raises the store's own one-line-per-problem error
+    if skip_invalid and not complete:
         raise EvaltoolsError(f"{review.values_dir}: too many bad rows to set aside one by one; "
                              "fix the data (see evaltools validate)")
-    return passed.astype({c: "category" for c in ("element", "unit", "category", "file")})
+    values = passed.astype({c: "category" for c in ("element", "unit", "category", "file")})
+    periods = engine.periods_for(review.first_year, review.last_year)
+    facts = engine.aggregate(values, catalog, review.area, periods)
+    table = engine.evaluate(facts, ordered(catalog, review))
+    result = run_checks(review, catalog=catalog, checked=checked) if validate else None
+    inputs = manifest.input_files(review, programme, manifest.used_files(values, catalog.units, review))
+    return ReviewData(review, programme, catalog, values, facts, label(table, catalog, lang, review.last_year),
+                      lang, result, tuple(inputs))
 
 
 def indicators_csv(data: ReviewData) -> str:
-    """The indicator table as UTF-8 CSV text (machine-readable numbers; names never run as formulas)."""
+    """The review's indicators as UTF-8 CSV text (machine-readable numbers; names never run as formulas)."""
     from .safecells import text_columns
 
-    return text_columns(data.indicators).to_csv(index=False, float_format="%.10g", lineterminator="\n")
+    return text_columns(data.shown).to_csv(index=False, float_format="%.10g", lineterminator="\n")

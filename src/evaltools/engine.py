@@ -71,9 +71,9 @@ def _layout(catalog: Catalog, area: str | None, years: range, as_of: int) -> tup
     columns = catalog.columns()
     elements = catalog.elements
     element_of = [c.split(".")[0] for c in columns]
-    average = np.array([c != formula.COMMUNES and elements.at[e, "aggregation_units"] == "average"
+    average = np.array([c != formula.COMMUNE_COUNT and elements.at[e, "aggregation_units"] == "average"
                         for c, e in zip(columns, element_of)])
-    last = np.array([c == formula.COMMUNES or elements.at[e, "aggregation_time"] == "last"
+    last = np.array([c == formula.COMMUNE_COUNT or elements.at[e, "aggregation_time"] == "last"
                      for c, e in zip(columns, element_of)])
     element_column = np.array([columns.index(e) for e in element_of])
     layout = _Layout(members, parent, depth, years, columns, average, last, element_column)
@@ -90,7 +90,7 @@ def _codes(series: pd.Series, categories: list[str], what: str) -> np.ndarray:
 
 def _column_lookup(catalog: Catalog, columns: list[str]) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
     """Tables mapping (element, option) codes to the total column and the option column."""
-    elements = [formula.COMMUNES, *catalog.elements.index]
+    elements = [formula.COMMUNE_COUNT, *catalog.elements.index]
     options = [DEFAULT_OPTION, *sorted(set(catalog.options["option"]))]
     col = {c: i for i, c in enumerate(columns)}
     total = np.array([col[e] for e in elements])
@@ -221,7 +221,7 @@ def aggregate(values: pd.DataFrame, catalog: Catalog, area: str | None,
     years = range(first, last + 1)
     layout, to_reporting = _layout(catalog, area, years, as_of)
     presence = unitlib.commune_presence(catalog.units, years).assign(
-        element=formula.COMMUNES, category=DEFAULT_OPTION)
+        element=formula.COMMUNE_COUNT, category=DEFAULT_OPTION)
     sums, has = _leaf_cube([values, presence], catalog, layout, to_reporting)
     sums, has = _over_time(sums, has, layout, periods)
     sums, has = _roll_up(sums, has, layout)

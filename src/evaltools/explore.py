@@ -4,10 +4,10 @@ Each is one call in a notebook cell and returns a DataFrame or a chart::
 
     from evaltools import explore
     data = explore.load("ct20-2012-2017")                 # config, catalog, store, indicators
-    rows = explore.values(data, unit="Cam Thuỷ", element="ALLOWANCE", years=range(2012, 2018))
+    rows = explore.values(data, unit="Cam Thuỷ", element="CASES", years=range(2012, 2018))
     explore.table(rows)                                   # units × years
     explore.trend(rows)                                   # a line per unit (seaborn)
-    explore.indicators(data, indicator="INJURY_RATE")     # the indicator table, filtered
+    explore.indicators(data, indicator="CASE_RATE")       # the indicator table, filtered
     explore.findings(data)                                # what `evaltools validate` finds
 
 Units are matched by GSO code or by name as returns write them ("Cam Thuỷ",
@@ -24,28 +24,18 @@ from pathlib import Path
 
 import pandas as pd
 import seaborn as sns
-from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from . import __version__
 from .context import ReviewData, open_review
-from .report.charts import PALETTE, STYLE, _numbers, _png
+from .report.charts import Chart, _number_axis, theme
 
 Filter = str | Iterable[str] | None
 
 
-class Chart(Figure):
-    """A matplotlib Figure that a notebook shows as a PNG (``savefig`` works as usual)."""
-
-    def _repr_png_(self) -> bytes:
-        return _png(self)
-
-
-def load(review: str | Path = "ct20-2012-2017", lang: str | None = None) -> ReviewData:
+def load(review: str | Path, lang: str | None = None) -> ReviewData:
     """Load a review (an id under ``data/reviews/`` or a config path): catalog, values, indicators."""
-    from .report.model import resolve_review
-
-    return open_review(resolve_review(review), lang)
+    return open_review(review, lang)
 
 
 def environment(data: ReviewData | None = None) -> pd.DataFrame:
@@ -201,14 +191,14 @@ def trend(frame: pd.DataFrame, hue: str = "unit_name", title: str | None = None,
     """A line per unit (or per ``hue``) over the years, of one element or indicator."""
     _one_series(frame)
     series = _yearly(frame, hue)
-    with sns.axes_style("whitegrid", STYLE):
+    with sns.axes_style("whitegrid", theme()["rc"]):
         fig = Chart(figsize=(7.5, 3.6))
         ax = fig.subplots()
-        sns.lineplot(data=series, x="year", y="value", hue=hue, marker="o", ax=ax, palette="tab10")
+        sns.lineplot(data=series, x="year", y="value", hue=hue, marker="o", ax=ax)
         ax.set(title=_title(frame, title), xlabel=None, ylabel=None)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        _numbers(ax, "y", lang)
-        ax.legend(title=None, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
+        _number_axis(ax.yaxis, lang)
+        ax.legend(title=None, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     return fig
 
 
@@ -218,12 +208,12 @@ def compare(frame: pd.DataFrame, year: int | None = None, title: str | None = No
     series = _yearly(frame, "unit_name")
     year = int(series["year"].max()) if year is None else int(year)
     ordered = series[series["year"] == year].sort_values("value", ascending=False)
-    with sns.axes_style("whitegrid", STYLE):
+    with sns.axes_style("whitegrid", theme()["rc"]):
         fig = Chart(figsize=(7, 0.35 * len(ordered) + 0.9))
         ax = fig.subplots()
-        sns.barplot(data=ordered, y="unit_name", x="value", ax=ax, color=sns.color_palette(PALETTE)[2])
+        sns.barplot(data=ordered, y="unit_name", x="value", ax=ax, color=sns.color_palette()[2])
         ax.set(title=f"{_title(frame, title)} ({year})", xlabel=None, ylabel=None)
-        _numbers(ax, "x", lang)
+        _number_axis(ax.xaxis, lang)
     return fig
 
 

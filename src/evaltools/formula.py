@@ -1,12 +1,12 @@
 """Indicator formulas: terms joined by ``+`` and ``-``.
 
-A term is an element code (``ALLOWANCE``, all its options), an element option
-(``ALLOWANCE.disabled``), the built-in ``@communes`` (communes valid in the year)
+A term is an element code (``CASES``, all its options), an element option
+(``CASES.road``), the built-in ``@communes`` (communes valid in the year)
 or a number. Formulas stay this simple on purpose: analysts write them in YAML and
 every term maps onto one column of the aggregated data.
 
 Validation rules (``parse(text, constants=...)``) may also multiply a term by
-numbers and named constants written ``$name`` (``HI_CARDS * $hi_card_price``,
+numbers and named constants written ``$name`` (``CARDS * $card_price``,
 ``800 * CF_RECOGNISED``); a term still holds one data column at most, so every
 formula stays a signed sum of scaled columns. Indicator formulas keep the plain
 syntax: the engine does not scale terms.
@@ -18,7 +18,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-COMMUNES = "@communes"
+COMMUNE_COUNT = "@communes"
 _TOKEN = re.compile(r"\s*([+-])?\s*(@communes|[A-Z][A-Z0-9_]*(?:\.[a-z0-9_]+)?|\d+(?:\.\d+)?)\s*")
 _FACTOR = r"(@communes|[A-Z][A-Z0-9_]*(?:\.[a-z0-9_]+)?|\d+(?:\.\d+)?|\$[a-z][a-z0-9_]*)"
 _SCALED = re.compile(rf"\s*([+-])?\s*{_FACTOR}\s*")
@@ -43,7 +43,7 @@ class Term:
     @property
     def element(self) -> str | None:
         """The element code of a column term (None for constants and @communes)."""
-        if self.column is None or self.column == COMMUNES:
+        if self.column is None or self.column == COMMUNE_COUNT:
             return None
         return self.column.split(".", 1)[0]
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import platform
 import sys
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
@@ -18,30 +19,61 @@ import pandas as pd
 
 from . import __version__, units as unitlib
 from .iorw import sha256
-from .notebooks import default_notebook
 from .review import Review
 from .store import value_files
 
 PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient", "weasyprint")
 
 
-def input_files(review: Review) -> list[dict]:
-    """Every file the review reads: role, path (relative to the project), lines, SHA-256."""
+def input_files(review: Review, programme=None, values: Iterable[str | Path] | None = None) -> list[dict]:
+    """Every file a review reads: role, path (relative to the project), lines, SHA-256.
+
+    ``values`` are the data files the review used (rows in its area and years); None
+    lists every file of the store. ``programme`` adds the programme's files.
+    """
     root = review.data.parent
     roles = [("review", review.path)]
     roles += [("catalog", review.catalog_dir / name) for name in CATALOG_FILES
               if (review.catalog_dir / name).exists()]
-    roles += [("values", p) for p in value_files(review.values_dir)]
+    if programme is not None:
+        roles += [("programme", p) for p in programme_files(programme)]
+    used = value_files(review.values_dir) if values is None else sorted({Path(v).resolve() for v in values})
+    roles += [("values", p) for p in used]
     roles += [("narrative", p) for p in sorted(set((review.narrative or {}).values()))]
     out = []
     for role, path in roles:
         data = Path(path).read_bytes()
-        out.append({"role": role, "path": _relative(Path(path), root), "lines": data.count(b"\n"),
-                    "sha256": sha256(path)})
+        out.append({"role": role, "path": relative(Path(path), root), "lines": data.count(b"\n"),
+                    "sha256": hashlib.sha256(data).hexdigest()})
     return out
 
 
-def _relative(path: Path, root: Path) -> str:
+def programme_files(programme) -> list[Path]:
+    """The files of a programme that shape its reports (not its notebooks: runs list the one they ran)."""
+    files = [programme.folder / "programme.yaml", programme.texts, programme.workbook, programme.indicators,
+             programme.style_file("css"), programme.style_file("word")]
+    return [f for f in files if f is not None and f.exists()]
+
+
+def used_files(values: pd.DataFrame, units: pd.DataFrame, review: Review) -> list[str]:
+    """The data files holding the review's rows: its area, its years and its predecessor's."""
+    scope = values_in_scope(values.assign(file=values["file"].astype(str)), units, review.area,
+                            compared_years(review), columns=["file"])
+    return sorted(set(scope["file"]))
+
+
+def compared_years(review: Review) -> range:
+    """The review's years, and its predecessor's (the comparison reads them)."""
+    years = [review.first_year, review.last_year]
+    if review.predecessor is not None and review.predecessor.exists():
+        from .review import load_review
+        previous = load_review(review.predecessor)
+        years += [previous.first_year, previous.last_year]
+    return range(min(years), max(years) + 1)
+
+
+def relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` when it lies below it, else as it is."""
     try:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
@@ -56,32 +88,30 @@ def _text_sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def values_in_scope(values: pd.DataFrame, units: pd.DataFrame, area: str, years: range) -> pd.DataFrame:
+def values_in_scope(values: pd.DataFrame, units: pd.DataFrame, area: str, years: range,
+                    columns: Iterable[str] = ("element", "period", "unit", "category", "value")) -> pd.DataFrame:
     """The data values a review of ``area`` over ``years`` reads: its units (past and present), its years."""
     codes = set()
     for year in (years.start, years.stop - 1):
         codes |= set(unitlib.in_area(units, area, year))
     inside = values["unit"].astype(str).isin(codes) & values["period"].between(years.start, years.stop - 1)
-    return values.loc[inside, ["element", "period", "unit", "category", "value"]]
+    return values.loc[inside, list(columns)]
 
 
-def fingerprint(review: Review, values: pd.DataFrame, units: pd.DataFrame, notebook: Path,
-                parameters: dict) -> dict[str, str]:
+def fingerprint(review: Review, programme, values: pd.DataFrame, units: pd.DataFrame,
+                notebooks: dict[str, Path], parameters: dict) -> dict[str, str]:
     """Hashes of exactly what a run of ``review`` depends on.
 
     The data values count only inside the review's area and years (and its
     predecessor's, for the comparison), in a canonical order: a change elsewhere
     in the store does not touch this review, a change inside it always does.
+    ``notebooks`` are the notebooks the run executes, by role.
     """
-    years = [review.first_year, review.last_year]
-    if review.predecessor is not None and review.predecessor.exists():
-        from .review import load_review
-        previous = load_review(review.predecessor)
-        years += [previous.first_year, previous.last_year]
-    scope = values_in_scope(values, units, review.area, range(min(years), max(years) + 1))
+    scope = values_in_scope(values, units, review.area, compared_years(review))
     canonical = scope.astype({"element": str, "unit": str, "category": str}).sort_values(
         ["element", "period", "unit", "category"]).to_csv(index=False, float_format="%.10g")
-    files = {"review": review.path, "notebook": notebook, "notebook/data_quality": default_notebook("data_quality"),
+    files = {"review": review.path, **{f"notebook/{role}": path for role, path in notebooks.items()},
+             **{f"programme/{path.name}": path for path in programme_files(programme)},
              **{f"catalog/{name}": review.catalog_dir / name for name in CATALOG_FILES
                 if (review.catalog_dir / name).exists()},
              **{f"narrative/{lang}": path for lang, path in (review.narrative or {}).items()}}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 _HEADING_START = re.compile(r"#{1,6}\s")
-_KEY = re.compile(r"[a-z_]+\+?")
+_KEY = re.compile(r"[A-Za-z0-9_]+\+?")
 
 
 def heading_key(line: str) -> str | None:

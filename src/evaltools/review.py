@@ -29,6 +29,8 @@ TARGET_FIELDS = (
 )
 REVIEW_FIELDS = (
     Field("id", "code"),
+    Field("programme", "text", required=False),
+    Field("notebook", "text", required=False),
     Field("kind", "choice", choices=KINDS),
     Field("title", "i18n"),
     Field("subject", "i18n", required=False),
@@ -78,6 +80,8 @@ class Review:
     predecessor: Path | None = None
     narrative: dict[str, Path] | None = None
     recipients: list[str] = field(default_factory=list)
+    notebook: Path | None = None
+    programme: str | None = None
 
     @property
     def catalog_dir(self) -> Path:
@@ -131,6 +135,8 @@ def load_review(path: str | Path) -> Review:
         raise InputError(problems)
     base = path.parent
     values["data"] = (base / values["data"]).resolve()
+    if values["notebook"]:
+        values["notebook"] = (base / values["notebook"]).resolve()
     if values["predecessor"]:
         values["predecessor"] = (base / values["predecessor"]).resolve()
     if values["narrative"]:

@@ -1,15 +1,15 @@
-"""``evaltools run``: execute the report notebook with Papermill, export it, and write the outputs.
+"""``evaltools run``: execute a review's notebooks with Papermill, export them, and write the outputs.
 
-One function, :func:`run_review`, reads top to bottom: check the config and the
-data, execute the report notebook in the project's kernel, export it in this
-process, add the manifest, and move the finished folder into place.
+One function, :func:`run_review`, reads top to bottom: load the review and its
+programme, read and check the store and compute the indicators once, refuse data
+with high-importance findings, hand the notebooks that snapshot, execute the report
+notebook in the project's kernel, export it in this process, add the manifest, and
+move the finished folder into place.
 
-The side work — indicator tables, input fingerprints and the data-quality page (a
-second notebook) — runs in a forked helper process on the other core while this
-process drives the report kernel and prints the PDF. A thread would do the same
-work but fight WeasyPrint and the kernel client for the GIL (measured: about a
-second lost). ``overlap=False`` (batch workers, which already keep every core busy)
-does the side work in-process, one step after the other.
+The side work — indicator tables, input fingerprints and the data-quality page (the
+programme's second notebook) — runs in a forked helper process on the other core while
+this process drives the report kernel and prints the PDF. ``overlap=False`` (batch
+workers, which already keep every core busy) does it in-process, one step after the other.
 """
 
 from __future__ import annotations
@@ -26,13 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import iorw, manifest, publish, storetx
+from .context import ReviewData, open_review
 from .errors import DataQualityError, EvaltoolsError, display_path
 from .lifeline import helper_init
-from .notebooks import default_notebook
-from .review import Review, load_review
+from .programme import Programme
+from .review import Review
 
 FORMATS = ("html", "pdf", "docx")      # every export --to knows
 DEFAULT_FORMATS = ("html", "pdf")
+SNAPSHOT = ".snapshot.pkl"             # in the staging folder; never part of the outputs
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 
@@ -56,17 +58,17 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
 
     Parameters
     ----------
-    config : path
-        The review config (YAML).
+    config : str or path
+        The review config (YAML), or its id in the project's ``data/reviews/``.
     formats : sequence of {"html", "pdf", "docx"}
-        Exports to write besides the executed notebook, indicators.csv, indicators.xlsx and
-        manifest.json (docx: ``report.docx``, the Word copy).
+        Exports to write besides the executed notebook, indicators.csv, indicators.xlsx,
+        data_quality.html and manifest.json.
     lang : {"vi", "en"}, optional
         Report language; defaults to the review's.
     out : path
         The outputs folder.
     notebook : path, optional
-        The report notebook; defaults to the project's ``notebooks/review.ipynb``.
+        The report notebook; defaults to the config's ``notebook:``, else its programme's.
     allow_invalid : bool
         Render even when validation finds high-importance problems; the report's first
         page then says so. The data-quality page (``data_quality.html``) is always written.
@@ -84,27 +86,29 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     """
     started, clock = manifest.now(), time.perf_counter()
     check_formats(formats)
-    review = load_review(config)
-    lang = lang or review.language
-    notebook = Path(notebook) if notebook else default_notebook()
+    with storetx.snapshot_of(config) as store_state:      # one state of the store, read once: an import waits
+        data = open_review(config, lang, skip_invalid=allow_invalid, validate=True)
+    review, lang = data.review, data.lang
+    notebooks = notebooks_of(review, data.programme, notebook)
+    checked = _refuse_invalid(data, allow_invalid)
     target = Path(out).resolve() / review.id
-    with storetx.snapshot(review.data) as store_state, publish.staged_outputs(target) as staged, \
-            _helper(overlap) as helper:         # one state of the data for the whole run: imports wait for it
-        checked = _validate(review, allow_invalid)
-        parameters = {"lang": lang, "formats": sorted(formats)}
+    parameters = {"lang": lang, "formats": sorted(formats)}
+    with publish.staged_outputs(target) as staged, _helper(overlap) as helper:
+        from .snapshot import write_snapshot
         stage = staged.path
-        side = helper.submit(_side_work, review, lang, notebook, parameters, checked["high"] > 0, stage, target)
+        snapshot = write_snapshot(data, stage / SNAPSHOT)
+        side = helper.submit(_side_work, snapshot, notebooks, parameters, stage, target)
         threading.Thread(target=_warm_up, daemon=True).start()
-        nb = _execute(notebook, stage / "review.ipynb", review, {"lang": lang, "high_findings": checked["high"]},
-                      target)
-        _export(nb, review, stage, formats, lang)
-        inputs, prints, about = side.result()
+        nb = _execute(notebooks["review"], stage / "review.ipynb", {
+            "review": str(review.path), "lang": lang, "snapshot": str(snapshot),
+            "high_findings": checked["high"]}, target)
+        _export(nb, data, stage, formats)
+        prints = side.result()
+        snapshot.unlink()
         files = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
-        record = _manifest(review, notebook, lang, formats, inputs, stage, files, started)
+        record = _manifest(data, notebooks, formats, stage, files, started)
         record.update(fingerprint=prints, validation={**checked, "allow_invalid": allow_invalid})
-        record["about"] = about         # title, area, period: for the index of outputs
         record["store"] = store_state   # which state of the data this run rendered
-        storetx.verify(review.data, store_state)
         iorw.atomic_write(stage / "manifest.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     return RunResult(review.id, target, tuple(files + ["manifest.json"]), time.perf_counter() - clock,
                      tuple(staged.kept), tuple(staged.removed))
@@ -115,6 +119,13 @@ def check_formats(formats: Sequence[str]) -> None:
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
         raise EvaltoolsError(f"unknown format(s) {', '.join(unknown) or '(none)'}; expected {', '.join(FORMATS)}")
+
+
+def notebooks_of(review: Review, programme: Programme, notebook: str | Path | None = None) -> dict[str, Path]:
+    """The notebooks a run of ``review`` executes, by role: the report (``--notebook``, else the config's
+    ``notebook:``, else the programme's) and the data-quality page (the programme's, or evaltools' shared one)."""
+    report = Path(notebook).resolve() if notebook else review.notebook or programme.notebook
+    return {"review": report, "data_quality": programme.data_quality}
 
 
 class _Inline:
@@ -133,8 +144,8 @@ class _Inline:
 def _helper(overlap: bool) -> Iterator:
     """A forked one-process pool for the side work, or :class:`_Inline` when not overlapping.
 
-    Forking happens before any thread of this run exists. A daemonic process (a worker
-    of someone else's pool) may not have children, and only POSIX can fork: both run inline.
+    A daemonic process (a worker of someone else's pool) may not have children, and only
+    POSIX can fork: both run inline.
     """
     if not overlap or mp.current_process().daemon or "fork" not in mp.get_all_start_methods():
         yield _Inline()
@@ -143,21 +154,22 @@ def _helper(overlap: bool) -> Iterator:
         yield pool
 
 
-def _side_work(review: Review, lang: str, notebook: Path, parameters: dict, skip_invalid: bool,
-               stage: Path, target: Path) -> tuple[list[dict], dict, dict]:
-    """Indicator tables and the data-quality page into ``stage``; input files, fingerprint, about."""
-    from .context import indicators_csv, open_review
+def _side_work(snapshot: Path, notebooks: dict[str, Path], parameters: dict, stage: Path,
+               target: Path) -> dict:
+    """Indicator tables and the data-quality page into ``stage``; returns the inputs' fingerprint."""
+    from .context import indicators_csv
     from .export.xlsx import indicators_xlsx
+    from .snapshot import read_snapshot
 
     try:
-        data = open_review(review.path, lang, skip_invalid)
+        data = read_snapshot(snapshot)
         iorw.atomic_write(stage / "indicators.csv", indicators_csv(data))
-        iorw.atomic_write(stage / "indicators.xlsx", indicators_xlsx(data, lang))
-        quality = _execute(default_notebook("data_quality"), stage / ".data_quality.ipynb", review,
-                           {"lang": lang}, target)
-        _export_quality(quality, review, stage, lang)
-        prints = manifest.fingerprint(review, data.values, data.catalog.units, notebook, parameters)
-        return manifest.input_files(review), prints, manifest.about(review, data.catalog.units)
+        iorw.atomic_write(stage / "indicators.xlsx", indicators_xlsx(data))
+        quality = _execute(notebooks["data_quality"], stage / ".data_quality.ipynb",
+                           {"review": str(data.review.path), "lang": data.lang, "snapshot": str(snapshot)}, target)
+        _export_quality(quality, data, stage)
+        return manifest.fingerprint(data.review, data.programme, data.values, data.catalog.units, notebooks,
+                                    parameters)
     except EvaltoolsError as exc:
         raise EvaltoolsError(str(exc)) from None      # plain, so it crosses the process boundary intact
 
@@ -169,22 +181,21 @@ def _warm_up() -> None:
     export.warm_up()
 
 
-def _validate(review: Review, allow_invalid: bool) -> dict[str, int]:
+def _refuse_invalid(data: ReviewData, allow_invalid: bool) -> dict[str, int]:
     """Counts of findings by importance; refuse high-importance ones unless allowed."""
-    from .validation import validate
-
-    result = validate(review)
-    counts = {level: int((result.findings["importance"] == level).sum()) for level in ("high", "medium", "low")}
+    findings = data.validation.findings
+    counts = {level: int((findings["importance"] == level).sum()) for level in ("high", "medium", "low")}
     if counts["high"] and not allow_invalid:
-        first = result.findings[result.findings["importance"] == "high"].iloc[0]
+        first = findings[findings["importance"] == "high"].iloc[0]
         where = f"{first['file']}:{int(first['line'])}: " if first["file"] and first["line"] == first["line"] else ""
         raise DataQualityError(
-            f"{review.id}: the data have {counts['high']} high-importance problem(s), e.g. {where}{first['message']}; "
-            f"see `evaltools validate {display_path(review.path)}`, or render anyway with --allow-invalid")
+            f"{data.review.id}: the data have {counts['high']} high-importance problem(s), e.g. {where}"
+            f"{first['message']}; see `evaltools validate {display_path(data.review.path)}`, "
+            "or render anyway with --allow-invalid")
     return counts
 
 
-def _execute(notebook: Path, output: Path, review: Review, parameters: dict, target: Path):
+def _execute(notebook: Path, output: Path, parameters: dict, target: Path):
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -194,9 +205,8 @@ def _execute(notebook: Path, output: Path, review: Review, parameters: dict, tar
         raise EvaltoolsError(f"{display_path(notebook)}: notebook not found")
     try:
         return papermill.execute_notebook(
-            str(notebook), str(output), parameters={"review": str(review.path), **parameters},
-            kernel_name=KERNEL_NAME, language="python", progress_bar=False,
-            request_save_on_cell_execute=False, kernel_manager_class=ProjectKernelManager)
+            str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME, language="python",
+            progress_bar=False, request_save_on_cell_execute=False, kernel_manager_class=ProjectKernelManager)
         # No ``cwd=``: Papermill would chdir the whole process, and two notebooks run at once.
     except PapermillExecutionError as exc:
         failed = iorw.atomic_write(target / "failed" / notebook.name, output.read_bytes())
@@ -218,43 +228,55 @@ def describe_failure(exc, notebook: Path, failed: Path) -> str:
             f"{exc.ename}: {exc.evalue} (executed notebook kept in {display_path(failed)})")
 
 
-def _export(nb, review: Review, stage: Path, formats: Sequence[str], lang: str) -> None:
+def programme_css(data: ReviewData) -> str:
+    """The programme's CSS (``style: css:``), or nothing."""
+    path = data.programme.style_file("css")
+    return path.read_text(encoding="utf-8") if path else ""
+
+
+def _export(nb, data: ReviewData, stage: Path, formats: Sequence[str]) -> None:
     from . import export
 
-    nb.metadata.setdefault("evaltools", {}).update(title=review.title[lang], lang=lang)
-    page = export.to_html(nb, lang)
+    lang, title = data.lang, data.review.title[data.lang]
+    nb.metadata.setdefault("evaltools", {}).update(title=title, lang=lang)
+    page = export.to_html(nb, lang, programme_css(data))
     if "html" in formats:
         iorw.atomic_write(stage / "report.html", page)
     if "pdf" in formats:
         iorw.atomic_write(stage / "report.pdf", export.to_pdf_from_html(page))
     if "docx" in formats:
-        iorw.atomic_write(stage / "report.docx", export.to_docx_from_html(page, lang, review.title[lang]))
+        iorw.atomic_write(stage / "report.docx", export.to_docx_from_html(page, lang, title, nb))
 
 
-def _export_quality(nb, review: Review, stage: Path, lang: str) -> None:
+def _export_quality(nb, data: ReviewData, stage: Path) -> None:
     """The data-quality page: HTML only; its executed notebook is not kept."""
     from . import export
-    from .report.model import load_texts
+    from .texts import load_texts
 
-    title = load_texts(lang)["quality"]["title"].capitalize()
-    nb.metadata.setdefault("evaltools", {}).update(title=f"{title}: {review.title[lang]}", lang=lang)
-    iorw.atomic_write(stage / "data_quality.html", export.to_html(nb, lang))
+    texts = load_texts(data.lang, data.programme.texts)
+    title = f"{texts.label('quality.title').capitalize()}: {data.review.title[data.lang]}"
+    nb.metadata.setdefault("evaltools", {}).update(title=title, lang=data.lang)
+    iorw.atomic_write(stage / "data_quality.html", export.to_html(nb, data.lang, programme_css(data)))
     (stage / ".data_quality.ipynb").unlink(missing_ok=True)
 
 
-def _manifest(review: Review, notebook: Path, lang: str, formats: Sequence[str], inputs: list[dict],
-              stage: Path, files: list[str], started) -> dict:
+def _manifest(data: ReviewData, notebooks: dict[str, Path], formats: Sequence[str], stage: Path,
+              files: list[str], started) -> dict:
     from .kernel import project_kernel_spec
 
+    review, root = data.review, data.review.data.parent
     outputs = [{"file": f, "bytes": (stage / f).stat().st_size, "sha256": iorw.sha256(stage / f)} for f in files]
-    notebook_entry = {"role": "notebook", "path": display_path(notebook), "sha256": iorw.sha256(notebook)}
+    ran = [{"role": "notebook", "path": manifest.relative(path, root), "sha256": iorw.sha256(path)}
+           for path in notebooks.values()]
     return {
         "review": review.id,
-        "parameters": {"config": display_path(review.path), "lang": lang, "formats": list(formats)},
-        "inputs": inputs + [notebook_entry],
+        "programme": data.programme.id,
+        "parameters": {"config": display_path(review.path), "lang": data.lang, "formats": list(formats)},
+        "inputs": list(data.inputs) + ran,
         "outputs": outputs,
         "versions": manifest.versions(),
         "kernel": project_kernel_spec().argv[0],
         "started": started.isoformat(timespec="seconds"),
         "finished": manifest.now().isoformat(timespec="seconds"),
+        "about": manifest.about(review, data.catalog.units),     # title, area, period: for the index of outputs
     }

@@ -117,21 +117,23 @@ def commit(data: Path, stage: Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def snapshot(data: str | Path) -> Iterator[dict]:
-    """Hold the store for reading (:func:`reading`) and yield its :func:`digest`."""
-    with reading(data):
-        yield digest(data)
+def snapshot_of(review: str | Path) -> Iterator[dict]:
+    """Hold the store of a review (config path or id) for reading; yield its :func:`digest`.
 
-
-def verify(data: str | Path, state: dict) -> None:
-    """Refuse to publish what was rendered from data that changed meanwhile.
-
-    Imports wait for a run, but the lock cannot stop a hand edit or an ``rm`` of a
-    values file: a report must not mix two states of the data, so the run stops here.
+    The block reads the store once (``evaltools run`` then renders from what it read),
+    so the digest names the state rendered. An import waits for the block; a hand edit
+    cannot be stopped by the lock, so the block fails if the store changed meanwhile.
     """
-    if digest(data) != state:
-        raise EvaltoolsError(f"{display_path(Path(data) / 'values')}: the data changed while the run read them (a "
-                             "file edited, added or deleted by hand?); nothing was published; run again")
+    from .context import resolve_review
+    from .review import load_review
+
+    data = load_review(resolve_review(review)).data
+    with reading(data):
+        state = digest(data)
+        yield state
+        if digest(data) != state:
+            raise EvaltoolsError(f"{display_path(data / 'values')}: the data changed while they were read (a file "
+                                 "edited, added or deleted by hand?); nothing was published; run again")
 
 
 def digest(data: str | Path) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 MISSING = "–"
@@ -116,12 +117,55 @@ def date(day: dt.date | None, lang: str = "vi") -> str:
 
 
 def date_long(day: dt.date, lang: str = "vi") -> str:
-    """The date of an official header: ``ngày 05 tháng 11 năm 2012``."""
+    """The date of an official header: ``ngày 05 tháng 11 năm 2012``, ``ngày 15 tháng 6 năm 2017``.
+
+    Nghị định 30/2020/NĐ-CP: days below 10 and the months 1 and 2 take a leading zero
+    (``tháng 01``, ``tháng 02``), the other months do not.
+    """
     if lang == "vi":
-        return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+        month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+        return f"ngày {day.day:02d} tháng {month} năm {day.year}"
     return date(day, "en")
 
 
 def period(first: int, last: int) -> str:
     """``2012–2017`` (en dash), or ``2022`` for one year."""
     return str(first) if first == last else f"{first}–{last}"
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A figure with what writing it needs: decimals, unit of measure, language.
+
+    In a format string ``{x}`` gives the number (``3.667.005.000``), ``{x:u}`` the number
+    with its unit (``3.667.005.000 đồng``, ``98,5 %``) and ``{x:s}`` a large sum
+    shortened (``3,67 tỷ đồng``). A missing value reads ``–``.
+    """
+
+    value: float
+    decimals: int = 0
+    unit: str = ""
+    lang: str = "vi"
+
+    @property
+    def missing(self) -> bool:
+        """True when there is no value."""
+        return is_missing(self.value)
+
+    def __float__(self) -> float:
+        return float(self.value)
+
+    def __format__(self, spec: str) -> str:
+        if spec == "":
+            return number(self.value, self.decimals, self.lang)
+        if spec == "u":
+            return quantity(self.value, self.unit, self.decimals, self.lang)
+        if spec == "s":
+            if self.unit in ("đồng", "VND"):
+                return money_short(self.value, self.lang)
+            return quantity(self.value, self.unit, self.decimals, self.lang)
+        raise ValueError(f"unknown figure format {spec!r}: use {{x}} (number), {{x:u}} (with its unit) "
+                         "or {x:s} (large sums shortened)")
+
+    def __str__(self) -> str:
+        return format(self, "u")

@@ -40,7 +40,7 @@ class Task:
     formats: tuple[str, ...]
     lang: str | None
     out: Path
-    notebook: Path
+    notebook: Path | None              # None: each review's own (config or programme)
     allow_invalid: bool = False
 
 

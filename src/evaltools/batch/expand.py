@@ -16,6 +16,7 @@ import pandas as pd
 import yaml
 
 from .. import units as unitlib
+from ..context import review_programme
 from ..iorw import atomic_write
 from ..review import Review
 
@@ -86,6 +87,9 @@ def config_text(review: Review, area: str | None, span: tuple[int, int] | None,
     first, last = span or (review.first_year, review.last_year)
     raw["id"] = new_id
     raw["data"] = str(review.data)
+    raw["programme"] = str(review_programme(review).folder)     # the copy lives outside the project
+    if review.notebook:
+        raw["notebook"] = str(review.notebook)
     if review.narrative:
         raw["narrative"] = {lang: str(path) for lang, path in review.narrative.items()}
     raw.pop("predecessor", None)

@@ -44,13 +44,17 @@ def parameters(lang: str, formats: Sequence[str]) -> dict:
     return {"lang": lang, "formats": sorted(formats)}
 
 
-def job_fingerprint(config: Path, lang: str | None, formats: Sequence[str], notebook: Path,
+def job_fingerprint(config: Path, lang: str | None, formats: Sequence[str], notebook: Path | None,
                     cache: DataCache) -> dict[str, str]:
     """The fingerprint a run of ``config`` would record, from the cached data."""
+    from ..context import review_programme
+    from ..run import notebooks_of
+
     review = load_review(config)
+    programme = review_programme(review)
     root = review.data
-    return manifest.fingerprint(review, cache.values(root), cache.catalog(root).units, notebook,
-                                parameters(lang or review.language, formats))
+    return manifest.fingerprint(review, programme, cache.values(root), cache.catalog(root).units,
+                                notebooks_of(review, programme, notebook), parameters(lang or review.language, formats))
 
 
 def last_good(folder: Path) -> dict | None:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import EvaltoolsError
-from ..notebooks import default_notebook
 from ..run import DEFAULT_FORMATS, check_formats
 from . import execute
 from .fingerprints import DataCache, job_fingerprint, up_to_date
@@ -79,7 +78,7 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
     if workers is not None and workers < 1:
         raise EvaltoolsError(f"--workers: expected 1 or more, found {workers}")
     out, cache = Path(out).resolve(), DataCache()
-    notebook = Path(notebook).resolve() if notebook else default_notebook()
+    notebook = Path(notebook).resolve() if notebook else None
     jobs = plan(configs, out, areas, years, window, cache)
     skipped, tasks = _split(jobs, formats, lang, out, notebook, force, cache)
     tasks = [replace(t, allow_invalid=allow_invalid) for t in tasks]
@@ -101,7 +100,7 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
     return BatchResult(tuple(jobs), tuple(skipped + rendered), time.perf_counter() - clock, index, stopped)
 
 
-def _split(jobs: Sequence[Job], formats: Sequence[str], lang: str | None, out: Path, notebook: Path, force: bool,
+def _split(jobs: Sequence[Job], formats: Sequence[str], lang: str | None, out: Path, notebook: Path | None, force: bool,
            cache: DataCache) -> tuple[list[Outcome], list[execute.Task]]:
     """Skipped outcomes for the jobs whose last good outputs match their inputs; tasks for the rest."""
     skipped, tasks = [], []
@@ -113,7 +112,7 @@ def _split(jobs: Sequence[Job], formats: Sequence[str], lang: str | None, out: P
     return skipped, tasks
 
 
-def _current(job: Job, formats, lang, out: Path, notebook: Path, cache: DataCache) -> bool:
+def _current(job: Job, formats, lang, out: Path, notebook: Path | None, cache: DataCache) -> bool:
     try:
         return up_to_date(out / job.review_id, job_fingerprint(job.config, lang, formats, notebook, cache))
     except EvaltoolsError:

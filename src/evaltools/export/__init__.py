@@ -22,11 +22,11 @@ if TYPE_CHECKING:
 __all__ = ["to_docx_from_html", "to_html", "to_pdf", "to_pdf_from_html", "warm_up"]
 
 
-def to_html(nb: nbformat.NotebookNode, lang: str = "vi") -> str:
+def to_html(nb: nbformat.NotebookNode, lang: str = "vi", css: str = "") -> str:
     """Export an executed notebook to one self-contained HTML page (see :mod:`.html`)."""
     from .html import to_html as export
 
-    return export(nb, lang)
+    return export(nb, lang, css)
 
 
 def to_pdf(nb: nbformat.NotebookNode, lang: str = "vi") -> bytes:
@@ -43,11 +43,12 @@ def to_pdf_from_html(html: str, base_url: str | None = None) -> bytes:
     return export(html, base_url)
 
 
-def to_docx_from_html(html: str, lang: str = "vi", title: str | None = None) -> bytes:
-    """Write a page made by :func:`to_html` as a Word document (see :mod:`.docx`)."""
-    from .docx import to_docx_from_html as export
+def to_docx_from_html(html: str, lang: str = "vi", title: str | None = None, nb=None) -> bytes:
+    """Write a page made by :func:`to_html` as a Word document (see :mod:`.docx`); ``nb``, the executed
+    notebook, gives each SVG chart its PNG fallback."""
+    from .docx import png_fallbacks, to_docx_from_html as export
 
-    return export(html, lang, title)
+    return export(html, lang, title, png_fallbacks(nb) if nb is not None else None)
 
 
 def warm_up() -> None:

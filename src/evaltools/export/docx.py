@@ -98,10 +98,14 @@ def _footer(doc, lang: str) -> None:
 
 
 class _Writer:
-    """Walks the page's <main> and writes each block into a python-docx Document."""
+    """Walks the page's <main> and writes each block into a python-docx Document.
 
-    def __init__(self, doc, lang: str):
-        self.doc, self.lang = doc, lang
+    ``fallbacks`` maps each SVG chart of the page (its text) to a PNG of the same chart:
+    Word shows the SVG (vector, Word 2016 and later) and older readers the PNG.
+    """
+
+    def __init__(self, doc, lang: str, fallbacks: dict[str, bytes] | None = None):
+        self.doc, self.lang, self.fallbacks = doc, lang, fallbacks or {}
 
     # -- inline text ------------------------------------------------------------------
     def runs(self, paragraph, el, bold: bool = False, italic: bool = False) -> None:
@@ -213,10 +217,17 @@ class _Writer:
         if not src.startswith("data:image/") or ";base64," not in src:
             return                              # the sanitiser lets nothing else through
         kind = src[len("data:image/"):src.index(";")]
-        if kind not in ("png", "jpeg", "gif"):
-            return
         data = base64.b64decode(src.split(",", 1)[1])
-        self.doc.add_picture(io.BytesIO(data), width=Cm(min(TEXT_WIDTH_CM, 15.5)))
+        svg = None
+        if kind == "svg+xml":
+            svg, data = data, self.fallbacks.get(data.decode("utf-8"))
+            if data is None:
+                return                          # no picture Word could fall back to
+        elif kind not in ("png", "jpeg", "gif"):
+            return
+        shape = self.doc.add_picture(io.BytesIO(data), width=Cm(min(TEXT_WIDTH_CM, 15.5)))
+        if svg is not None:
+            add_svg(self.doc, shape, svg)
         self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     def table(self, el) -> None:
@@ -225,7 +236,33 @@ class _Writer:
         return write_grid(self, el)
 
 
-def to_docx_from_html(page: str, lang: str = "vi", title: str | None = None) -> bytes:
+SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"     # Office 2016's svgBlip extension
+SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+
+
+def add_svg(doc, shape, svg: bytes) -> None:
+    """Give an inline picture its SVG original, as Word itself stores it (the PNG stays as fallback)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    package = doc.part.package
+    number = sum(1 for p in package.iter_parts() if p.partname.endswith(".svg")) + 1
+    part = Part(PackURI(f"/word/media/chart{number}.svg"), "image/svg+xml", svg, package)
+    rid = doc.part.relate_to(part, RT.IMAGE)
+    blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+    extensions = OxmlElement("a:extLst")
+    extension = OxmlElement("a:ext")
+    extension.set("uri", SVG_EXTENSION)
+    svg_blip = blip.makeelement(f"{{{SVG_NS}}}svgBlip", nsmap={"asvg": SVG_NS})
+    svg_blip.set(qn("r:embed"), rid)
+    extension.append(svg_blip)
+    extensions.append(extension)
+    blip.append(extensions)
+
+
+def to_docx_from_html(page: str, lang: str = "vi", title: str | None = None,
+                      fallbacks: dict[str, bytes] | None = None) -> bytes:
     """Write a report page (from :func:`~evaltools.export.to_html`) as a Word document.
 
     Parameters
@@ -236,6 +273,8 @@ def to_docx_from_html(page: str, lang: str = "vi", title: str | None = None) -> 
         Language of the footer ("Trang 3 / 12" or "Page 3 of 12").
     title : str, optional
         The document's title property (default: the page's <title>).
+    fallbacks : dict, optional
+        A PNG for each SVG chart of the page (by the SVG's text); see :func:`png_fallbacks`.
 
     Returns
     -------
@@ -250,7 +289,20 @@ def to_docx_from_html(page: str, lang: str = "vi", title: str | None = None) -> 
     _footer(doc, lang)
     doc.core_properties.title = title or _text(tree.findtext(".//title") or "")
     doc.core_properties.language = lang
-    _Writer(doc, lang).children(main)
+    _Writer(doc, lang, fallbacks).children(main)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def png_fallbacks(nb) -> dict[str, bytes]:
+    """The PNG a notebook displayed beside each SVG chart (a :class:`~evaltools.report.charts.Chart`), by SVG text."""
+    out = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "image/svg+xml" in data and "image/png" in data:
+                svg = data["image/svg+xml"]
+                svg = "".join(svg) if isinstance(svg, list) else svg
+                out[svg] = base64.b64decode(data["image/png"])
+    return out

@@ -20,6 +20,7 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Bool, Unicode, default
 from traitlets.config import Config
 
+from .frame import DocumentFrame, LanguageCells
 from .sanitize import SanitizeOutputs, clean_html
 from .toc import add_toc
 
@@ -55,10 +56,11 @@ def report_lang(nb: nbformat.NotebookNode, lang: str = "") -> str:
 
 
 class ReportTitle(Preprocessor):
-    """Use ``metadata.evaltools.title`` as the page's <title> (lab reads ``metadata.title``)."""
+    """The page's <title> (lab reads ``metadata.title``): ``metadata.evaltools.title``, else the frame's title."""
 
     def preprocess(self, nb, resources):
-        title = nb.metadata.get("evaltools", {}).get("title")
+        meta = nb.metadata.get("evaltools", {})
+        title = meta.get("title") or meta.get("document", {}).get("title")
         if title:
             nb.metadata["title"] = str(title)
         return nb, resources
@@ -74,6 +76,7 @@ class EvaltoolsHTMLExporter(HTMLExporter):
     export_from_notebook = "HTML report (evaltools)"
     lang = Unicode("", help="Report language, 'vi' or 'en' (default: notebook metadata, else 'vi').",
                    ).tag(config=True)
+    extra_css = Unicode("", help="CSS added after the report's own (a programme's style).").tag(config=True)
 
     # Our defaults for nbconvert's own options (still configurable): the report
     # template, no code and no prompts, images embedded, every output sanitised. With
@@ -104,9 +107,11 @@ class EvaltoolsHTMLExporter(HTMLExporter):
 
     def _init_preprocessors(self):
         super()._init_preprocessors()
+        self.register_preprocessor(LanguageCells(parent=self), enabled=True)
         self.register_preprocessor(TagRemovePreprocessor(
             remove_cell_tags=set(REMOVE_CELL_TAGS), remove_input_tags=set(REMOVE_INPUT_TAGS),
             remove_all_outputs_tags=set(REMOVE_OUTPUT_TAGS), parent=self), enabled=True)
+        self.register_preprocessor(DocumentFrame(parent=self), enabled=True)
         self.register_preprocessor(SanitizeOutputs(parent=self), enabled=True)
         self.register_preprocessor(ReportTitle(parent=self), enabled=True)
 
@@ -117,12 +122,14 @@ class EvaltoolsHTMLExporter(HTMLExporter):
         words = labels(lang)
         self.language_code = lang
         resources = dict(resources or {})
-        resources["evaltools"] = {"lang": lang, "labels": words}
+        # CSS goes inside <style>: it may not close the element.
+        css = self.extra_css.replace("</", "<\\/")
+        resources["evaltools"] = {"lang": lang, "labels": words, "css": css}
         page, resources = super().from_notebook_node(nb, resources, **kw)
         return add_toc(page, words["toc"]), resources
 
 
-def to_html(nb: nbformat.NotebookNode, lang: str = "vi") -> str:
+def to_html(nb: nbformat.NotebookNode, lang: str = "vi", css: str = "") -> str:
     """Export an executed notebook to one self-contained HTML page.
 
     Parameters
@@ -130,7 +137,9 @@ def to_html(nb: nbformat.NotebookNode, lang: str = "vi") -> str:
     nb : nbformat.NotebookNode
         The executed notebook (not modified).
     lang : {"vi", "en"}
-        Language of the TOC title, page footer and ``<html lang>``.
+        Language of the cells kept (tags ``vi``/``en``), the TOC title, page footer and ``<html lang>``.
+    css : str
+        A programme's CSS, added after the report's own.
 
     Returns
     -------
@@ -138,5 +147,5 @@ def to_html(nb: nbformat.NotebookNode, lang: str = "vi") -> str:
         The page: no code, prompts or parameter cells; outputs sanitised; images as
         data URIs; no ``<script src>``; a TOC of the h1/h2 headings.
     """
-    page, _ = EvaltoolsHTMLExporter(lang=lang).from_notebook_node(nb)
+    page, _ = EvaltoolsHTMLExporter(lang=lang, extra_css=css).from_notebook_node(nb)
     return page

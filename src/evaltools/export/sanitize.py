@@ -19,6 +19,8 @@ import nh3
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbconvert.preprocessors import Preprocessor
 
+from .. import mime
+
 TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "nav", "section",
     "header", "footer", "article", "blockquote", "pre", "code", "ul", "ol", "li", "dl", "dt", "dd",
@@ -101,6 +103,7 @@ def sanitize_output(output: dict) -> dict:
     data = output.get("data")
     if data is None:
         return output                      # streams and errors: the template escapes them
+    placeholder = mime.PLACEHOLDER in data
     for mimetype in [m for m in data if m not in SAFE_MIMETYPES]:
         del data[mimetype]
     if "text/markdown" in data:
@@ -109,13 +112,26 @@ def sanitize_output(output: dict) -> dict:
             data["text/html"] = markdown_to_html(markdown)
     if "text/html" in data:
         data["text/html"] = clean_html(_joined(data["text/html"]))
+        if placeholder:                    # a part still to be written: marked for the reader to see
+            data["text/html"] = f'<div class="placeholder">{data["text/html"]}</div>'
     return output
 
 
+def _for_readers(output: dict) -> bool:
+    """Not stderr (warnings are the analyst's) nor a value glued for machines."""
+    if output.get("output_type") == "stream":
+        return output.get("name") != "stderr"
+    return mime.GLUE not in output.get("data", {})
+
+
 class SanitizeOutputs(Preprocessor):
-    """nbconvert preprocessor: :func:`sanitize_output` on every output of every code cell."""
+    """nbconvert preprocessor: :func:`sanitize_output` on every output of every code cell.
+
+    Text a cell wrote to stderr (warnings, progress) is for the analyst, who finds it in the
+    executed notebook; it never reaches the report.
+    """
 
     def preprocess_cell(self, cell, resources, index):
-        for output in cell.get("outputs", []):
-            sanitize_output(output)
+        if "outputs" in cell:
+            cell.outputs = [sanitize_output(o) for o in cell.outputs if _for_readers(o)]
         return cell, resources

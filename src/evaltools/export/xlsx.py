@@ -1,8 +1,7 @@
 """``indicators.xlsx``: the indicator table as a spreadsheet appendix, one sheet per report section.
 
-Written beside ``indicators.csv`` by every ``evaltools run``. Each section sheet
-(child-friendly communes, allowances, scholarships, health insurance, injuries, plans
-...; see ``resources/appendix/xlsx.yaml``) has one row per indicator, unit and category
+Written beside ``indicators.csv`` by every ``evaltools run``. Each section sheet (the
+programme's ``workbook.yaml`` lists them, in report order) has one row per indicator, unit and category
 and one column per year, then the whole period, like the report's appendix; the last
 sheet holds the full tidy table (the rows of ``indicators.csv``). Headers are in the
 report's language.
@@ -20,11 +19,14 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from importlib.resources import files
+from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from ..context import ReviewData
+from ..errors import EvaltoolsError, display_path
+from ..yamlio import load_yaml
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = "DDEBF7"
@@ -32,14 +34,26 @@ HEADER_FILL = "DDEBF7"
 
 @lru_cache(maxsize=1)
 def settings() -> dict:
-    """The sheets, headers and level names (package data ``resources/appendix/xlsx.yaml``)."""
+    """Headers, level names and default sheet names (package data ``resources/appendix/xlsx.yaml``)."""
     text = (files("evaltools") / "resources" / "appendix" / "xlsx.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
-def sections(indicators: list[str], lang: str) -> list[tuple[str, list[str]]]:
+def layout(workbook: Path | None) -> dict:
+    """The workbook layout: evaltools' headers and names, with a programme's ``workbook.yaml`` over them."""
+    conf = {**settings(), "sections": []}
+    if workbook is not None:
+        own = load_yaml(workbook)
+        if not isinstance(own, dict) or not isinstance(own.get("sections", []), list):
+            raise EvaltoolsError(f"{display_path(workbook)}: expected 'sections:' (a list of sheets)")
+        conf.update(own)
+    return conf
+
+
+def sections(indicators: list[str], lang: str, conf: dict | None = None) -> list[tuple[str, list[str]]]:
     """(sheet name, indicator codes) for a review's indicators, in report order; unlisted ones last."""
-    conf, out, placed = settings(), [], set()
+    conf = conf or layout(None)
+    out, placed = [], set()
     for section in conf["sections"]:
         codes = [c for c in section["indicators"] if c in indicators]
         placed.update(codes)
@@ -135,10 +149,10 @@ def _section_sheet(ws, frame: pd.DataFrame, data: ReviewData, lang: str) -> None
 
 def _full_sheet(ws, data: ReviewData, lang: str) -> None:
     h, levels = settings()["headers"][lang], settings()["levels"][lang]
-    columns = list(data.indicators.columns)
+    columns = [c for c in data.shown.columns if c in settings()["headers"][lang]]
     _header(ws, [h[c] for c in columns], [16, 34, 10, 22, 8, 11, 14, 26, 12, 12, 12, 24])
     decimals = data.catalog.indicators["decimals"].astype(int)
-    for i, values in enumerate(data.indicators.to_dict("records"), 2):
+    for i, values in enumerate(data.shown[columns].to_dict("records"), 2):
         fmt = number_format(int(decimals[str(values["indicator"])]))
         for j, column in enumerate(columns, 1):
             value = values[column]
@@ -160,9 +174,10 @@ def indicators_xlsx(data: ReviewData, lang: str | None = None) -> bytes:
     lang = lang or data.lang
     book = Workbook()
     book.remove(book.active)
-    for name, codes in sections(list(data.review.indicators), lang):
-        _section_sheet(book.create_sheet(name[:31]), wide(data.indicators, codes, data.review.area, lang), data, lang)
-    _full_sheet(book.create_sheet(settings()["all"][lang][:31]), data, lang)
+    conf = layout(data.programme.workbook)
+    for name, codes in sections(list(data.review.indicators), lang, conf):
+        _section_sheet(book.create_sheet(name[:31]), wide(data.shown, codes, data.review.area, lang), data, lang)
+    _full_sheet(book.create_sheet(conf["all"][lang][:31]), data, lang)
     book.properties.title = data.review.title[lang]
     book.properties.language = lang
     buffer = io.BytesIO()

@@ -1,6 +1,6 @@
 """The columns of a wide return: one per data element, or per element and option.
 
-Each column has a machine code (``CHILDREN``, ``ALLOWANCE.disabled``) and a
+Each column has a machine code (``ELEMENT``, ``ELEMENT.option``) and a
 Vietnamese header ("Trẻ em đang hưởng trợ cấp xã hội hằng tháng – Trẻ em khuyết
 tật (em)"). Readers match a header row of codes first; without one they match
 the Vietnamese headers, compared like unit names (case, spacing, dashes,

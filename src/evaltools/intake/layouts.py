@@ -5,8 +5,8 @@ Two layouts are read:
 - **long**: the store's own columns (``element, period, unit, category, value``
   and optionally ``source, comment``), one value per row; numbers as the store
   writes them (:func:`~evaltools.intake.numbers.parse_plain`).
-- **wide**: a header row of column codes (``UNIT``, ``UNIT_NAME``, ``CHILDREN``,
-  ``ALLOWANCE.disabled``...) and/or the template's Vietnamese headers, then one
+- **wide**: a header row of column codes (``UNIT``, ``UNIT_NAME``, ``ELEMENT``,
+  ``ELEMENT.option``...) and/or the template's Vietnamese headers, then one
   row per unit; the year in a cell labelled "Năm báo cáo" above the header, or
   in a ``PERIOD`` (Năm) column. A sheet with no unit column is one commune's
   sheet, named after it. Numbers as people write them
@@ -220,9 +220,10 @@ def _wide(grid: Grid, index: ColumnIndex, name: str, parsed: Parsed) -> None:
     where = place(name, grid.sheet)
     code_row, vi_row = _find_headers(grid.rows, index)
     if code_row is None and vi_row is None:
+        examples = ", ".join(c.key for c in index.columns[:4])
         parsed.problems.append(Problem(where, None, None, (
-            f"no header row in the first {HEADER_SCAN} rows: expected a row of column codes (UNIT, UNIT_NAME, "
-            "CHILDREN, ALLOWANCE.disabled...) or the template's Vietnamese headers (see: evaltools template YEAR)")))
+            f"no header row in the first {HEADER_SCAN} rows: expected a row of column codes ({examples}...) "
+            "or the template's Vietnamese headers (see: evaltools template YEAR)")))
         return
     mapped, problems = _map_columns(grid.rows, code_row, vi_row, index, where)
     parsed.problems += problems

@@ -10,8 +10,7 @@ Sheet **Số liệu** (the figures):
 - row 4: the Vietnamese headers, "element – option (unit)", e.g. "Trẻ em đang
   hưởng trợ cấp xã hội hằng tháng – Trẻ em khuyết tật (em)";
 - row 5: the machine codes the reader matches on: ``UNIT``, ``UNIT_NAME``, one
-  ``ELEMENT`` or ``ELEMENT.option`` per data column (``CHILDREN``,
-  ``ALLOWANCE.disabled``...), ``COMMENT``; without this row the reader falls
+  ``ELEMENT`` or ``ELEMENT.option`` per data column, ``COMMENT``; without this row the reader falls
   back to the Vietnamese headers;
 - from row 6: one row per commune (code and name filled in), each district's
   communes followed by the district's own row, which holds the district-level

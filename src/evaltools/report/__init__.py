@@ -1,14 +1,68 @@
-"""The review report, section by section, for the notebook ``notebooks/review.ipynb``.
+"""What a review notebook calls: the review's data, words and narrative; its frame, tables, charts and drafts.
+
+Each helper returns a DataFrame, a Figure or a formatted sentence that the notebook
+displays; the programme's notebook decides what goes where::
 
     from evaltools import report
-    r = report.open_report("ct20-2012-2017", lang="vi")
-    report.header(r)
+    data = report.load(review, lang=lang, snapshot=snapshot)   # figures, computed once
+    text = report.texts(data)                                 # the programme's words in `lang`
+    notes = report.narrative(data, text)                      # the analyst's text for this review
+    report.document(data, text)                               # masthead, title, signature (the frame)
+    text("sentences.cases", total=data.quantity("CASES"))      # a sentence of texts.yaml, with figures
 """
 
-from .appendix import appendix, provenance
-from .figures import outcomes
-from .model import Report, open_report
-from .sections import assessment, general, header, recipients, recommendations, results, tasks
+from __future__ import annotations
 
-__all__ = ["Report", "open_report", "header", "general", "results", "outcomes", "assessment", "tasks",
-           "recommendations", "recipients", "appendix", "provenance"]
+from pathlib import Path
+
+from ..context import ReviewData, open_review
+from ..texts import Prose, Texts, load_texts
+from . import charts, draft, provenance, quality, tables
+from .charts import decorate, figure, theme, tight_range
+from .frame import document
+from .glue import glue
+from ..narrative import Narrative, load_narrative
+from .tables import by_commune, styled, summary
+
+__all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "document",
+           "glue", "theme", "figure", "decorate", "tight_range", "styled", "summary", "by_commune",
+           "charts", "draft", "provenance", "quality", "tables"]
+
+
+def load(review: str | Path, lang: str | None = None, snapshot: str | Path = "",
+         validate: bool = False) -> ReviewData:
+    """The review's config, programme, catalog, data and indicators.
+
+    Parameters
+    ----------
+    review : str or Path
+        A review id (``data/reviews/<id>.yaml`` of the project) or a config path.
+    lang : {"vi", "en"}, optional
+        Language of names; defaults to the review's.
+    snapshot : str or Path
+        What ``evaltools run`` prepared (its parameter); empty: load and compute here.
+    validate : bool
+        Also run validation (the data-quality page needs it); a snapshot always has it.
+    """
+    if snapshot:
+        from ..snapshot import read_snapshot
+        return read_snapshot(snapshot)
+    return open_review(review, lang, validate=validate)
+
+
+def texts(data: ReviewData) -> Texts:
+    """evaltools' words and the programme's (its ``texts.yaml``) in the review's language."""
+    return load_texts(data.lang, data.programme.texts)
+
+
+def narrative(data: ReviewData, text: Texts) -> Narrative:
+    """The review's narrative file in its language; parts checked against the programme's keys."""
+    path = (data.review.narrative or {}).get(data.lang)
+    return load_narrative(path, data.programme, text)
+
+
+def assess(data: ReviewData):
+    """Targets, trends, ranking, scorecards and the comparison with the predecessor (:mod:`evaltools.assess`)."""
+    from ..assess.review import assess_review
+
+    return assess_review(data)

@@ -1,90 +1,129 @@
-"""Seaborn charts of the report, returned as PNG bytes.
+"""Charts for reports: a figure sized for A4 and for a phone, the programme's style, tidy axes.
 
-Charts are drawn on a bare matplotlib Figure (no pyplot), so nothing is shown
-twice in a notebook and nothing leaks between charts.
+The notebook draws with seaborn as usual; these helpers only set the stage and finish
+the axes::
+
+    sns.set_theme(**report.theme(data))
+    fig, ax = report.figure()
+    sns.barplot(frame, x="year", y="value", hue="category_name", ax=ax)
+    report.decorate(ax, data, title=..., xlabel=..., ylabel=...)
+    fig
+
+A :class:`Chart` shows itself as SVG (vector in the HTML page and the PDF, text kept
+as text) with a PNG beside it for the Word copy. Sizes: 4.5 × 2.8 in with 10 pt text
+reads at 10 pt on paper and above 11 CSS px on a 390 px phone screen.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import math
 
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import vnformat
 
-# Noto Sans comes with Debian's fonts-noto-core; DejaVu Sans (bundled with
-# matplotlib) also covers every Vietnamese glyph and is the fallback.
-STYLE = {"font.family": ["Noto Sans", "DejaVu Sans"], "font.size": 9, "axes.titlesize": 10,
-         "axes.spines.top": False, "axes.spines.right": False}
-PALETTE = "crest"
-DPI = 130
+WIDTH_IN, HEIGHT_IN = 4.5, 2.8
+FONT_PT = 10
+FONTS = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
+PNG_DPI = 160
+DEFAULT_PALETTE = "crest"
 
 
-def _png(fig: Figure) -> bytes:
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
-    return buffer.getvalue()
+def theme(data=None, palette: str | None = None) -> dict:
+    """Arguments for ``seaborn.set_theme``: the programme's palette, fonts and sizes."""
+    style = data.programme.style if data is not None else {}
+    rc = {"font.family": FONTS, "font.size": FONT_PT, "axes.titlesize": FONT_PT + 1,
+          "axes.labelsize": FONT_PT, "xtick.labelsize": FONT_PT, "ytick.labelsize": FONT_PT,
+          "legend.fontsize": FONT_PT, "legend.title_fontsize": FONT_PT,
+          "axes.spines.top": False, "axes.spines.right": False, "svg.fonttype": "none",
+          "figure.figsize": (WIDTH_IN, HEIGHT_IN)}
+    return {"style": "whitegrid", "palette": palette or style.get("palette", DEFAULT_PALETTE), "rc": rc}
 
 
-def _numbers(ax, axis: str, lang: str) -> None:
-    formatter = FuncFormatter(lambda v, _: vnformat.number(v, 0 if abs(v) >= 10 or v == int(v) else 1, lang))
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
+class Chart(Figure):
+    """A matplotlib Figure that a notebook shows as SVG, with a PNG copy for Word."""
+
+    def _render(self, fmt: str, **kw) -> bytes:
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
+        buffer = io.BytesIO()
+        self.savefig(buffer, format=fmt, bbox_inches="tight", **kw)
+        return buffer.getvalue()
+
+    def _repr_svg_(self) -> str:
+        return self._render("svg", metadata={"Date": None}).decode("utf-8")
+
+    def _repr_png_(self) -> bytes:
+        return self._render("png", dpi=PNG_DPI)
 
 
-def bars_by_year(frame: pd.DataFrame, title: str, xlabel: str, ylabel: str, lang: str) -> bytes:
-    """Bars per year, one colour per category (columns: year, category, value)."""
-    with sns.axes_style("whitegrid", STYLE):
-        fig = Figure(figsize=(7, 3.2))
-        ax = fig.subplots()
-        frame = frame.astype({"category": str, "year": str})
-        hue = "category" if frame["category"].nunique() > 1 else None
-        sns.barplot(data=frame, x="year", y="value", hue=hue, ax=ax, palette=PALETTE if hue else None,
-                    color=None if hue else sns.color_palette(PALETTE)[3])
-        ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        _numbers(ax, "y", lang)
-        if hue:
-            ax.legend(title=None, fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
-        return _png(fig)
+def figure(width: float = WIDTH_IN, height: float = HEIGHT_IN, rows: int | None = None):
+    """A new (figure, axes); ``rows`` sizes a horizontal bar chart for that many bars."""
+    if rows is not None:
+        height = 0.28 * rows + 1.0
+    fig = Chart(figsize=(width, height), layout="constrained")
+    return fig, fig.subplots()
 
 
-def bars_by_unit(frame: pd.DataFrame, title: str, xlabel: str, lang: str) -> bytes:
-    """Horizontal bars comparing units side by side (columns: unit, value), largest first."""
-    ordered = frame.astype({"unit": str}).sort_values("value", ascending=False)
-    with sns.axes_style("whitegrid", STYLE):
-        fig = Figure(figsize=(7, 0.35 * len(ordered) + 0.9))
-        ax = fig.subplots()
-        sns.barplot(data=ordered, y="unit", x="value", ax=ax, color=sns.color_palette(PALETTE)[2])
-        ax.set(title=title, xlabel=xlabel, ylabel=None)
-        _numbers(ax, "x", lang)
-        for patch, value in zip(ax.patches, ordered["value"]):
-            ax.annotate(vnformat.number(value, 0 if value >= 10 else 1, lang),
-                        (patch.get_width(), patch.get_y() + patch.get_height() / 2),
-                        xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
-        return _png(fig)
+def _number_axis(axis, lang: str) -> None:
+    def write(value, _):
+        return vnformat.number(value, 0 if abs(value) >= 10 or value == int(value) else 1, lang)
+    axis.set_major_formatter(FuncFormatter(write))
 
 
-def completeness_heatmap(matrix: pd.DataFrame, title: str, labels: tuple[str, str, str]) -> bytes:
+def decorate(ax, data=None, title: str = "", xlabel: str | None = "", ylabel: str | None = "",
+             values: str = "y", lang: str | None = None, integer: bool = False, note_zero: bool = True) -> None:
+    """Finish a chart: title and labels, numbers written the language's way on the value axis,
+    the legend outside the plot, and a note in the axis label when it does not start at 0."""
+    lang = lang or (data.lang if data is not None else "vi")
+    axis = ax.yaxis if values == "y" else ax.xaxis
+    if integer:
+        axis.set_major_locator(MaxNLocator(integer=True))
+    _number_axis(axis, lang)
+    low = ax.get_ylim()[0] if values == "y" else ax.get_xlim()[0]
+    label = ylabel if values == "y" else xlabel
+    if note_zero and label and not math.isclose(low, 0.0, abs_tol=1e-9) and low > 0:
+        label = f"{label} ({_not_from_zero(lang, low)})"
+    ax.set(title=title, xlabel=xlabel if values == "y" else label, ylabel=label if values == "y" else ylabel)
+    legend = ax.get_legend()
+    if legend is not None:
+        # Below the plot, not beside it: a narrow (phone-sized) chart keeps its full width for the data.
+        handles, labels = ax.get_legend_handles_labels()
+        legend.remove()
+        columns = 1 if max(map(len, labels), default=0) > 24 else min(len(labels), 3)
+        ax.figure.legend(handles, labels, frameon=False, loc="outside lower center", ncol=columns)
+
+
+def _not_from_zero(lang: str, low: float) -> str:
+    start = vnformat.number(low, 0, lang)
+    return f"trục bắt đầu từ {start}" if lang == "vi" else f"axis starts at {start}"
+
+
+def tight_range(values: pd.Series, margin: float = 0.15) -> tuple[float, float]:
+    """An axis range that shows the differences between close values (894–938 on 880–945, not 0–1000)."""
+    low, high = float(values.min()), float(values.max())
+    pad = max((high - low) * margin, abs(high) * 0.01, 1e-9)
+    return max(0.0, low - pad) if low >= 0 else low - pad, high + pad
+
+
+def completeness_heatmap(matrix: pd.DataFrame, title: str, labels: tuple[str, str, str]) -> Chart:
     """Units × years: received (1), missing (0), not expected (NaN), each its own colour and mark."""
+    import seaborn as sns
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
     received, missing, not_expected = labels
     colours = ["#d7301f", "#2c7fb8"]                     # missing, received
     marks = matrix.map(lambda v: "" if v != v else ("✓" if v == 1 else "✗"))
-    with sns.axes_style("white", STYLE):
-        fig = Figure(figsize=(7, 0.32 * len(matrix) + 1.2))
-        ax = fig.subplots()
-        sns.heatmap(matrix.astype(float), ax=ax, cmap=ListedColormap(colours), vmin=0, vmax=1, cbar=False,
-                    linewidths=0.5, linecolor="white", annot=marks, fmt="", annot_kws={"color": "white"})
-        ax.set_facecolor("#eeeeee")                        # not expected: grey, no mark
-        ax.set(title=title, xlabel=None, ylabel=None)
-        ax.legend(handles=[Patch(color=colours[1], label=received), Patch(color=colours[0], label=missing),
-                           Patch(color="#eeeeee", label=not_expected)],
-                  loc="upper left", bbox_to_anchor=(1, 1), frameon=False, fontsize=8)
-        return _png(fig)
+    fig, ax = figure(WIDTH_IN + 1.5, 0.3 * len(matrix) + 1.2)
+    sns.heatmap(matrix.astype(float), ax=ax, cmap=ListedColormap(colours), vmin=0, vmax=1, cbar=False,
+                linewidths=0.5, linecolor="white", annot=marks, fmt="", annot_kws={"color": "white"})
+    ax.set_facecolor("#eeeeee")                          # not expected: grey, no mark
+    ax.set(title=title, xlabel=None, ylabel=None)
+    ax.legend(handles=[Patch(color=colours[1], label=received), Patch(color=colours[0], label=missing),
+                       Patch(color="#eeeeee", label=not_expected)],
+              loc="upper left", bbox_to_anchor=(1, 1), frameon=False)
+    return fig

@@ -1,91 +1,72 @@
-"""The data-quality report (notebooks/data_quality.ipynb): findings and completeness of a review's data."""
+"""The data-quality page: what validation found in a review's data, as tables, a chart and sentences."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+import pandas as pd
 
-from .. import vnformat
-from ..validation import Validation, completeness_matrix, validate
-from . import charts
-from .html import Section, figure, heading, paragraph, table, text
-from .model import load_texts, resolve_review
+from .. import manifest, vnformat
+from ..texts import Prose, Texts
+from ..validation import Validation, completeness_matrix
+from .charts import Chart, completeness_heatmap
 
-
-@dataclass
-class Quality:
-    """A review's validation result with the language's texts."""
-
-    result: Validation
-    texts: dict
-    lang: str
-
-    def t(self, *keys: str, **values: object) -> str:
-        """A label of the language file's ``quality`` part, placeholders filled."""
-        node = self.texts["quality"]
-        for key in keys:
-            node = node[key]
-        return " ".join(str(node).split()).format(**values) if values else str(node)
+LEVELS = ("high", "medium", "low")
 
 
-def open_quality(review: str | Path, lang: str = "vi") -> Quality:
-    """Validate a review (config path or id) for the data-quality notebook."""
-    return Quality(validate(resolve_review(review)), load_texts(lang), lang)
+def checked(result: Validation, texts: Texts) -> Prose:
+    """Which review's data were checked, when, over which period."""
+    rv, now = result.review, manifest.now()
+    return Prose.paragraphs([
+        texts("quality.subtitle", title=rv.title[texts.lang]),
+        texts("quality.checked", time=f"{vnformat.date(now.date(), texts.lang)} {now:%H:%M}",
+              period=vnformat.period(rv.first_year, rv.last_year))])
 
 
-def header(q: Quality) -> Section:
-    """Title, the review it checks, when."""
-    from .. import manifest
-    rv = q.result.review
-    now = manifest.now()
-    return Section([f'<header class="doc-header"><h1 id="quality-title" class="report-title">{text(q.t("title"))}</h1>'
-                    f'<p class="subject">{text(q.t("subtitle", title=rv.title[q.lang]))}</p>'
-                    f'<p class="period">{text(q.t("checked", time=f"{now:%d/%m/%Y %H:%M}", period=vnformat.period(rv.first_year, rv.last_year)))}</p>'
-                    "</header>", '<nav id="toc"></nav>'])
-
-
-def summary(q: Quality) -> Section:
-    """Counts by importance and kind, in a sentence and a table."""
-    f = q.result.findings
+def summary(result: Validation, texts: Texts) -> Prose:
+    """Counts by importance in a sentence, and a warning when any is high."""
+    f = result.findings
+    if f.empty:
+        return texts("quality.none")
     by = f["importance"].value_counts()
-    section = Section([heading(q.t("summary"))])
-    if f.empty:
-        return section.add(paragraph(q.t("none")))
-    section.add(paragraph(q.t("found", total=len(f), high=by.get("high", 0), medium=by.get("medium", 0),
-                              low=by.get("low", 0))))
-    if by.get("high", 0):
-        section.add(f'<p class="warning">{text(q.t("blocking"))}</p>')
-    rows = [(q.t("kinds", k), *(str(((f["kind"] == k) & (f["importance"] == i)).sum()) for i in ("high", "medium", "low")))
-            for k in q.texts["quality"]["kinds"]]
-    return section.add(table([q.t("kind"), *(q.t("levels", i) for i in ("high", "medium", "low"))], rows))
+    found = texts("quality.found", total=len(f), **{level: int(by.get(level, 0)) for level in LEVELS})
+    return Prose.paragraphs([found, f"**{texts('quality.blocking')}**" if by.get("high", 0) else ""])
 
 
-def completeness(q: Quality) -> Section:
-    """The heatmap of returns received (communes × years) and the yearly rates."""
-    matrix = completeness_matrix(q.result.completeness, q.lang)
-    title = q.t("heatmap")
-    png = charts.completeness_heatmap(matrix, title, (q.t("received"), q.t("missing"), q.t("not_expected")))
-    rates = q.result.rates
-    rows = [(str(year), str(int(r.expected)), str(int(r.received)), vnformat.percent(100 * r.rate, 1, q.lang))
-            for year, r in rates.iterrows()]
-    return Section([heading(q.t("completeness")), figure(png, title),
-                    table([q.t("year"), q.t("expected"), q.t("got"), q.t("rate")], rows, caption=q.t("rate_table"))])
+def counts(result: Validation, texts: Texts) -> pd.DataFrame:
+    """Findings per kind of check and importance."""
+    f = result.findings
+    kinds = [k.split(".")[-1] for k in texts.entries if k.startswith("quality.kinds.")]
+    rows = {texts.label(f"quality.kinds.{k}"): [int(((f["kind"] == k) & (f["importance"] == i)).sum()) for i in LEVELS]
+            for k in kinds}
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[texts.label(f"quality.levels.{i}") for i in LEVELS]) \
+        .rename_axis(texts.label("quality.kind")).reset_index()
 
 
-def findings(q: Quality) -> Section:
+def heatmap(result: Validation, texts: Texts) -> Chart:
+    """Returns received per unit and year: received, missing, not expected."""
+    matrix = completeness_matrix(result.completeness, texts.lang)
+    return completeness_heatmap(matrix, texts.label("quality.heatmap"),
+                                tuple(texts.label(f"quality.{k}") for k in ("received", "missing", "not_expected")))
+
+
+def rates(result: Validation, texts: Texts) -> pd.DataFrame:
+    """Per year: returns expected, received, and the rate in percent."""
+    r = result.rates
+    return pd.DataFrame({texts.label("quality.year"): [str(y) for y in r.index],
+                         texts.label("quality.expected"): r["expected"].astype(int).to_numpy(),
+                         texts.label("quality.got"): r["received"].astype(int).to_numpy(),
+                         texts.label("quality.rate"): [vnformat.percent(100 * v, 1, texts.lang) for v in r["rate"]]})
+
+
+def findings(result: Validation, texts: Texts) -> pd.DataFrame:
     """Every finding, most important first, with the file and row the value came from."""
-    f = q.result.findings
-    section = Section([heading(q.t("findings"))])
-    if f.empty:
-        return section.add(paragraph(q.t("none")))
-    rows = [(q.t("levels", r.importance), q.t("kinds", r.kind), getattr(r, f"rule_name_{q.lang}") or r.rule,
-             f"{r.unit} {r.unit_name}".strip(), "" if r.year != r.year else str(int(r.year)),
-             _number(r.value, q.lang), _number(r.expected, q.lang), r.message,
-             f"{r.file}:{int(r.line)}" if r.file and r.line == r.line else (r.file or ""))
-            for r in f.itertuples()]
-    header_ = [q.t(k) for k in ("importance", "kind", "rule", "unit", "year", "value", "expected_value",
-                                "message", "where")]
-    return section.add(table(header_, rows, numeric_from=99, css="figures findings"))
+    lang = texts.lang
+    rows = [(texts.label(f"quality.levels.{r.importance}"), texts.label(f"quality.kinds.{r.kind}"),
+             getattr(r, f"rule_name_{lang}") or r.rule, f"{r.unit} {r.unit_name}".strip(),
+             "" if r.year != r.year else str(int(r.year)), _number(r.value, lang), _number(r.expected, lang),
+             r.message, f"{r.file}:{int(r.line)}" if r.file and r.line == r.line else (r.file or ""))
+            for r in result.findings.itertuples()]
+    keys = ("importance", "kind", "rule", "unit", "year", "value", "expected_value", "message", "where")
+    return pd.DataFrame(rows, columns=[texts.label(f"quality.{k}") for k in keys])
 
 
 def _number(value, lang: str) -> str:

@@ -55,12 +55,13 @@ def resolve_source(source: str | Path, data: str | Path = "data") -> Path:
     return candidate
 
 
-def _titles(lang: str) -> dict[str, str]:
-    from ..report.model import load_texts
+def _titles(programme, lang: str) -> dict[str, str]:
+    """Heading titles of the programme's narrative parts (``narrative.titles.<key>`` of its texts)."""
+    from ..texts import load_texts
 
-    names = dict(load_texts(lang)["sections"])
-    names["tasks"] = names.get("tasks_list", names["tasks"])
-    return names
+    texts = load_texts(lang, programme.texts)
+    return {key: texts.label(f"narrative.titles.{key}") if f"narrative.titles.{key}" in texts.entries else key
+            for key in programme.narrative}
 
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
@@ -132,10 +133,13 @@ def new_review(source: str | Path, first: int, last: int, review_id: str | None 
         When the source is missing or invalid, the years are reversed, or the new review
         already exists (nothing is written then).
     """
+    from ..context import review_programme
+
     path = resolve_source(source, data)
     if review_id is not None:
         check_id(review_id)
     review, raw, text = load_review(path), load_yaml(path), limits.read_text(path, limits.YAML_MB, "a YAML file")
+    programme = review_programme(review)
     old, years = (review.first_year, review.last_year), (first, last)
     review_id = check_id(review_id or next_id(review.id, old, years))
     folder = path.parent
@@ -149,9 +153,10 @@ def new_review(source: str | Path, first: int, last: int, review_id: str | None 
     written: dict[str, Path] = {}
     try:
         for lang, old_file in languages.items():
-            markdown = limits.read_markdown(old_file) if old_file.exists() else ""
-            body = skeleton(markdown, lang, _titles(lang), title=move_title(review.title[lang], old, years),
-                            new=years, old=old, source=old_file.name, today=new.today)
+            markdown = limits.read_markdown(old_file) if old_file.exists() or old_file.is_symlink() else ""
+            body = skeleton(markdown, lang, _titles(programme, lang), programme.drafted,
+                            title=move_title(review.title[lang], old, years), new=years, old=old,
+                            source=old_file.name, today=new.today)
             written[lang] = atomic_write(folder / names[lang], body)
         target = atomic_write(folder / f"{review_id}.yaml", config)
     except BaseException:

@@ -1,9 +1,9 @@
 """The narrative skeleton of a new review: every keyed heading, last period's text in comments.
 
 The report never shows what is inside ``<!-- -->`` (see
-:mod:`evaltools.report.narrative`), so a skeleton renders as it stands: each part the
+:mod:`evaltools.narrative`), so a skeleton renders as it stands: each part the
 analyst has not written yet reads "no text yet", and the drafted parts
-(``{#achievements+}``) keep their draft.
+(``{#key+}``) keep their draft.
 """
 
 from __future__ import annotations
@@ -13,11 +13,7 @@ import re
 import unicodedata
 
 from ..mdscan import blank_comments, heading_key
-from ..report.narrative import KEYS
 from .periods import span
-
-# Parts the report drafts from the figures: a new skeleton extends the draft (``+``).
-DRAFTED = ("achievements", "shortcomings")
 
 INTRO = {
     "vi": ("Phần lời của báo cáo “{title}” (giai đoạn {period}).\n"
@@ -55,8 +51,8 @@ def _comment(text: str) -> str:
     return text.replace("-->", "-- >")
 
 
-def skeleton(markdown: str, lang: str, titles: dict[str, str], *, title: str, new: tuple[int, int],
-             old: tuple[int, int], source: str, today: dt.date) -> str:
+def skeleton(markdown: str, lang: str, titles: dict[str, str], drafted: tuple[str, ...] = (), *, title: str,
+             new: tuple[int, int], old: tuple[int, int], source: str, today: dt.date) -> str:
     """The new narrative file for ``lang``.
 
     Parameters
@@ -64,7 +60,10 @@ def skeleton(markdown: str, lang: str, titles: dict[str, str], *, title: str, ne
     markdown : str
         Last period's narrative file.
     titles : dict
-        Heading titles for keys the old file lacks (the report's section names).
+        The programme's narrative parts (in order) with their heading titles, for the keys
+        the old file lacks.
+    drafted : tuple of str
+        The parts the notebook drafts from the figures: a new heading extends the draft (``+``).
     title, new, old, source, today
         The new review's title, its years, the old review's years, the old file's name and
         the date, for the note at the top.
@@ -74,7 +73,7 @@ def skeleton(markdown: str, lang: str, titles: dict[str, str], *, title: str, ne
     parts = [f"<!--\n{_comment(intro)}\n-->"]
     found = sections(markdown)
     seen = {key.rstrip("+") for _, key, _ in found}
-    missing = [(f"## {titles[k]} {{#{k}{'+' if k in DRAFTED else ''}}}", k, "") for k in KEYS if k not in seen]
+    missing = [(f"## {titles[k]} {{#{k}{'+' if k in drafted else ''}}}", k, "") for k in titles if k not in seen]
     for heading, _, text in [*found, *missing]:
         body = f"{LAST_TEXT[lang].format(old=span(*old))}\n\n{_comment(text)}" if text else NEW_PART[lang]
         parts.append(f"{heading}\n\n<!-- {body}\n-->")

@@ -55,7 +55,7 @@ def check_rules(rows: pd.DataFrame, ruleset: RuleSet, unit_table: pd.DataFrame) 
     wide = wide_values(rows)
     received = wide.index
     origin = provenance(rows)
-    uses_communes = any(t.column == formula.COMMUNES for r in ruleset.rules.itertuples()
+    uses_communes = any(t.column == formula.COMMUNE_COUNT for r in ruleset.rules.itertuples()
                         for t in r.left_terms + r.right_terms)
     if uses_communes:
         wide = wide.join(_commune_counts(unit_table), how="outer")
@@ -80,9 +80,9 @@ def _commune_counts(unit_table: pd.DataFrame) -> pd.Series:
         current = pd.DataFrame({"unit": up, "year": current["year"].to_numpy()})
         current = current[current["unit"].map(lambda u: isinstance(u, str))]
     if not frames:
-        return pd.Series(dtype=float, name=formula.COMMUNES)
+        return pd.Series(dtype=float, name=formula.COMMUNE_COUNT)
     every = pd.concat(frames, ignore_index=True)
-    return every.groupby(["unit", "year"]).size().astype(float).rename(formula.COMMUNES)
+    return every.groupby(["unit", "year"]).size().astype(float).rename(formula.COMMUNE_COUNT)
 
 
 def _side(terms: Sequence[formula.Term], data: pd.DataFrame, ruleset: RuleSet,
@@ -151,7 +151,7 @@ def _violations(rule, data: pd.DataFrame, left: np.ndarray, right: np.ndarray,
     units = data.index.get_level_values("unit")
     years = data.index.get_level_values("year")
     where = pd.DataFrame({"file": "", "line": np.nan, "source": "", "element": ""}, index=range(len(data)))
-    for column in dict.fromkeys(c for c in columns if c != formula.COMMUNES):
+    for column in dict.fromkeys(c for c in columns if c != formula.COMMUNE_COUNT):
         key = pd.MultiIndex.from_arrays([units, years, [column] * len(data)])
         found = origin.reindex(key).reset_index(drop=True)
         fill = (where["file"] == "") & found["file"].notna()

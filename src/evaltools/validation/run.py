@@ -54,7 +54,8 @@ class Validation:
         return 1 if self.high else 0
 
 
-def validate(review: str | Path | Review, rules: str | Path | None = None) -> Validation:
+def validate(review: str | Path | Review, rules: str | Path | None = None, catalog=None,
+             checked: tuple | None = None) -> Validation:
     """Run every check on a review's data.
 
     Parameters
@@ -63,6 +64,11 @@ def validate(review: str | Path | Review, rules: str | Path | None = None) -> Va
         The review config (YAML) or a loaded review.
     rules : str or Path, optional
         The rules file; default ``<data>/catalog/validation_rules.yaml``.
+    catalog : Catalog, optional
+        The catalog, when the caller has loaded it (with a programme's indicators).
+    checked : tuple, optional
+        What :func:`~evaltools.validation.schema_checks.check_store` returned for this
+        store, when the caller has read it already: the store is then not read again.
 
     Returns
     -------
@@ -78,9 +84,9 @@ def validate(review: str | Path | Review, rules: str | Path | None = None) -> Va
         configuration, not data: they stop the run).
     """
     review = review if isinstance(review, Review) else load_review(review)
-    catalog = load_catalog(review.catalog_dir)
+    catalog = catalog if catalog is not None else load_catalog(review.catalog_dir)
     ruleset = load_rules(rules if rules is not None else review.catalog_dir / RULES_FILE, catalog)
-    passed, schema, complete = check_store(review.values_dir, catalog)
+    passed, schema, complete = checked if checked is not None else check_store(review.values_dir, catalog)
     years = range(review.first_year, review.last_year + 1)
     table = unit_years(catalog.units, years, review.area)
     scope = table.loc[table["in_area"], ["unit", "year"]]

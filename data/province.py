@@ -1,0 +1,328 @@
+"""A synthetic province for the sample programme: catalog, values and reviews of many districts.
+
+    from province import write_province      # (data/ on sys.path)
+    write_province("/tmp/province")           # -> /tmp/province/{catalog,values,reviews}/
+
+Batch tests and benchmarks render real reports of programme ct20 on more than the sample
+district with it. Values are random but seeded: the same arguments give the same files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from evaltools.catalog import DEFAULT_OPTION, Catalog
+from evaltools.units import valid_in
+
+HERE = Path(__file__).resolve().parent
+SAMPLE_CATALOG = HERE / "catalog"
+SAMPLE_PROGRAMME = HERE.parent / "programmes" / "ct20"
+
+# --- A province as a data root, with the sample's catalog ------------------------------------------
+#
+# :func:`write_province` writes what an analyst's data folder holds (catalog/, values/, reviews/)
+# for a made-up province, so batches run real reports on more than the sample district. The
+# catalogs other than org_units.yaml are copied from the sample (same elements, indicators,
+# standards); the values are generated per element with plausible magnitudes, seeded.
+
+PROVINCE_CODE = "99"
+_SYLLABLES = ("An", "Bình", "Hòa", "Phú", "Thạnh", "Tân", "Long", "Hưng", "Phước", "Đông", "Tây", "Nam",
+              "Bắc", "Trung", "Thủy", "Sơn", "Hải", "Lộc", "Thành", "Mỹ", "Quang", "Vĩnh", "Xuân", "Hiệp",
+              "Khánh", "Đức", "Lạc", "Nghĩa", "Tiến", "Thuận")
+_SHARED_CATALOGS = ("data_elements.yaml", "indicators.yaml", "standards.yaml", "legends.yaml",
+                    "validation_rules.yaml")
+# Per child and year: (element, option or None, rate). Counts are Poisson around pop × rate.
+_RATES = (("CSC_CHILDREN", None, 0.013), ("GIFTS", None, 0.065), ("ABUSE_CASES", None, 0.00015),
+          ("ALLOWANCE", "orphan_both", 0.0012), ("ALLOWANCE", "disabled", 0.010),
+          ("ALLOWANCE", "orphan_one", 0.014), ("INJURIES", "drowning", 0.0004),
+          ("INJURIES", "traffic", 0.0004), ("INJURIES", "fall", 0.0003), ("INJURIES", "other", 0.0003),
+          ("SCHOLARSHIPS", "zhishan", 0.004), ("HI_CARDS", None, 0.07))
+# Yearly award per student (đồng) of each donor; None: students only, no amount reported.
+_AWARDS = {"zhishan": 1_300_000, "fpt": 1_200_000, "vnep": 3_250_000, "aia": 3_250_000, "cap_la": None}
+
+
+def _unique_names(rng: np.random.Generator, count: int, taken: set[str]) -> list[str]:
+    names: list[str] = []
+    while len(names) < count:
+        a, b = rng.choice(len(_SYLLABLES), 2, replace=False)
+        name = f"{_SYLLABLES[a]} {_SYLLABLES[b]}"
+        if name not in taken:
+            taken.add(name)
+            names.append(name)
+    return names
+
+
+def province_units(districts: int, first_year: int, last_year: int, seed: int) -> list[dict]:
+    """Org-unit rows of the synthetic province: 8–12 communes per district, some merged in 2020.
+
+    In every third district commune 3 merges into commune 2 on 01/01/2020 (when 2020 lies in
+    the years), like Cam An and Cam Thanh in the sample.
+    """
+    rng = np.random.default_rng(seed)
+    start = dt.date(first_year, 1, 1).isoformat()
+    rows = [{"code": PROVINCE_CODE, "name": "Tỉnh Mẫu", "level": "province", "parent": None, "valid_from": start}]
+    taken: set[str] = set()
+    number = 1
+    for d, name in enumerate(_unique_names(rng, districts, taken), 1):
+        dc = f"{PROVINCE_CODE[0]}{d:02d}"
+        rows.append({"code": dc, "name": f"Huyện {name}", "level": "district", "parent": PROVINCE_CODE,
+                     "valid_from": start})
+        merge = d % 3 == 1 and first_year < 2020 <= last_year
+        for c, cname in enumerate(_unique_names(rng, int(rng.integers(8, 13)), taken), 1):
+            code = f"{90000 + 3 * number}"
+            number += 1
+            row = {"code": code, "name": f"Thị trấn {name}" if c == 1 else f"Xã {cname}", "level": "commune",
+                   "parent": dc, "valid_from": start}
+            if rng.random() < 0.2 and c > 1:
+                row["class"] = "disadvantaged"
+            if merge and c == 3:
+                row.update(valid_to="2019-12-31", successor=rows[-1]["code"])
+            rows.append(row)
+    return rows
+
+
+def _org_units_yaml(rows: list[dict], seed: int) -> str:
+    def text(key: str, v) -> str:
+        if v is None:
+            return "null"
+        return f'"{v}"' if key in ("code", "parent", "successor") else str(v)   # codes stay strings
+
+    lines = [f"# Org units of a synthetic province (evaltools.synthetic.write_province, seed {seed}):",
+             "# made up, not real. Fields as in the sample's data/catalog/org_units.yaml.", "", "units:"]
+    lines += ["  - {" + ", ".join(f"{k}: {text(k, v)}" for k, v in row.items()) + "}" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _price(prices: dict[int, float], year: int) -> int:
+    """The card price of ``year``, else of the nearest earlier (or first) year listed."""
+    known = sorted(prices)
+    earlier = [y for y in known if y <= year]
+    return int(prices[earlier[-1] if earlier else known[0]])
+
+
+def _scores(standard: pd.Series | None, klass: str, rng: np.random.Generator) -> list[tuple]:
+    """CF_SCORE points per criterion and CF_RECOGNISED under the standard in force."""
+    if standard is None:
+        return []
+    points = {c: int(round(m * rng.uniform(0.8, 1.0))) for c, m in standard["max"].items()}
+    if standard["zero_criterion_fails"] and rng.random() < 0.03:
+        points[rng.choice(list(points))] = 0
+    passed = sum(points.values()) >= standard["min_total"].get(klass, 1000) and not (
+        standard["zero_criterion_fails"] and 0 in points.values())
+    return [(standard["element"], c, p) for c, p in points.items()] + [("CF_RECOGNISED", DEFAULT_OPTION, int(passed))]
+
+
+def _commune_rows(pop: int, trend: float, klass: str, standard, price: int, model_from: int, year: int,
+                  rng: np.random.Generator) -> list[tuple]:
+    """(element, category, value) of one commune's return for one year."""
+    counts = {(e, o): int(rng.poisson(pop * rate * trend)) for e, o, rate in _RATES}
+    u6 = int(round(pop * rng.uniform(0.36, 0.40)))
+    cards = min(counts.pop(("HI_CARDS", None)), u6)
+    rows = [("CHILDREN", DEFAULT_OPTION, pop), ("CHILDREN_U6", DEFAULT_OPTION, u6),
+            ("HI_CARDS", DEFAULT_OPTION, cards), ("HI_CARDS_VALUE", DEFAULT_OPTION, cards * price),
+            ("CP_MODEL", DEFAULT_OPTION, int(year >= model_from))]
+    for (element, option), n in counts.items():
+        if option is None or n or element == "ALLOWANCE":
+            rows.append((element, option or DEFAULT_OPTION, n))
+    rows.append(("ALLOWANCE_TOTAL", DEFAULT_OPTION, sum(n for (e, _), n in counts.items() if e == "ALLOWANCE")))
+    students = {"zhishan": counts[("SCHOLARSHIPS", "zhishan")]}
+    for donor in ("fpt", "vnep", "aia", "cap_la"):
+        if rng.random() < 0.15:
+            students[donor] = int(rng.poisson(2)) + 1
+            rows.append(("SCHOLARSHIPS", donor, students[donor]))
+    rows += [("SCHOLARSHIP_VALUE", d, n * _AWARDS[d]) for d, n in students.items() if n and _AWARDS[d]]
+    rows += [("BICYCLES", d, int(rng.poisson(2)) + 1) for d in ("aia", "hanh_trinh") if rng.random() < 0.2]
+    return rows + _scores(standard, klass, rng)
+
+
+def _district_rows(options: list[str], rng: np.random.Generator) -> list[tuple]:
+    """(element, category, value) reported by a district office for one year."""
+    yearly = ("action_month", "children_day", "mid_autumn")
+    rows = [("CENTRE_CHILDREN", DEFAULT_OPTION, int(rng.poisson(3)))]
+    return rows + [("PLANS", o, 1) for o in options if o in yearly or rng.random() < 0.15]
+
+
+def _generic_rows(elements: pd.DataFrame, options: pd.DataFrame, known: set[str], pop: int,
+                  rng: np.random.Generator) -> list[tuple]:
+    """Values of elements this generator has no profile for, by value type (catalogs grow)."""
+    rows = []
+    for code, e in elements[~elements.index.isin(known)].iterrows():
+        cats = list(options.loc[e["disaggregation"], "option"]) if isinstance(e["disaggregation"], str) \
+            else [DEFAULT_OPTION]
+        for cat in cats:
+            value = {"boolean": lambda: int(rng.random() < 0.5), "number": lambda: round(rng.uniform(0, 100), 1),
+                     "amount": lambda: int(rng.poisson(20)) * 1_000_000}.get(
+                e["value_type"], lambda: int(rng.poisson(pop * 0.01)))()
+            rows.append((code, cat, value))
+    return rows
+
+
+_PROFILED = {"CHILDREN", "CHILDREN_U6", "HI_CARDS", "HI_CARDS_VALUE", "CP_MODEL", "ALLOWANCE", "ALLOWANCE_TOTAL",
+             "SCHOLARSHIPS", "SCHOLARSHIP_VALUE", "BICYCLES", "CF_SCORE", "CF_RECOGNISED", "CSC_CHILDREN", "GIFTS",
+             "ABUSE_CASES", "INJURIES", "CENTRE_CHILDREN", "PLANS"}
+
+
+def province_values(catalog: Catalog, standards: pd.DataFrame, prices: dict[int, float], first_year: int,
+                    last_year: int, seed: int) -> pd.DataFrame:
+    """Data values (element, period, unit, category, value) for every unit of ``catalog``, every year.
+
+    Populations grow slowly and a merged commune's children count in its successor from
+    the merger on; rates per child drift down a little each year (fewer injuries, fewer
+    children in special circumstances).
+    """
+    from evaltools.assess.scorecards import standard_for
+
+    rng = np.random.default_rng(seed)
+    units = catalog.units
+    communes = units[units["level"] == "commune"].drop_duplicates("code", keep="last").set_index("code")
+    base = {c: int(rng.integers(900, 4200)) for c in communes.index}
+    model_from = {c: int(rng.integers(first_year + 1, last_year + 6)) for c in communes.index}
+    options = list(catalog.options.loc["plan_kind", "option"]) if "plan_kind" in catalog.options.index else []
+    by_level = {lvl: catalog.elements[catalog.elements["level"] == lvl] for lvl in ("commune", "district")}
+    rows = []
+    for year in range(first_year, last_year + 1):
+        active = units[valid_in(units, year)]
+        merged = units[units["successor"].notna() & ~valid_in(units, year) & units["level"].eq("commune")]
+        trend, standard = 1 - 0.03 * (year - first_year), standard_for(standards, year)
+        for code in active.loc[active["level"] == "commune", "code"]:
+            people = base[code] + sum(base[m] for m in merged.loc[merged["successor"] == code, "code"])
+            pop = int(round(people * (1 + 0.006 * (year - first_year)) * rng.uniform(0.99, 1.01)))
+            found = _commune_rows(pop, trend, communes.at[code, "class"], standard, _price(prices, year),
+                                  model_from[code], year, rng)
+            found += _generic_rows(by_level["commune"], catalog.options, _PROFILED, pop, rng)
+            rows += [(e, year, code, o, v) for e, o, v in found]
+        for code in active.loc[active["level"] == "district", "code"]:
+            found = _district_rows(options, rng) + _generic_rows(by_level["district"], catalog.options,
+                                                                 _PROFILED, 1000, rng)
+            rows += [(e, year, code, o, v) for e, o, v in found]
+    known = set(catalog.elements.index)
+    frame = pd.DataFrame(rows, columns=["element", "period", "unit", "category", "value"])
+    return frame[frame["element"].isin(known)].reset_index(drop=True)
+
+
+def write_province(folder: str | Path, districts: int = 24, first_year: int = 2012, last_year: int = 2022,
+                   seed: int = 1, catalog: str | Path | None = None, programme: str | Path = SAMPLE_PROGRAMME) -> Path:
+    """Write a synthetic province as a data root: ``catalog/``, ``values/``, ``reviews/``.
+
+    Parameters
+    ----------
+    folder : path
+        Where to write (created; existing files of the same names are replaced).
+    districts : int
+        Districts in the province, each with 8–12 communes.
+    first_year, last_year : int
+        Years of data values.
+    seed : int
+        The same arguments always give the same files, byte for byte.
+    catalog : path, optional
+        The catalog folder to copy elements, indicators and standards from (default: the
+        sample's ``data/catalog``); org units are the province's own.
+    programme : path
+        The programme folder the reviews name (default: the sample's ``programmes/ct20``).
+
+    Returns
+    -------
+    Path
+        The review config to expand over the districts, ``reviews/ct20-<first>-<last>.yaml``
+        (its area is the first district; ``reviews/annual-<last>.yaml`` is written too).
+    """
+    from evaltools.assess.scorecards import load_standards
+    from evaltools.catalog import load_catalog
+    from evaltools.iorw import atomic_write
+    from evaltools.validation.rules import load_rules
+
+    folder, source = Path(folder), Path(catalog) if catalog else SAMPLE_CATALOG
+    units = province_units(districts, first_year, last_year, seed)
+    for name in _SHARED_CATALOGS:
+        atomic_write(folder / "catalog" / name, (source / name).read_bytes())
+    atomic_write(folder / "catalog" / "org_units.yaml", _org_units_yaml(units, seed))
+    cat = load_catalog(folder / "catalog")
+    prices = load_rules(folder / "catalog" / "validation_rules.yaml", cat).constants["hi_card_price"]
+    values = province_values(cat, load_standards(folder / "catalog" / "standards.yaml"), prices,
+                             first_year, last_year, seed)
+    for year, part in values.groupby("period"):
+        text = part.assign(source="evaltools.synthetic", comment="").to_csv(index=False, lineterminator="\n")
+        atomic_write(folder / "values" / f"province-{year}.csv", text)
+    return _write_province_reviews(folder / "reviews", units[1], first_year, last_year, Path(programme).resolve())
+
+
+_REVIEW = """\
+# {what} of a synthetic district (evaltools.synthetic.write_province). Expand it over the
+# province: evaltools batch {name} --areas all-districts
+id: {id}
+programme: {programme}
+kind: {kind}
+title:
+  vi: {title_vi}
+  en: {title_en}
+superior_office:
+  vi: UBND {district_vi}
+  en: {place} District People's Committee
+issuing_office:
+  vi: Phòng Lao động - Thương binh và Xã hội
+  en: Office of Labour, Invalids and Social Affairs
+place: {place}
+date: {last}-12-20
+area: "{area}"
+first_year: {first}
+last_year: {last}
+cutoff: {last}-12-15
+language: vi
+data: ..
+narrative:
+  vi: province.vi.md
+  en: province.en.md
+recipients:
+  - UBND tỉnh
+  - "Lưu: VT, TE"
+indicators: [COMMUNES, CHILDREN, CF_COMMUNES, CF_SHARE, CF_SCORE, CENTRE_CHILDREN, ALLOWANCE, ALLOWANCE_RATE,
+             CSC_CHILDREN, SCHOLARSHIPS, SCHOLARSHIP_VALUE, BICYCLES, GIFTS, HI_CARDS, HI_CARDS_VALUE,
+             INJURIES, INJURY_RATE, ABUSE_CASES, CP_MODELS, PLANS]
+assessment:
+  stable_band: 0.05
+  lagging: 2
+  highlights: [ALLOWANCE, HI_CARDS]
+targets:
+  - indicator: CF_SHARE
+    operator: ">="
+    value: 90
+    plan:
+      vi: Kế hoạch xây dựng xã, thị trấn phù hợp với trẻ em của tỉnh
+      en: Provincial child-friendly communes plan
+"""
+_NARRATIVE = {
+    "vi": "<!-- Phần lời chung cho mọi huyện của tỉnh mẫu (dữ liệu tổng hợp, không có thật). -->\n\n"
+          "## Tình hình chung {#general}\n\nCông tác bảo vệ, chăm sóc và giáo dục trẻ em được các cấp ủy Đảng, "
+          "chính quyền quan tâm chỉ đạo.\n\n## Nhiệm vụ {#tasks}\n\n- Tiếp tục xây dựng xã, thị trấn phù hợp "
+          "với trẻ em.\n\n## Kiến nghị, đề xuất {#recommendations}\n\n- Đề nghị tỉnh bố trí kinh phí cho "
+          "công tác trẻ em ở cấp xã.\n",
+    "en": "<!-- Narrative shared by every district of the synthetic province (made-up data). -->\n\n"
+          "## General situation {#general}\n\nParty committees and authorities give child protection, care "
+          "and education their attention.\n\n## Tasks {#tasks}\n\n- Keep building child-friendly communes."
+          "\n\n## Recommendations {#recommendations}\n\n- The province should fund child protection work "
+          "in the communes.\n",
+}
+
+
+def _write_province_reviews(folder: Path, district: dict, first_year: int, last_year: int, programme: Path) -> Path:
+    from evaltools.iorw import atomic_write
+
+    place = district["name"].removeprefix("Huyện ")
+    common = {"area": district["code"], "place": place, "district_vi": "huyện " + place, "last": last_year,
+              "programme": programme}
+    for lang, text in _NARRATIVE.items():
+        atomic_write(folder / f"province.{lang}.md", text)
+    annual = f"annual-{last_year}"
+    atomic_write(folder / f"{annual}.yaml", _REVIEW.format(
+        what="Annual report", name=f"{annual}.yaml", id=annual, kind="annual", first=last_year,
+        title_vi=f"Báo cáo kết quả công tác trẻ em năm {last_year}",
+        title_en=f"Child protection in {last_year}, annual report", **common))
+    review = f"ct20-{first_year}-{last_year}"
+    return atomic_write(folder / f"{review}.yaml", _REVIEW.format(
+        what="Review of Directive 20-CT/TW", name=f"{review}.yaml", id=review, kind="final", first=first_year,
+        title_vi=f"Tổng kết thực hiện Chỉ thị số 20-CT/TW giai đoạn {first_year}–{last_year}",
+        title_en=f"Review of Directive 20-CT/TW, {first_year}–{last_year}", **common))

@@ -1,0 +1,78 @@
+"""Export preprocessors that shape a notebook into a report: its language's cells, its official frame.
+
+- :class:`LanguageCells` keeps the cells of the report's language: a cell tagged ``vi``
+  shows only in the Vietnamese report, ``en`` only in the English one, an untagged
+  cell in both.
+- :class:`DocumentFrame` takes the frame a notebook displayed with
+  :func:`evaltools.report.document` (masthead, title, signature, recipients: data, not
+  markup) into the notebook's metadata and places the frame's parts as marker cells
+  that the template lays out: the masthead first; the closing (signature and
+  recipients) after the last section, before the first cell tagged ``appendix``; and
+  before each appendix, a page break.
+"""
+
+from __future__ import annotations
+
+from nbconvert.preprocessors import Preprocessor
+from nbformat.v4 import new_raw_cell
+
+from .. import mime
+
+LANGUAGE_TAGS = frozenset({"vi", "en"})
+APPENDIX_TAG = "appendix"
+
+
+class LanguageCells(Preprocessor):
+    """Drop the cells tagged with a language other than ``resources['evaltools']['lang']``."""
+
+    def preprocess(self, nb, resources):
+        lang = resources.get("evaltools", {}).get("lang", "vi")
+        nb.cells = [c for c in nb.cells
+                    if not (LANGUAGE_TAGS & set(c.metadata.get("tags", [])) - {lang})]
+        return nb, resources
+
+
+def _marker(part: str):
+    cell = new_raw_cell("")
+    cell.metadata["evaltools"] = {"frame": part}
+    return cell
+
+
+def _take_frame(nb) -> dict | None:
+    """Remove the frame's output(s) from the cells; the last one displayed wins."""
+    found = None
+    for cell in nb.cells:
+        kept = []
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if mime.FRAME in data:
+                found = dict(data[mime.FRAME])
+            else:
+                kept.append(output)
+        if "outputs" in cell:
+            cell.outputs = kept
+    return found
+
+
+class DocumentFrame(Preprocessor):
+    """Move the displayed frame into ``metadata.evaltools.document`` and place its parts."""
+
+    def preprocess(self, nb, resources):
+        frame = _take_frame(nb)
+        if frame is None:
+            frame = nb.metadata.get("evaltools", {}).get("document")
+        if frame is None:
+            return nb, resources
+        nb.metadata.setdefault("evaltools", {})["document"] = frame
+        cells, closed = [_marker("masthead")], False
+        for cell in nb.cells:
+            if APPENDIX_TAG in cell.metadata.get("tags", []):
+                if not closed:
+                    cells.append(_marker("closing"))
+                    closed = True
+                cells.append(_marker("appendix"))
+            cells.append(cell)
+        if not closed:
+            cells.append(_marker("closing"))
+        nb.cells = cells
+        return nb, resources

@@ -1,0 +1,178 @@
+"""Words of a report in one language: labels and sentence templates, filled with formatted figures.
+
+Texts live in YAML files whose leaves hold both languages side by side, so a
+translator sees the pair::
+
+    area:
+      vi: Toàn huyện có {communes} xã, thị trấn với {children} trẻ em (năm {year}).
+      en: The district has {communes} communes and towns with {children} children ({year}).
+
+A leaf may also be one text for both languages. evaltools ships generic texts (the
+official document's fixed words, table headers, drafted assessment sentences,
+the data-quality page); a programme's ``texts.yaml`` adds its own and may override
+any of them. Keys are dotted paths (``charts.year``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import string
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from pathlib import Path
+
+from . import vnformat
+from .errors import EvaltoolsError, display_path
+from .yamlio import load_yaml
+
+LANGUAGES = ("vi", "en")
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|~#"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+
+
+def escape_markdown(text: str) -> str:
+    """Make ``text`` (a name from data, a figure) read literally inside Markdown."""
+    return str(text).translate(_MARKDOWN_SPECIAL)
+
+
+class Prose(str):
+    """A sentence or paragraph of Markdown that a notebook shows as formatted text."""
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    @classmethod
+    def bullets(cls, items: Iterable[str]) -> Prose:
+        """A bulleted list of sentences (one ``- `` line each)."""
+        return cls("\n".join(f"- {item}" for item in items if item))
+
+    @classmethod
+    def paragraphs(cls, items: Iterable[str]) -> Prose:
+        """Sentences as separate paragraphs."""
+        return cls("\n\n".join(item for item in items if item))
+
+
+def _is_leaf(node: object) -> bool:
+    return isinstance(node, Mapping) and "vi" in node and set(node) <= set(LANGUAGES)
+
+
+def _flatten(node: object, lang: str, prefix: str, out: dict[str, object], source: str) -> None:
+    if _is_leaf(node):
+        out[prefix] = node.get(lang) or node["vi"]
+    elif isinstance(node, Mapping):
+        if set(node) & set(LANGUAGES):
+            raise EvaltoolsError(f"{source}: text {prefix!r}: expected only the keys vi and en, found "
+                                 f"{', '.join(map(str, node))} (a comma inside {{...}} ends the text: put the text "
+                                 "in quotes)")
+        for key, child in node.items():
+            _flatten(child, lang, f"{prefix}.{key}" if prefix else str(key), out, source)
+    elif isinstance(node, list):
+        out[prefix] = [item.get(lang) or item["vi"] if _is_leaf(item) else item for item in node]
+    else:
+        out[prefix] = node
+
+
+class _Formatter(string.Formatter):
+    """Figures formatted the language's way, then escaped for Markdown."""
+
+    def __init__(self, lang: str, escape: bool = True):
+        self.lang = lang
+        self.escape = escape
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if isinstance(value, vnformat.Quantity):
+            text = format(value, format_spec)
+        elif isinstance(value, dt.date):
+            text = vnformat.date(value, self.lang)
+        elif isinstance(value, bool) or isinstance(value, int):
+            text = str(value)                      # years and counts as typed: 2017, not 2.017
+        elif isinstance(value, float):
+            text = vnformat.compact(value, self.lang)
+        else:
+            text = format(value, format_spec)
+        return escape_markdown(text) if self.escape else text
+
+
+class Texts:
+    """The words of one language, looked up by dotted key.
+
+    ``texts("sentences.area", communes=q, year=2017)`` gives a :class:`Prose` sentence;
+    ``texts.label("charts.year")`` a plain label.
+    """
+
+    def __init__(self, lang: str, entries: dict[str, object], sources: tuple[Path, ...] = ()):
+        self.lang = lang
+        self.entries = entries
+        self.sources = sources
+
+    def _get(self, key: str) -> object:
+        if key in self.entries:
+            return self.entries[key]
+        close = difflib.get_close_matches(key, list(self.entries), n=2)
+        where = ", ".join(display_path(p) for p in self.sources) or "the texts"
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise EvaltoolsError(f"no text {key!r} in {where}{hint}")
+
+    def label(self, key: str) -> str:
+        """A label, as written (no placeholders filled)."""
+        return " ".join(str(self._get(key)).split())
+
+    def items(self, key: str) -> list[str]:
+        """A list of texts (e.g. the method's rules)."""
+        value = self._get(key)
+        return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+    def __call__(self, key: str, **values: object) -> Prose:
+        """The sentence ``key`` as Markdown, its ``{placeholders}`` filled by formatted, escaped values.
+
+        A sentence one of whose figures (a :class:`~evaltools.vnformat.Quantity`) is missing is
+        left out (empty): a report never writes a missing figure as a number or a dash.
+        """
+        return Prose(self._fill(key, values, escape=True))
+
+    def plain(self, key: str, **values: object) -> str:
+        """The sentence ``key`` as plain text (for a title, a table cell, a chart label); empty like
+        ``texts(...)`` when a figure is missing."""
+        return self._fill(key, values, escape=False)
+
+    def _fill(self, key: str, values: dict, escape: bool) -> str:
+        template = self.label(key)
+        if any(isinstance(v, vnformat.Quantity) and v.missing for v in values.values()):
+            return ""
+        try:
+            return _Formatter(self.lang, escape).format(template, **values)
+        except KeyError as exc:
+            raise EvaltoolsError(f"text {key!r} needs a value for {{{exc.args[0]}}}: {template!r}") from None
+
+    def join(self, items: Iterable[str]) -> str:
+        """``a, b và c`` / ``a, b and c``."""
+        items = [str(i) for i in items]
+        if len(items) <= 1:
+            return "".join(items)
+        return f"{', '.join(items[:-1])} {self.label('words.and')} {items[-1]}"
+
+
+def _read(path: Path) -> Mapping:
+    data = load_yaml(path)
+    if not isinstance(data, Mapping):
+        raise EvaltoolsError(f"{display_path(path)}: expected a mapping of texts (key: {{vi: ..., en: ...}})")
+    return data
+
+
+def generic_texts_file() -> Path:
+    """evaltools' own texts (package data)."""
+    return Path(str(resources.files("evaltools") / "resources" / "texts.yaml"))
+
+
+def load_texts(lang: str, *files: Path | None) -> Texts:
+    """evaltools' generic texts, then each of ``files`` over them (a programme's ``texts.yaml``)."""
+    if lang not in LANGUAGES:
+        raise EvaltoolsError(f"language {lang!r}: expected one of {', '.join(LANGUAGES)}")
+    sources = (generic_texts_file(), *(f for f in files if f is not None))
+    entries: dict[str, object] = {}
+    for path in sources:
+        _flatten(_read(path), lang, "", entries, display_path(path))
+    return Texts(lang, entries, sources)
