@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, make_project
 
 REVIEW = "ct20-2012-2017"
 KILLED = -9
@@ -80,6 +80,7 @@ def import_world(tmp_path_factory):
     """A data folder and two returns: one replaces a stored 2022 figure, one adds 2023 figures."""
     root = tmp_path_factory.mktemp("import-world")
     shutil.copytree(ROOT / "data", root / "data")
+    make_project(root)
     stored = next(line for line in (root / "data" / "values" / "cam-lo-2022.csv").read_text().splitlines()
                   if line.startswith("CHILDREN,2022,19606,default,"))
     (root / "r2022.csv").write_text(f"Năm báo cáo;2022\nUNIT;CHILDREN\n19606;{int(stored.split(',')[4]) + 7}\n",
@@ -98,6 +99,7 @@ def import_world(tmp_path_factory):
 
 def _fresh(world: Path, target: Path) -> Path:
     shutil.copytree(world / "data", target / "data")
+    make_project(target)
     for name in ("r2022.csv", "r2023.csv"):
         shutil.copy2(world / name, target / name)
     return target
@@ -178,11 +180,12 @@ def run_world(tmp_path_factory):
     """Data, and outputs of the review from an earlier run (and a report.docx made by hand).
 
     The whole run that gives the trace and the new state also meets an import: started
-    while the run's kernel works, the import (a 2017 figure of the review replaced) must
-    wait for the run, and the run must render the data as they were when it started.
+    while the run reads the store (held there by a pause), the import (a 2017 figure of the
+    review replaced) must wait for the read; the run must render the data it read.
     """
     world = tmp_path_factory.mktemp("run-world")
     shutil.copytree(ROOT / "data", world / "data")
+    make_project(world)
     for name, content in OLD_OUTPUTS.items():
         (world / "outputs" / REVIEW / name).parent.mkdir(parents=True, exist_ok=True)
         (world / "outputs" / REVIEW / name).write_bytes(content)
@@ -190,15 +193,13 @@ def run_world(tmp_path_factory):
     stored = int(next(line for line in (whole / "data" / "values" / "cam-lo-2017.csv").read_text().splitlines()
                       if line.startswith("CHILDREN,2017,19606,default,")).split(",")[4])
     (whole / "r2017.csv").write_text(f"Năm báo cáo;2017\nUNIT;CHILDREN\n19606;{stored + 7}\n", encoding="utf-8")
-    before = cli(["recover"], whole)                     # a cheap command: the digest below is the store's
-    assert before.returncode == 0
     from evaltools.storetx import digest
     old_digest = digest(whole / "data")
-    tag, trace = uuid.uuid4().hex, whole / "trace"
-    run = _popen(["run", f"data/reviews/{REVIEW}.yaml", "--to", "html", "--out", "outputs"], whole, trace, tag)
+    trace = whole / "trace"
+    run = _popen(["run", f"data/reviews/{REVIEW}.yaml", "--to", "html", "--out", "outputs"], whole, trace)
     deadline = time.monotonic() + 120
-    while len(survivors(tag)) < 3 and time.monotonic() < deadline:     # the run, its helper, a kernel
-        time.sleep(0.1)
+    while "store.snapshot#1" not in (trace.read_text() if trace.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.05)                                # the run holds the store, reading it, for 4 s
     imported = cli(["import", "r2017.csv", "--replace", "--data", "data"], whole)
     out, err = run.communicate(timeout=600)
     assert run.returncode == 0, err
@@ -208,9 +209,9 @@ def run_world(tmp_path_factory):
     return world, tree(world / "outputs" / REVIEW), tree(whole / "outputs" / REVIEW), steps(trace), whole, race
 
 
-def _popen(args: list[object], cwd: Path, trace: Path, tag: str) -> subprocess.Popen:
+def _popen(args: list[object], cwd: Path, trace: Path) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith("EVALTOOLS_FAULT")}
-    env.update(EVALTOOLS_FAULT_TRACE=str(trace), EVALTOOLS_TEST_TAG=tag)
+    env.update(EVALTOOLS_FAULT_TRACE=str(trace), EVALTOOLS_FAULT="pause:store.snapshot", EVALTOOLS_FAULT_PAUSE="4")
     return subprocess.Popen([sys.executable, "-m", "evaltools", *map(str, args)], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -251,8 +252,9 @@ def test_the_run_trace_fills_only_its_stage_before_it_commits(run_world):
     _, _, new, trace, *_ = run_world
     names = [s for s, _ in trace]
     commit = names.index("journal.commit#1")
-    assert names[:2] == ["stage#1", "kernel.started#1"]          # the stage is about to be made; a kernel runs
-    assert all(".tmp" in Path(p).parent.name for s, p in trace[2:commit]), trace[:commit]
+    assert names[:2] == ["store.snapshot#1", "stage#1"]     # the store read; the stage about to be made
+    assert "kernel.started#1" in names[2:commit]             # a kernel runs while the stage is filled
+    assert all(".tmp" in Path(p).parent.name for s, p in trace[2:commit] if s != "kernel.started#1"), trace[:commit]
     assert names[commit:] == ["journal.commit#1", "journal.committed#1",
                               *[f"journal.apply#{i}" for i in range(1, 7)], "journal.remove#1", "journal.retire#1"]
     assert Path(trace[commit + 7][1]).name == "manifest.json"              # the manifest goes in last
@@ -265,7 +267,7 @@ def killed_runs(run_world, tmp_path_factory):
     """One run killed at each of: a kernel running, the stage full, the journal committed (kept pristine)."""
     world = run_world[0]
     out = {}
-    for step in ("stage", "kernel.started", "journal.commit", "journal.committed"):
+    for step in ("store.snapshot", "stage", "kernel.started", "journal.commit", "journal.committed"):
         here = _copy_world(world, tmp_path_factory.mktemp("killed"))
         tag = uuid.uuid4().hex
         done = cli(["run", f"data/reviews/{REVIEW}.yaml", "--to", "html", "--out", "outputs"], here,
@@ -296,7 +298,8 @@ def test_run_killed_at_each_step_leaves_old_or_new_after_recovery(run_world, kil
         assert done.returncode == 0, done.stderr
         found[step] = _outputs_state(folder, old, new)
         assert hidden(here / "outputs") == []
-    assert found == {"stage": "old", "kernel.started": "old", "journal.commit": "old", "journal.committed": "new"}
+    assert found == {"store.snapshot": "old", "stage": "old", "kernel.started": "old", "journal.commit": "old",
+                     "journal.committed": "new"}
 
 
 def test_recovery_killed_at_each_step_of_its_replay_still_ends_new(run_world, killed_runs, tmp_path):
@@ -317,6 +320,7 @@ def test_a_run_does_not_publish_what_it_read_from_data_changed_by_hand(tmp_path)
     from evaltools.storetx import digest, snapshot_of
 
     shutil.copytree(ROOT / "data", tmp_path / "data")
+    make_project(tmp_path)
     review = tmp_path / "data" / "reviews" / f"{REVIEW}.yaml"
     with snapshot_of(review) as state:                                 # unchanged: no error
         assert state == digest(tmp_path / "data")

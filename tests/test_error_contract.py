@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, make_project
 from .test_crash_safety import survivors, tree
 
 REVIEW = "data/reviews/ct20-2012-2017.yaml"
@@ -56,7 +56,7 @@ def world(tmp_path) -> Path:
     (tmp_path / "outputs" / "ct20-2012-2017").mkdir(parents=True)
     (tmp_path / "outputs" / "ct20-2012-2017" / "report.html").write_text("OLD", encoding="utf-8")
     (tmp_path / "r.csv").write_text("Năm báo cáo;2023\nUNIT;CHILDREN\n19606;1.500\n", encoding="utf-8")
-    return tmp_path
+    return make_project(tmp_path)
 
 
 def test_read_only_outputs_is_one_line_before_any_work(world):

@@ -20,7 +20,7 @@ import yaml
 from evaltools.cli import main
 
 from . import hostile_setups
-from .conftest import ROOT
+from .conftest import ROOT, make_project
 from .test_intake_support import tree_hashes
 
 CORPUS = ROOT / "tests" / "corpus" / "hostile"
@@ -46,7 +46,7 @@ def world(tmp_path):
     (tmp_path / "outputs" / "ct20-2012-2017").mkdir(parents=True)
     (tmp_path / "outputs" / "ct20-2012-2017" / "report.html").write_text("<p>earlier</p>", encoding="utf-8")
     (tmp_path / "r.csv").write_text(RETURN, encoding="utf-8")
-    return tmp_path
+    return make_project(tmp_path)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])

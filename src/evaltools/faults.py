@@ -7,8 +7,9 @@ normal use that is one dictionary look-up. Two environment variables turn it on:
     At the ``n``-th time (default: the first) the process reaches ``step``, do
     ``action``: ``kill`` (SIGKILL itself: no clean-up, no ``finally``, like a power
     cut for everything above the disk), ``enospc`` (raise "No space left on device"
-    for the file being written, like a full disk) or ``raise`` (an unexpected
-    exception, as a bug would raise).
+    for the file being written, like a full disk), ``raise`` (an unexpected
+    exception, as a bug would raise) or ``pause`` (sleep ``EVALTOOLS_FAULT_PAUSE``
+    seconds, default 3: another process can be started at a known moment).
 ``EVALTOOLS_FAULT_TRACE=<file>``
     Append ``step#n<TAB>path`` to the file at every step reached, so that a test can
     list the steps of a command (and what each is about to change) and then kill it
@@ -24,6 +25,7 @@ from __future__ import annotations
 import errno
 import os
 import signal
+import time
 from collections import Counter
 
 FAULT, TRACE, OWNER = "EVALTOOLS_FAULT", "EVALTOOLS_FAULT_TRACE", "EVALTOOLS_FAULT_PID"
@@ -57,3 +59,5 @@ def point(step: str, path: str | os.PathLike | None = None) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fspath(path) if path is not None else None)
     elif action == "raise":
         raise RuntimeError(f"fault injected at {here}")
+    elif action == "pause":
+        time.sleep(float(os.environ.get("EVALTOOLS_FAULT_PAUSE", "3")))

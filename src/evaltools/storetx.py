@@ -22,7 +22,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import journal, locks
+from . import faults, journal, locks
 from .errors import EvaltoolsError, display_path
 from .iorw import sha256
 
@@ -130,6 +130,7 @@ def snapshot_of(review: str | Path) -> Iterator[dict]:
     data = load_review(resolve_review(review)).data
     with reading(data):
         state = digest(data)
+        faults.point("store.snapshot", data)
         yield state
         if digest(data) != state:
             raise EvaltoolsError(f"{display_path(data / 'values')}: the data changed while they were read (a file "
