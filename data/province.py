@@ -36,13 +36,17 @@ _SYLLABLES = ("An", "Bình", "Hòa", "Phú", "Thạnh", "Tân", "Long", "Hưng",
 _SHARED_CATALOGS = ("data_elements.yaml", "indicators.yaml", "standards.yaml", "legends.yaml",
                     "validation_rules.yaml")
 # Per child and year: (element, option or None, rate). Counts are Poisson around pop × rate.
-_RATES = (("CSC_CHILDREN", None, 0.013), ("GIFTS", None, 0.065), ("ABUSE_CASES", None, 0.00015),
+_RATES = (("GIFTS", None, 0.065), ("ABUSE_CASES", None, 0.00015),
           ("ALLOWANCE", "orphan_both", 0.0012), ("ALLOWANCE", "disabled", 0.010),
           ("ALLOWANCE", "orphan_one", 0.014), ("INJURIES", "drowning", 0.0004),
           ("INJURIES", "traffic", 0.0004), ("INJURIES", "fall", 0.0003), ("INJURIES", "other", 0.0003),
           ("SCHOLARSHIPS", "zhishan", 0.004), ("HI_CARDS", None, 0.07))
-# Yearly award per student (đồng) of each donor; None: students only, no amount reported.
-_AWARDS = {"zhishan": 1_300_000, "fpt": 1_200_000, "vnep": 3_250_000, "aia": 3_250_000, "cap_la": None}
+# Yearly award per student (đồng) of each donor (Zhishan pays by school level, _ZHISHAN).
+_AWARDS = {"fpt": 1_200_000, "vnep": 3_250_000, "aia": 3_250_000}
+# Zhishan: share of holders by school level (lower, upper, tertiary) and monthly rates.
+_ZHISHAN = ((0.65, 100_000), (0.23, 120_000), (0.12, 200_000))
+# Children in special circumstances besides full orphans and disabled children on allowance.
+_CSC_OTHER = 0.005
 
 
 def _unique_names(rng: np.random.Generator, count: int, taken: set[str]) -> list[str]:
@@ -116,26 +120,37 @@ def _scores(standard: pd.Series | None, klass: str, rng: np.random.Generator) ->
     return [(standard["element"], c, p) for c, p in points.items()] + [("CF_RECOGNISED", DEFAULT_OPTION, int(passed))]
 
 
+def _scholarship_rows(zhishan: int, rng: np.random.Generator) -> list[tuple]:
+    """Zhishan holders by level with their value, other donors now and then, "Cặp lá yêu thương"."""
+    levels = [int(round(zhishan * share)) for share, _ in _ZHISHAN]
+    rows = [("ZHISHAN_LEVELS", lvl, n) for lvl, n in zip(("lower", "upper", "tertiary"), levels)]
+    rows += [("SCHOLARSHIPS", "zhishan", sum(levels)),
+             ("SCHOLARSHIP_VALUE", "zhishan", 12 * sum(n * rate for n, (_, rate) in zip(levels, _ZHISHAN)))]
+    for donor, award in _AWARDS.items():
+        if rng.random() < 0.15:
+            students = int(rng.poisson(2)) + 1
+            rows += [("SCHOLARSHIPS", donor, students), ("SCHOLARSHIP_VALUE", donor, students * award)]
+    if rng.random() < 0.15:
+        rows.append(("SPONSORED", "cap_la", int(rng.poisson(2)) + 1))
+    return rows
+
+
 def _commune_rows(pop: int, trend: float, klass: str, standard, price: int, model_from: int, year: int,
                   rng: np.random.Generator) -> list[tuple]:
-    """(element, category, value) of one commune's return for one year."""
+    """(element, category, value) of one commune's return for one year; counts of zero are reported."""
     counts = {(e, o): int(rng.poisson(pop * rate * trend)) for e, o, rate in _RATES}
     u6 = int(round(pop * rng.uniform(0.36, 0.40)))
     cards = min(counts.pop(("HI_CARDS", None)), u6)
     rows = [("CHILDREN", DEFAULT_OPTION, pop), ("CHILDREN_U6", DEFAULT_OPTION, u6),
             ("HI_CARDS", DEFAULT_OPTION, cards), ("HI_CARDS_VALUE", DEFAULT_OPTION, cards * price),
             ("CP_MODEL", DEFAULT_OPTION, int(year >= model_from))]
-    for (element, option), n in counts.items():
-        if option is None or n or element == "ALLOWANCE":
-            rows.append((element, option or DEFAULT_OPTION, n))
+    rows += [(element, option or DEFAULT_OPTION, n) for (element, option), n in counts.items()
+             if element != "SCHOLARSHIPS"]
     rows.append(("ALLOWANCE_TOTAL", DEFAULT_OPTION, sum(n for (e, _), n in counts.items() if e == "ALLOWANCE")))
-    students = {"zhishan": counts[("SCHOLARSHIPS", "zhishan")]}
-    for donor in ("fpt", "vnep", "aia", "cap_la"):
-        if rng.random() < 0.15:
-            students[donor] = int(rng.poisson(2)) + 1
-            rows.append(("SCHOLARSHIPS", donor, students[donor]))
-    rows += [("SCHOLARSHIP_VALUE", d, n * _AWARDS[d]) for d, n in students.items() if n and _AWARDS[d]]
-    rows += [("BICYCLES", d, int(rng.poisson(2)) + 1) for d in ("aia", "hanh_trinh") if rng.random() < 0.2]
+    csc = counts[("ALLOWANCE", "orphan_both")] + counts[("ALLOWANCE", "disabled")]
+    rows.append(("CSC_CHILDREN", DEFAULT_OPTION, csc + int(rng.poisson(pop * _CSC_OTHER * trend))))
+    rows += _scholarship_rows(counts[("SCHOLARSHIPS", "zhishan")], rng)
+    rows += [("BICYCLES", d, int(rng.poisson(2)) + 1 if rng.random() < 0.2 else 0) for d in ("aia", "hanh_trinh")]
     return rows + _scores(standard, klass, rng)
 
 
@@ -162,7 +177,7 @@ def _generic_rows(elements: pd.DataFrame, options: pd.DataFrame, known: set[str]
 
 
 _PROFILED = {"CHILDREN", "CHILDREN_U6", "HI_CARDS", "HI_CARDS_VALUE", "CP_MODEL", "ALLOWANCE", "ALLOWANCE_TOTAL",
-             "SCHOLARSHIPS", "SCHOLARSHIP_VALUE", "BICYCLES", "CF_SCORE", "CF_RECOGNISED", "CSC_CHILDREN", "GIFTS",
+             "SCHOLARSHIPS", "SCHOLARSHIP_VALUE", "ZHISHAN_LEVELS", "SPONSORED", "BICYCLES", "CF_SCORE", "CF_RECOGNISED", "CSC_CHILDREN", "GIFTS",
              "ABUSE_CASES", "INJURIES", "CENTRE_CHILDREN", "PLANS"}
 
 

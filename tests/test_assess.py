@@ -15,6 +15,7 @@ from evaltools.review import TARGET_FIELDS
 from evaltools.schema import parse_records
 
 from .conftest import ROOT, write
+from .test_engine import UNITS as ENGINE_UNITS
 from .test_engine import catalog, values  # noqa: F401  (fixtures: the hand-made area)
 
 
@@ -63,14 +64,61 @@ def test_trend_reading_through_the_direction_and_the_stable_band(direction, firs
     assert trends.reading(direction, first, last, 0.05) == expected
 
 
-def test_trends_skip_a_partial_last_year_for_flows():
-    t = table([("CARDS", "D", "district", str(y), v) for y, v in [(2015, 1000), (2016, 1010), (2017, 400)]]
-              + [("KIDS", "D", "district", str(y), v) for y, v in [(2015, 300), (2016, 310), (2017, 330)]])
-    inds = pd.DataFrame({"direction": ["higher", "neutral"]}, index=["CARDS", "KIDS"])
-    out = trends.trends(t, inds, "D", [2015, 2016, 2017], partial_year=2017, flows=frozenset({"CARDS"}))
-    cards, kids = out.iloc[0], out.iloc[1]
-    assert (cards["last_year"], cards["last"], cards["reading"]) == (2016, 1010, "stable")
-    assert (kids["last_year"], kids["last"], kids["reading"]) == (2017, 330, "increasing")
+def series_table(code, values, first=2012, **columns):
+    """Yearly rows of one indicator for district D, with extra columns per year (lists)."""
+    rows = table([(code, "D", "district", str(first + i), v) for i, v in enumerate(values)])
+    return rows.assign(**{k: v for k, v in columns.items()})
+
+
+def one_trend(t, direction="lower", years=range(2012, 2017), **kwargs):
+    inds = pd.DataFrame({"direction": [direction]}, index=[t["indicator"].iloc[0]])
+    return trends.trends(t, inds, "D", list(years), **kwargs).iloc[0]
+
+
+def test_a_trend_is_judged_on_the_whole_series_not_on_two_chosen_years():
+    # Gifts: 820, 867, 902, 950 then 803: first against last falls, the whole series rises.
+    gifts = one_trend(series_table("GIFTS", [820, 867, 902, 950, 803]), "higher", counts=frozenset({"GIFTS"}))
+    assert gifts["slope"] > 0 and gifts["reading"] == "improving" and gifts["last"] < gifts["first"]
+    assert not gifts["material"] and gifts["why"] == "inconsistent"
+    # A steady fall of 60 to 40 injuries: Theil–Sen slope −5 a year, fitted 60 → 40, a third down.
+    injuries = one_trend(series_table("INJURIES", [60, 55, 50, 44, 40]), counts=frozenset({"INJURIES"}))
+    assert injuries["slope"] == pytest.approx(-5) and injuries["fitted_relative"] == pytest.approx(-20 / 60)
+    assert (injuries["first_year"], injuries["last_year"], injuries["years"]) == (2012, 2016, 5)
+    assert injuries["material"] and injuries["reading"] == "improving"
+    assert injuries["threshold"] == pytest.approx(2 / math.sqrt(49.8))
+
+
+def test_trivia_are_not_material_trends():
+    # 3 → 5 bicycles: up two thirds, but a handful a year is no trend.
+    bikes = one_trend(series_table("BICYCLES", [3, 4, 3, 4, 5]), "higher", counts=frozenset({"BICYCLES"}))
+    assert bikes["reading"] == "improving" and not bikes["material"] and bikes["why"] == "small_counts"
+    assert bikes["threshold"] == pytest.approx(2 / math.sqrt(3.8))
+    # 30 → 21 injuries: steady, but within what counts of 25 a year do by chance (2 / √25 = 40 %)
+    injuries = one_trend(series_table("INJURIES", [30, 28, 26, 24, 21]), counts=frozenset({"INJURIES"}))
+    assert injuries["reading"] == "improving" and injuries["why"] == "within_noise"
+    # two years are no series
+    short = one_trend(series_table("BICYCLES", [3, 5], first=2015), "higher", years=range(2015, 2017))
+    assert short["reading"] == "insufficient_data" and short["why"] == "too_few_years" and not short["material"]
+
+
+def test_a_flows_partial_year_and_years_under_another_definition_are_left_out():
+    t = series_table("CARDS", [1000, 990, 985, 970, 960, 400])
+    cards = one_trend(t, "neutral", years=range(2012, 2018), partial_years=frozenset({2017}),
+                      flows=frozenset({"CARDS"}))
+    assert (cards["last_year"], cards["last"], cards["left_out"]) == (2016, 960, {2017: "partial_year"})
+    kids = one_trend(series_table("KIDS", [300, 310, 320, 330, 340, 345]), "neutral", years=range(2012, 2018),
+                     partial_years=frozenset({2017}))
+    assert (kids["last_year"], kids["last"]) == (2017, 345)          # a stock on 31/05 is a stock
+    csc = one_trend(series_table("CSC", [150, 145, 140, 210, 205, 200], first=2015), years=range(2015, 2021),
+                    definitions={"CSC": 2018})
+    assert (csc["first_year"], csc["first"], csc["years"]) == (2018, 210, 3)
+    assert csc["left_out"] == {2015: "definition_changed", 2016: "definition_changed", 2017: "definition_changed"}
+
+
+def test_a_count_with_a_missing_return_is_left_out_of_its_trend():
+    t = series_table("CASES", [50, 48, 30, 44, 42], coverage=[1, 1, 8 / 9, 1, 1])
+    out = one_trend(t, counts=frozenset({"CASES"}))
+    assert out["left_out"] == {2014: "incomplete"} and out["years"] == 4
 
 
 def test_ranking_shares_ties_and_names_lagging_units():
@@ -138,7 +186,7 @@ def test_scorecards_under_each_standard_and_the_zero_criterion_rule():
     assert cards.loc[("C", 2019), ["threshold", "passed"]].tolist() == [900, False]      # urban ward
     assert cards.loc[("A", 2020), ["threshold", "passed"]].tolist() == [850, False]      # standard
     summary = scorecards.summary(cards.reset_index()).set_index("year")
-    assert summary.loc[2019].tolist() == [3, 1]
+    assert summary.loc[2019, ["standard", "assessed", "passed"]].tolist() == ["qd06-2019", 3, 1]
 
 
 def test_comparison_across_the_merger_compares_like_with_like(catalog, values):  # noqa: F811
@@ -155,5 +203,58 @@ def test_comparison_across_the_merger_compares_like_with_like(catalog, values): 
     # Before the merger B (101) and C (102) were two communes; in 2020's units they are one.
     assert ("POP", "102", "total") not in out.index
     assert out.loc[("POP", "101", "total"), ["previous", "current", "change"]].tolist() == [55 + 0, 90, 35]
-    assert out.loc[("CASES", "101", "total"), ["previous", "current"]].tolist() == [4 + 6, 4 + 6 + 7]
+    # flows: year against year (2019 against 2020), never 2018–2019 against 2018–2020
+    assert out.loc[("CASES", "101", "total"), ["previous_year", "previous", "current_year", "current"]].tolist() \
+        == [2019, 6, 2020, 7]
     assert out.loc[("POP", "10", "total"), ["previous", "current"]].tolist() == [110 + 55 + 0, 120 + 90]
+
+
+def test_scorecards_count_and_name_only_the_reviews_own_communes(tmp_path):
+    from evaltools.catalog import load_catalog
+    folder = tmp_path / "catalog"
+    write(folder / "org_units.yaml", ENGINE_UNITS)             # D1 (10): A, B, C; D2 (20): E
+    for name in ("data_elements.yaml", "indicators.yaml"):
+        write(folder / name, (ROOT / "data" / "catalog" / name).read_text(encoding="utf-8"))
+    units = load_catalog(folder).units
+    passing = [70, 80, 80, 80, 80, 80, 80, 80, 70, 70, 80, 70, 80]           # 1.000
+    scores = pd.DataFrame(score_rows("100", 2019, "qd06", passing) + score_rows("200", 2019, "qd06", [0] * 13),
+                          columns=["element", "period", "unit", "category", "value"])
+    standards = scorecards.load_standards(STANDARDS)
+    cards = scorecards.scorecards(scores, units, standards, area="10")
+    assert list(cards["unit"]) == ["100"]                     # E, in D2, fails: not D1's business
+    summary = scorecards.summary(cards, units, "10").set_index("year")
+    # B and C sent no points: 1 of the 3 communes expected was assessed, and it passed
+    assert summary.loc[2019, ["expected", "assessed", "passed", "missing"]].tolist() == [3, 1, 1, 2]
+    assert standards.set_index("code").at["qd34-2014", "short_vi"] == "QĐ 34/2014/QĐ-TTg"
+
+
+def test_a_target_without_a_year_is_judged_on_the_period_and_missing_data_decides_nothing():
+    t = table([("RATE", "D", "district", "2018", 2.0), ("RATE", "D", "district", "2019", 1.0),
+               ("RATE", "D", "district", "2018-2019", 1.6), ("SHARE", "D", "district", "2019", 100.0)])
+    t = t.assign(aggregation=["year", "year", "ratio", "year"], coverage=[1, 1, 1, 10 / 11],
+                 partial=False, value_year=pd.array([2018, 2019, pd.NA, 2019], dtype="Int16"))
+    goals = target_frame({"indicator": "RATE", "operator": "<=", "value": 1.5},
+                         {"indicator": "SHARE", "operator": ">=", "value": 90, "year": 2019})
+    out = targets.attainment(t, goals, "D", 2018, 2019)
+    rate, share = out.iloc[0], out.iloc[1]
+    assert (rate["judged_on"], rate["judged_kind"], rate["aggregation"]) == ("2018-2019", "span", "ratio")
+    assert (rate["actual"], rate["status"]) == (1.6, "not_achieved")        # 2019's own 1.0 is not the figure
+    # 10 of 11 communes reported, all child-friendly: 100 % of them, which decides nothing
+    assert (share["status"], share["coverage"]) == ("incomplete", pytest.approx(10 / 11))
+    assert pd.isna(share["achieved"])
+
+
+def test_a_target_due_later_is_judged_on_the_latest_full_year_of_a_flow():
+    t = table([("CARDS", "D", "district", "2016", 1010.0), ("CARDS", "D", "district", "2017", 400.0)])
+    t = t.assign(partial=[False, True], coverage=1.0)
+    goal = target_frame({"indicator": "CARDS", "operator": ">=", "value": 1000, "year": 2020})
+    out = targets.attainment(t, goal, "D", 2016, 2017, flows=frozenset({"CARDS"})).iloc[0]
+    assert (out["judged_on"], out["judged_kind"], out["actual"], out["status"]) == ("2016", "latest", 1010, "achieved")
+
+
+def test_a_unit_with_a_missing_return_is_not_ranked():
+    t = table([("RATE", "1", "commune", "P", 2.0), ("RATE", "2", "commune", "P", 1.0),
+               ("RATE", "3", "commune", "P", 0.5), ("RATE", "D", "district", "P", 1.5)])
+    t = t.assign(coverage=[1, 1, 0.8, 14 / 15])
+    out = ranking.rank_units(t, pd.DataFrame({"direction": ["lower"]}, index=["RATE"]), "D", "P")
+    assert list(out["unit"]) == ["2", "1"] and list(out["of"]) == [2, 2]

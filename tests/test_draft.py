@@ -37,15 +37,17 @@ def five_year():
 
 def test_five_year_draft_states_the_child_friendly_communes_and_the_allowances(five_year):
     achievements, shortcomings = five_year.strengths(), five_year.weaknesses()
-    assert "Từ năm 2012 đến năm 2017, 9/9 xã, thị trấn hằng năm đều đạt chuẩn xã, thị trấn phù hợp với trẻ em." in achievements
+    # as the source says: 9/9 "từ năm 2012 đến năm 2016" (no recognition exists by 31/05/2017)
+    assert "Từ năm 2012 đến năm 2016, 9/9 xã, thị trấn hằng năm đều đạt chuẩn xã, thị trấn phù hợp với trẻ em." in achievements
     assert "Trẻ em đang hưởng trợ cấp xã hội hằng tháng: 353 em (năm 2017)." in achievements
     assert "Giá trị thẻ BHYT cấp miễn phí: 3.667.005.000 đồng (giai đoạn 2012–2017)." in achievements
-    assert ("Tỷ lệ xã, thị trấn phù hợp với trẻ em năm 2017 đạt 100,0 %, đã sớm đạt mục tiêu từ 100,0 % trở lên "
+    assert ("Tỷ lệ xã, thị trấn phù hợp với trẻ em năm 2016 đạt 100,0 %, đã sớm đạt mục tiêu từ 100,0 % trở lên "
             "vào năm 2020 đề ra tại Kế hoạch xây dựng xã, thị trấn phù hợp với trẻ em giai đoạn 2015–2020.") in achievements
     assert "Trẻ em bị tai nạn thương tích giảm từ 30 em năm 2012 xuống 21 em năm 2016." in achievements
     # the analyst's own points follow the draft ({#achievements+})
     assert "Sự hỗ trợ của các chương trình, dự án, tổ chức phi chính phủ" in achievements
-    assert "còn cao hơn mức chung của huyện (11,43 ‰): Xã Cam Thành (13,27 ‰), Xã Cam Chính (13,59 ‰)" in shortcomings
+    # injuries per 1.000 child-years over 2012–2017, not six years of injuries over 2017's children
+    assert "còn cao hơn mức chung của huyện (1,98 ‰): Xã Cam Tuyền (2,27 ‰), Xã Cam Thành (2,62 ‰)" in shortcomings
 
 
 def test_ten_year_draft_names_the_failed_scorecard_and_compares_with_the_five_year_review():
@@ -54,19 +56,21 @@ def test_ten_year_draft_names_the_failed_scorecard_and_compares_with_the_five_ye
     assert ("Năm 2019, Xã Cam Chính chưa đạt chuẩn xã, thị trấn phù hợp với trẻ em theo Quyết định số 06/QĐ-TTg "
             "ngày 03/01/2019: tiêu chí “Phòng, chống xâm hại trẻ em” đạt 0 điểm.") in text
     compared = report.tables.comparison(r.data, r.assessment, r.text)
-    assert list(compared.columns[2:4]) == ["2012–2017", "2012–2022"]
+    assert list(compared.columns[2:6]) == ["Năm kỳ trước", "Kỳ trước", "Năm kỳ này", "Kỳ này"]
+    assert compared.loc["HI_CARDS"].iloc[2:6].tolist() == ["2016", 1010, "2022", 870]
     comparison = r.assessment.comparison.set_index(["indicator", "unit", "category"])
     assert comparison.loc[("ALLOWANCE", "468", "total"), ["previous", "current"]].tolist() == [353, 340]
-    assert comparison.loc[("HI_CARDS", "468", "total"), "previous"] == 5905
-    # Thanh An (19603) in 2012–2017 is Cam An plus Cam Thanh
+    # year against year (the five-year review's last full year, 2016), never 2012–2017 against 2012–2022
+    assert comparison.loc[("HI_CARDS", "468", "total"), ["previous_year", "current_year"]].tolist() == [2016, 2022]
+    # Thanh An (19603) in 2016 is Cam An plus Cam Thanh
     five = report.load(REVIEWS / "ct20-2012-2017.yaml")
-    both = five.value("HI_CARDS", unit="19603") + five.value("HI_CARDS", unit="19609")
+    both = five.value("HI_CARDS", 2016, unit="19603") + five.value("HI_CARDS", 2016, unit="19609")
     assert comparison.loc[("HI_CARDS", "19603", "total"), "previous"] == both
 
 
 def test_english_draft():
     text = Drafted("ct20-2012-2017.yaml", lang="en").strengths()
-    assert "From 2012 to 2017, 9 of 9 communes and towns met the child-friendly standard every year." in text
+    assert "From 2012 to 2016, 9 of 9 communes and towns met the child-friendly standard every year." in text
     assert "Children receiving a monthly social allowance: 353 children (2017)." in text
 
 

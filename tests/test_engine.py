@@ -110,8 +110,20 @@ def test_ratio_with_factor(catalog, values):
     row = out.loc[("RATE", "100", "2019", "total")]
     assert row["numerator"] == 7 and row["denominator"] == 110
     assert row["value"] == pytest.approx(7 / 110 * 1000)
-    # Over the span: flows add up (1+2+5 = 8), the stock is the last year's (110).
-    assert out.loc[("RATE", "100", "2018-2019", "total"), "value"] == pytest.approx(8 / 110 * 1000)
+    assert (row["aggregation"], row["value_year"], row["partial"]) == ("year", 2019, False)
+
+
+def test_a_rate_over_a_span_is_per_child_year_never_over_the_last_years_stock(catalog, values):
+    out = run(catalog, values, "10", 2018, 2019, as_of=2019)
+    span = out.loc[("RATE", "100", "2018-2019", "total")]
+    # Σ cases (1 + 2 + 5) over Σ children (100 in 2018, 110 in 2019), not 8 / 110
+    assert (span["numerator"], span["denominator"]) == (8, 100 + 110)
+    assert span["value"] == pytest.approx(8 / 210 * 1000)
+    assert span["aggregation"] == "ratio" and pd.isna(span["value_year"])
+    # the span's other figures say how they were made
+    assert out.loc[("CASES", "100", "2018-2019", "total"), "aggregation"] == "sum"
+    stock = out.loc[("POP", "100", "2018-2019", "total")]
+    assert (stock["aggregation"], stock["value_year"], stock["value"]) == ("last", 2019, 110)
 
 
 def test_zero_or_missing_denominator_gives_missing_value_with_reason(catalog, values):

@@ -149,9 +149,9 @@ def test_template_without_its_code_row_is_read_by_the_vietnamese_headers(tmp_pat
 def test_conflict_is_refused_then_accepted_with_replace(tmp_path):
     data = data_copy(tmp_path)
     path = tmp_path / "cam-lo-2017-sua.csv"
-    path.write_text("Năm báo cáo;2017\nUNIT_NAME;CHILDREN;HI_CARDS\nTT. Cam Lộ;3.300;200\n", encoding="utf-8")
+    path.write_text("Năm báo cáo;2017\nUNIT_NAME;CHILDREN;HI_CARDS\nTT. Cam Lộ;3.300;204\n", encoding="utf-8")
     stored = store_lines(data, "cam-lo-2017.csv")
-    assert "CHILDREN,2017,19597,default,3272,data/generate.py," in stored
+    assert "CHILDREN,2017,19597,default,3333,data/generate.py," in stored
     before = tree_hashes(data)
     code, out, err = run(["import", path.name, "--data", data], tmp_path)
     assert code == 1 and tree_hashes(data) == before
@@ -159,7 +159,7 @@ def test_conflict_is_refused_then_accepted_with_replace(tmp_path):
         f"{path.name}:1: its year cell Năm báo cáo (B1) says 2017, and 1 of its 2 figures differ from the 2017 "
         "figures already stored (from data/generate.py). If it holds another year's figures, correct its year and "
         "import again; only if it corrects the stored 2017 figures, import again with --replace",
-        f"{path.name}:3: column 'CHILDREN': cell B3: conflicts with the stored value 3272 "
+        f"{path.name}:3: column 'CHILDREN': cell B3: conflicts with the stored value 3333 "
         "(data/values/cam-lo-2017.csv:2, source data/generate.py): this return has 3300 "
         "(check the year first: see this return's first line)"]
     code, out, err = run(["import", path.name, "--data", data, "--replace"], tmp_path)
@@ -168,11 +168,11 @@ def test_conflict_is_refused_then_accepted_with_replace(tmp_path):
     changed = [(a, b) for a, b in zip(stored, after) if a != b]
     assert len(after) == len(stored)
     assert len(changed) == 1 and changed[0][1].startswith(f"CHILDREN,2017,19597,default,3300,{path.name}:3,"
-                                                          "replaced 3272 (data/generate.py) on ")
+                                                          "replaced 3333 (data/generate.py) on ")
     after_hashes = tree_hashes(data)
     assert {k: v for k, v in after_hashes.items() if k.startswith("values/") and k != "values/cam-lo-2017.csv"} \
         == {k: v for k, v in before.items() if k.startswith("values/") and k != "values/cam-lo-2017.csv"}
-    assert "replaced CHILDREN 2017 19597 default: 3272" in out and "-> 3300" in out
+    assert "replaced CHILDREN 2017 19597 default: 3333" in out and "-> 3300" in out
 
 
 def test_dry_run_shows_the_summary_and_writes_nothing(tmp_path):

@@ -18,8 +18,10 @@ def test_small_synthetic_area_has_the_requested_shape_and_merges_commune_two():
     assert per_year[2019] == 24 * columns_per_commune
     assert per_year[2020] == 18 * columns_per_commune
     facts = engine.aggregate(values, catalog, "01", engine.periods_for(2018, 2021))
-    assert facts.loc[("0101", "2019"), "@communes"] == 4
-    assert facts.loc[("0101", "2020"), "@communes"] == 3
-    assert facts.loc[("0101001", "2019"), "@communes"] == 2     # commune 1 with its predecessor
+    share = engine.evaluate(facts, catalog.indicators.loc[["SHARE"]]).set_index(["unit", "period"])["denominator"]
+    assert share[("0101", "2019")] == 4                        # SHARE's denominator is @communes
+    assert share[("0101", "2020")] == 3
+    assert share[("0101001", "2019")] == 2                     # commune 1 with its predecessor
+    assert "0101002" not in facts.units                         # merged away: not a row
     again = make_area(scale, seed=7)[1]
     assert again["value"].equals(values["value"])

@@ -33,6 +33,7 @@ def full_range(data):
     text = re.sub(r"(?m)^id: \S+", "id: ct20-2012-2022", text)
     text = re.sub(r"(?m)^last_year: \d+", "last_year: 2022", text)
     text = re.sub(r"(?m)^cutoff: \S+", "cutoff: 2022-12-31", text)
+    text = re.sub(r"(?m)^date: \S+", "date: 2023-01-16", text)             # signed after the cut-off
     path = data / "reviews" / "ct20-2012-2022.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -172,3 +173,42 @@ def test_schema_problems_beyond_the_store_limit_stop_the_other_checks(data):
     assert f.loc[f["rule"] == "SCHEMA_CATEGORY", "message"].str.contains("more rows with the same problem").sum() == 1
     assert f.loc[f["kind"] != "schema"].empty
     assert f.loc[f["rule"] == "SCHEMA_TOO_MANY", "importance"].tolist() == ["high"]
+
+
+def test_results_that_cannot_exist_by_the_cut_off_are_high_findings(data):
+    """Recognition decided at the year's end and a mid-autumn plan, both dated 2017 (figures to 31/05/2017)."""
+    store = data / "values" / "cam-lo-2017.csv"
+    with store.open("a", encoding="utf-8") as fh:
+        fh.write("CF_RECOGNISED,2017,19606,default,1,data/generate.py,\nPLANS,2017,468,mid_autumn,1,data/generate.py,\n")
+    recognised = line_of(store, lambda row: row[0] == "CF_RECOGNISED")
+    for review in ("ct20-2012-2017.yaml", full_range(data).name):     # the review's cut-off; periods.yaml's 2017
+        f = validate(data / "reviews" / review).findings
+        early = f[f["rule"].str.endswith("_NOT_BEFORE")]
+        assert early[["importance", "rule", "unit", "year"]].values.tolist() == [
+            ["high", "CF_RECOGNISED_NOT_BEFORE", "19606", 2017], ["high", "PLANS_MID_AUTUMN_NOT_BEFORE", "468", 2017]]
+        first = early.iloc[0]
+        assert first["file"].endswith("values/cam-lo-2017.csv") and first["line"] == recognised
+        assert first["message"] == ("CF_RECOGNISED = 1 for 2017, whose figures stop on 31/05/2017: "
+                                    "it cannot exist before 01/12/2017")
+
+
+def test_children_in_special_circumstances_include_the_full_orphans_and_disabled_children(data):
+    store = data / "values" / "cam-lo-2016.csv"
+    csc = lambda row: row[0] == "CSC_CHILDREN" and row[2] == "19600"                     # noqa: E731
+    edit(store, lambda row: row[:4] + ["3"] + row[5:] if csc(row) else row)
+    groups = [int(r[4]) for r in csv.reader(store.open(encoding="utf-8"))
+              if r[0] == "ALLOWANCE" and r[2] == "19600" and r[3] in ("orphan_both", "disabled")]
+    f = validate(data / "reviews" / "ct20-2012-2017.yaml").findings
+    found = f[f["rule"] == "CSC_GE_ORPHANS_DISABLED"]
+    assert found[["importance", "unit", "year", "value", "expected"]].values.tolist() == [
+        ["high", "19600", 2016, 3, sum(groups)]]
+
+
+def test_a_review_signed_before_its_cut_off_is_a_high_finding(data):
+    path = data / "reviews" / "ct20-2012-2017.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("date: 2017-06-15", "date: 2017-05-15"), encoding="utf-8")
+    result = validate(path)
+    found = result.findings[result.findings["rule"] == "REVIEW_SIGNED_BEFORE_CUTOFF"]
+    assert found[["importance", "kind"]].values.tolist() == [["high", "rule"]]
+    assert found.iloc[0]["message"].startswith("date 15/05/2017 is before cutoff 31/05/2017")
+    assert found.iloc[0]["file"].endswith("reviews/ct20-2012-2017.yaml") and result.exit_code == 1

@@ -211,3 +211,20 @@ def test_every_schema_problem_is_a_high_finding_naming_its_row(tmp_path):
     assert (by_line.at[14, "unit_name"], by_line.at[16, "unit_name"]) == ("D1", "C")
     # The rows that failed are not used further: A's POP stays 100 and C's 2020 value counts nowhere.
     assert result.rows["line"].tolist() == [2, 3, 4, 5]
+
+
+def test_not_before_entries_name_a_column_and_a_month(tmp_path):
+    make_area(tmp_path, [])
+    bad = write(tmp_path / "bad_rules.yaml", """
+    not_before:
+      - {code: LATE, name: Late, column: FLAG, month: 12}
+      - {code: NOPE, name: Nope, column: AID.g9, month: 13}
+    """)
+    with pytest.raises(InputError) as caught:
+        load_rules(bad, load_catalog(tmp_path / "catalog"))
+    assert [str(p).split("bad_rules.yaml:")[1] for p in caught.value.problems] == [
+        "3: column 'column': unknown data column 'AID.g9'; expected an element code or ELEMENT.option of "
+        "data_elements.yaml", "3: column 'month': expected a month 1–12, found 13"]
+    good = write(tmp_path / "good_rules.yaml", "not_before:\n  - {code: LATE, name: Late, column: FLAG, month: 12}\n")
+    entry = load_rules(good, load_catalog(tmp_path / "catalog")).not_before.iloc[0]
+    assert (entry["code"], entry["column"], entry["month"], entry["importance"]) == ("LATE", "FLAG", 12, "high")

@@ -1,14 +1,15 @@
-"""The catalogs of an area's data model: org units, data elements, indicators.
+"""The catalogs of an area's data model: org units, data elements, indicators, partial years.
 
 Each catalog is a commented YAML file under ``<data>/catalog/``; :func:`load_catalog`
-reads all three, checks every entry and cross-reference, and raises one
+reads them all, checks every entry and cross-reference, and raises one
 :class:`~evaltools.errors.InputError` listing every problem with file, line and key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -28,10 +29,11 @@ UNIT_FIELDS = (
     Field("parent", "code", required=False),
     Field("valid_from", "date"),
     Field("valid_to", "date", required=False),
-    Field("successor", "code", required=False),
+    Field("successor", "any", required=False),     # a code (merger, renaming) or a list of codes (a split)
     Field("class", "choice", required=False, choices=UNIT_CLASSES, default="standard"),
 )
-OPTION_FIELDS = (Field("code", "code", pattern=r"^[a-z0-9_]+$"), Field("name", "i18n"))
+OPTION_FIELDS = (Field("code", "code", pattern=r"^[a-z0-9_]+$"), Field("name", "i18n"),
+                 Field("group", "code", required=False, pattern=r"^[a-z0-9_]+$"))
 ELEMENT_FIELDS = (
     Field("code", "code", pattern=r"^[A-Z][A-Z0-9_]*$"),
     Field("name", "i18n"),
@@ -41,7 +43,10 @@ ELEMENT_FIELDS = (
     Field("aggregation_units", "choice", required=False, choices=("sum", "average"), default="sum"),
     Field("disaggregation", "code", required=False),
     Field("level", "choice", required=False, choices=("commune", "district"), default="commune"),
+    Field("definition_changes", "any", required=False),
 )
+CHANGE_FIELDS = (Field("date", "date"), Field("note", "i18n"))
+PARTIAL_FIELDS = (Field("year", "int"), Field("last_day", "date"), Field("note", "i18n", required=False))
 INDICATOR_FIELDS = (
     Field("code", "code", pattern=r"^[A-Z][A-Z0-9_]*$"),
     Field("name", "i18n"),
@@ -58,13 +63,21 @@ DEFAULT_OPTION = "default"
 
 @dataclass(frozen=True)
 class Catalog:
-    """The three catalogs as DataFrames, plus the files they came from."""
+    """The catalogs as DataFrames, plus the files they came from.
+
+    ``elements["definition_changes"]`` holds, per element, a tuple of
+    ``(date, {"vi": note, "en": note})``: days from which the element counts something
+    else (a new law, a new standard); values on either side are not comparable.
+    ``partial_years`` maps a year to the last day its stored figures cover, for years
+    declared partial in ``periods.yaml``.
+    """
 
     units: pd.DataFrame
     options: pd.DataFrame
     elements: pd.DataFrame
     indicators: pd.DataFrame
     files: tuple[Path, ...]
+    partial_years: Mapping[int, dt.date] = field(default_factory=dict)
 
     def columns(self) -> list[str]:
         """Every data column key: ``ELEMENT`` and ``ELEMENT.option`` for each option."""
@@ -104,11 +117,35 @@ def _load_units(path: Path, problems: list[Problem]) -> pd.DataFrame:
                 rank.get(levels.get(row.parent), -1) >= rank[row.level]:
             problems.append(Problem(name, row.line, "parent",
                                     f"a {row.level} must sit below a higher level, found {levels[row.parent]}"))
-        if isinstance(row.successor, str) and row.successor not in codes:
-            problems.append(Problem(name, row.line, "successor", f"unknown unit code {row.successor!r}"))
+        problems += _successor_problems(row.successor, codes, name, row.line)
         if pd.notna(row.valid_to) and pd.notna(row.valid_from) and row.valid_to < row.valid_from:
             problems.append(Problem(name, row.line, "valid_to", "is before valid_from"))
+    units["successor"] = [tuple(s) if isinstance(s, list) else s for s in units["successor"]]
     return _split_i18n(units, "name")
+
+
+def _successor_problems(successor: object, codes: set[str], name: str, line: int) -> list[Problem]:
+    """A successor is null, one code, or a list of two or more codes (a split)."""
+    if not isinstance(successor, (str, list)) and (successor is None or pd.isna(successor)):
+        return []
+    listed = successor if isinstance(successor, list) else [successor]
+    if not listed or not all(isinstance(c, str) for c in listed) or \
+            (isinstance(successor, list) and len(listed) < 2):
+        return [Problem(name, line, "successor", f"expected a code in quotes, or a list of two or more codes "
+                                                 f"for a split, found {successor!r}")]
+    return [Problem(name, line, "successor", f"unknown unit code {c!r}") for c in listed if c not in codes]
+
+
+def _definition_changes(elements: pd.DataFrame, name: str, problems: list[Problem]) -> list[tuple]:
+    """Per element, the days from which it counts something else, with the reason."""
+    out = []
+    for row in elements.itertuples():
+        raw = row.definition_changes
+        changes, found = parse_records(raw if raw is not None else [], CHANGE_FIELDS, name,
+                                       f"elements.{row.code}.definition_changes")
+        problems += found
+        out.append(tuple(sorted((c.date, c.note) for c in changes.itertuples() if c.date is not None)))
+    return out
 
 
 def _load_elements(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -125,14 +162,16 @@ def _load_elements(path: Path, problems: list[Problem]) -> tuple[pd.DataFrame, p
         opts["order"] = range(len(opts))
         option_rows.append(opts)
     options = pd.concat(option_rows, ignore_index=True) if option_rows else pd.DataFrame(
-        columns=["disaggregation", "code", "name", "line", "order"])
+        columns=["disaggregation", "code", "name", "group", "line", "order"])
     elements, found = parse_records(_section(path, "elements"), ELEMENT_FIELDS, name, "elements")
     problems += found + duplicates(elements, ["code"], name)
+    elements["definition_changes"] = _definition_changes(elements, name, problems)
     for row in elements.itertuples():
         if isinstance(row.disaggregation, str) and row.disaggregation not in raw:
             problems.append(Problem(name, row.line, "disaggregation",
                                     f"unknown option set {row.disaggregation!r}; expected one of {', '.join(raw)}"))
     options = _split_i18n(options, "name").rename(columns={"code": "option"})
+    options["group"] = options["group"].where(options["group"].notna(), options["option"])
     elements = _split_i18n(_split_i18n(elements, "name"), "unit")
     return elements.set_index("code", drop=False), options.set_index(["disaggregation", "option"], drop=False)
 
@@ -156,6 +195,38 @@ def _check_formula(text: str | None, elements: pd.DataFrame, options: pd.DataFra
     return None
 
 
+def _kinds(text: str | None, elements: pd.DataFrame) -> tuple[set[str], set[str], set[str]]:
+    """Aggregation over time, levels and element codes of a formula's column terms."""
+    terms = [t for t in formula.parse(text) if t.column is not None] if isinstance(text, str) else []
+    codes = {t.element for t in terms if t.element}
+    times = {elements.at[c, "aggregation_time"] for c in codes} | ({"last"} if any(
+        t.column == formula.COMMUNE_COUNT for t in terms) else set())
+    levels = {elements.at[c, "level"] for c in codes} | ({"commune"} if len(codes) < len(terms) else set())
+    return times, levels, codes
+
+
+def _shape_problem(numerator: str, denominator: str | None, elements: pd.DataFrame) -> tuple[str, str] | None:
+    """What makes an indicator impossible to aggregate honestly, or None.
+
+    Each side adds up flows only or stocks only (one rule over the years); both sides
+    come from returns of one level (a rate is computed on the units that reported
+    both); a score averaged over units stands alone as the numerator.
+    """
+    (n_time, n_level, n_codes), (d_time, d_level, d_codes) = (
+        _kinds(numerator, elements), _kinds(denominator, elements))
+    for side, times in (("numerator", n_time), ("denominator", d_time)):
+        if len(times) > 1:
+            return side, "mixes flows (aggregation_time: sum) and stocks (last); split it into two indicators"
+    if len(n_level | d_level) > 1:
+        return "denominator", "mixes elements reported at commune and at district level"
+    averaged = {c for c in n_codes | d_codes if elements.at[c, "aggregation_units"] == "average"}
+    terms = formula.parse(numerator)
+    if averaged and (isinstance(denominator, str) or len(terms) != 1):
+        return "numerator", (f"{', '.join(sorted(averaged))} is averaged over units: use it alone as the "
+                             "numerator, without denominator")
+    return None
+
+
 def _load_indicators(path: Path, elements: pd.DataFrame, options: pd.DataFrame,
                      problems: list[Problem]) -> pd.DataFrame:
     name = display_path(path)
@@ -166,10 +237,11 @@ def _load_indicators(path: Path, elements: pd.DataFrame, options: pd.DataFrame,
     frame, found = parse_records(raw, INDICATOR_FIELDS, name, "indicators")
     problems += found + duplicates(frame, ["code"], name)
     for row in frame.itertuples():
-        for field in ("numerator", "denominator"):
-            wrong = _check_formula(getattr(row, field), elements, options)
-            if wrong:
-                problems.append(Problem(name, row.line, field, wrong))
+        wrongs = {f: _check_formula(getattr(row, f), elements, options) for f in ("numerator", "denominator")}
+        problems += [Problem(name, row.line, f, w) for f, w in wrongs.items() if w]
+        shape = None if any(wrongs.values()) else _shape_problem(row.numerator, row.denominator, elements)
+        if shape:
+            problems.append(Problem(name, row.line, shape[0], shape[1]))
         if row.disaggregate and not _check_formula(row.numerator, elements, options):
             terms = formula.parse(row.numerator)
             if len(terms) != 1 or terms[0].option or terms[0].element is None or \
@@ -195,8 +267,24 @@ def _default_units(frame: pd.DataFrame, elements: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _load_partial_years(path: Path, problems: list[Problem]) -> dict[int, dt.date]:
+    """Years declared partial in ``periods.yaml`` (optional): year -> last day covered."""
+    if not path.exists():
+        return {}
+    name = display_path(path)
+    frame, found = parse_records((load_yaml(path) or {}).get("partial_years", []), PARTIAL_FIELDS, name,
+                                 "partial_years")
+    problems += found + duplicates(frame, ["year"], name)
+    for row in frame.itertuples():
+        if row.year is not None and row.last_day is not None and row.last_day.year != row.year:
+            problems.append(Problem(name, row.line, "last_day", f"expected a day of {row.year}"))
+    return {int(r.year): r.last_day for r in frame.itertuples() if r.year is not None and r.last_day is not None}
+
+
 def load_catalog(folder: str | Path, extra_indicators: Sequence[Path] = ()) -> Catalog:
-    """Read ``org_units.yaml``, ``data_elements.yaml`` and ``indicators.yaml`` from ``folder``.
+    """Read ``org_units.yaml``, ``data_elements.yaml``, ``indicators.yaml`` and ``periods.yaml``.
+
+    ``periods.yaml`` is optional; the others are required.
 
     ``extra_indicators`` are more indicator files in the same format (a programme's own
     indicators), added after the catalog's; a code may be defined once only.
@@ -218,6 +306,8 @@ def load_catalog(folder: str | Path, extra_indicators: Sequence[Path] = ()) -> C
             if code in frames[0].index:
                 problems.append(Problem(display_path(path), line, "code",
                                         f"indicator {code} is already defined in {display_path(files[2])}"))
+    partial = _load_partial_years(folder / "periods.yaml", problems)
     if problems:
         raise InputError(problems)
-    return Catalog(units, options, elements, indicators, files + tuple(extra_indicators))
+    files += (folder / "periods.yaml",) if (folder / "periods.yaml").exists() else ()
+    return Catalog(units, options, elements, indicators, files + tuple(extra_indicators), partial)

@@ -31,8 +31,8 @@ class ReviewData:
     ----------
     values : DataFrame
         The store's data values that passed its checks (see :func:`evaltools.store.load_values`).
-    facts : DataFrame
-        Element values per (unit, period), see :func:`evaltools.engine.aggregate`.
+    facts : Facts
+        The data values on the area's unit tree, see :func:`evaltools.engine.aggregate`.
     indicators : DataFrame
         Every indicator of the catalog (the review's own first, in its order) per unit,
         period and category, labelled in ``lang`` (see :func:`label`); :attr:`shown` keeps the
@@ -45,10 +45,10 @@ class ReviewData:
     """
 
     review: Review
-    programme: Programme
+    programme: Programme | None
     catalog: Catalog
     values: pd.DataFrame
-    facts: pd.DataFrame
+    facts: engine.Facts
     indicators: pd.DataFrame
     lang: str
     validation: object | None = None
@@ -138,7 +138,8 @@ class ReviewData:
         this review's units (as of its last year), so that the two compare like with like."""
         review = replace(self.review, first_year=first, last_year=last)
         periods = engine.periods_for(first, last)
-        facts = engine.aggregate(self.values, self.catalog, review.area, periods, as_of=self.review.last_year)
+        facts = engine.aggregate(self.values, self.catalog, review.area, periods, as_of=self.review.last_year,
+                                 cutoff=self.review.cutoff)
         table = engine.evaluate(facts, ordered(self.catalog, review))
         return replace(self, review=review, facts=facts,
                        indicators=label(table, self.catalog, self.lang, self.review.last_year))
@@ -167,7 +168,7 @@ def label(table: pd.DataFrame, catalog: Catalog, lang: str, as_of: int) -> pd.Da
     )
     order = ["indicator", "indicator_name", "unit", "unit_name", "level", "period", "category",
              "category_name", "value", "numerator", "denominator", "reason"]
-    return out[order + [c for c in out.columns if c not in order]]
+    return out[order + [c for c in out.columns if c not in order]]   # then the engine's own columns
 
 
 def resolve_review(ref: str | Path) -> Path:
@@ -180,11 +181,13 @@ def resolve_review(ref: str | Path) -> Path:
     return find_project().review_path(ref)
 
 
-def review_programme(review: Review) -> Programme:
-    """The programme a review config names (``programme:``)."""
+def review_programme(review: Review, required: bool = True) -> Programme | None:
+    """The programme a review config names (``programme:``); None when it names none and none is ``required``."""
     if not review.programme:
+        if not required:
+            return None
         raise EvaltoolsError(f"{display_path(review.path)}: no programme named; add e.g. `programme: ct20` "
-                             "(a folder of the project's programmes/) to render or compute it")
+                             "(a folder of the project's programmes/) to render it")
     project = project_of(review.path)
     return load_programme(programme_folder(review.programme, review.path, project.programmes if project else None))
 
@@ -195,9 +198,9 @@ def ordered(catalog: Catalog, review: Review) -> pd.DataFrame:
     return catalog.indicators.loc[own + [c for c in catalog.indicators.index if c not in own]]
 
 
-def review_catalog(review: Review, programme: Programme) -> Catalog:
+def review_catalog(review: Review, programme: Programme | None) -> Catalog:
     """The data catalog, with the programme's own indicators added."""
-    extra = (programme.indicators,) if programme.indicators else ()
+    extra = (programme.indicators,) if programme is not None and programme.indicators else ()
     return load_catalog(review.catalog_dir, extra_indicators=extra)
 
 
@@ -222,7 +225,7 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
 
     review = ref if isinstance(ref, Review) else load_review(resolve_review(ref))
     lang = lang or review.language
-    programme = review_programme(review)
+    programme = review_programme(review, required=False)     # figures need none; notebooks do
     catalog = review_catalog(review, programme)
     unknown = [c for c in review.indicators if c not in catalog.indicators.index]
     if unknown:
@@ -238,7 +241,7 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
                              "fix the data (see evaltools validate)")
     values = passed.astype({c: "category" for c in ("element", "unit", "category", "file")})
     periods = engine.periods_for(review.first_year, review.last_year)
-    facts = engine.aggregate(values, catalog, review.area, periods)
+    facts = engine.aggregate(values, catalog, review.area, periods, cutoff=review.cutoff)
     table = engine.evaluate(facts, ordered(catalog, review))
     result = run_checks(review, catalog=catalog, checked=checked) if validate else None
     inputs = manifest.input_files(review, programme, manifest.used_files(values, catalog.units, review))

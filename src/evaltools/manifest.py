@@ -39,7 +39,8 @@ def input_files(review: Review, programme=None, values: Iterable[str | Path] | N
         roles += [("programme", p) for p in programme_files(programme)]
     used = value_files(review.values_dir) if values is None else sorted({Path(v).resolve() for v in values})
     roles += [("values", p) for p in used]
-    roles += [("narrative", p) for p in sorted(set((review.narrative or {}).values()))]
+    # A narrative file not written yet is not read (rendering says so); the figures need none.
+    roles += [("narrative", p) for p in sorted(set((review.narrative or {}).values())) if p.is_file()]
     out = []
     for role, path in roles:
         data = Path(path).read_bytes()
@@ -80,8 +81,8 @@ def relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-CATALOG_FILES = ("org_units.yaml", "data_elements.yaml", "indicators.yaml", "standards.yaml", "legends.yaml",
-                 "validation_rules.yaml")
+CATALOG_FILES = ("org_units.yaml", "data_elements.yaml", "indicators.yaml", "periods.yaml", "standards.yaml",
+                 "legends.yaml", "validation_rules.yaml")
 
 
 def _text_sha(text: str) -> str:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import iorw, manifest, publish, storetx
-from .context import ReviewData, open_review
+from .context import ReviewData, open_review, review_programme
 from .errors import DataQualityError, EvaltoolsError, display_path
 from .lifeline import helper_init
 from .programme import Programme
@@ -89,7 +89,7 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     with storetx.snapshot_of(config) as store_state:      # one state of the store, read once: an import waits
         data = open_review(config, lang, skip_invalid=allow_invalid, validate=True)
     review, lang = data.review, data.lang
-    notebooks = notebooks_of(review, data.programme, notebook)
+    notebooks = notebooks_of(review, data.programme or review_programme(review), notebook)
     checked = _refuse_invalid(data, allow_invalid)
     target = Path(out).resolve() / review.id
     parameters = {"lang": lang, "formats": sorted(formats)}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+COLUMNS = ["indicator", "unit", "unit_name", "value", "rank", "of", "area_value", "lagging", "partial"]
+
 
 def rank_units(table: pd.DataFrame, indicators: pd.DataFrame, area: str, period: str,
                lagging: int = 2, level: str = "commune") -> pd.DataFrame:
@@ -11,12 +13,15 @@ def rank_units(table: pd.DataFrame, indicators: pd.DataFrame, area: str, period:
 
     Rank 1 is the best (highest value when higher is better). Ties share the best
     rank of the tie (1, 2, 2, 4). A unit is *lagging* when its rank is among the
-    last ``lagging`` places and its value is worse than the area's.
+    last ``lagging`` places and its value is worse than the area's. Only units whose
+    figure is complete (``coverage`` 100 %, when the table has it) are ranked: a
+    commune with a missing return is not ranked against those without.
 
     Returns
     -------
     DataFrame
-        indicator, unit, unit_name, value, rank, of (units ranked), area_value, lagging.
+        indicator, unit, unit_name, value, rank, of (units ranked), area_value, lagging,
+        partial (the figure draws on a partial year; False when the table does not say).
     """
     out = []
     rows = table[(table["period"] == period) & (table["category"] == "total")]
@@ -24,7 +29,8 @@ def rank_units(table: pd.DataFrame, indicators: pd.DataFrame, area: str, period:
         if ind["direction"] == "neutral":
             continue
         these = rows[(rows["indicator"] == code)]
-        units = these[(these["level"] == level) & these["value"].notna()].copy()
+        complete = these["coverage"] >= 1 if "coverage" in these else True
+        units = these[(these["level"] == level) & these["value"].notna() & complete].copy()
         if units.empty:
             continue
         area_value = these.loc[these["unit"] == area, "value"]
@@ -33,7 +39,8 @@ def rank_units(table: pd.DataFrame, indicators: pd.DataFrame, area: str, period:
         units["rank"] = units["value"].rank(method="min", ascending=not higher).astype(int)
         worse = units["value"] < area_value if higher else units["value"] > area_value
         units["lagging"] = (units["rank"] > len(units) - lagging) & worse
-        units = units.assign(of=len(units), area_value=area_value).sort_values(["rank", "unit"])
-        out.append(units[["indicator", "unit", "unit_name", "value", "rank", "of", "area_value", "lagging"]])
-    columns = ["indicator", "unit", "unit_name", "value", "rank", "of", "area_value", "lagging"]
-    return pd.concat(out, ignore_index=True).astype({"indicator": str, "unit": str}) if out else pd.DataFrame(columns=columns)
+        units = units.assign(of=len(units), area_value=area_value,
+                             partial=units["partial"].astype(bool) if "partial" in units else False)
+        out.append(units.sort_values(["rank", "unit"])[COLUMNS])
+    return pd.concat(out, ignore_index=True).astype({"indicator": str, "unit": str}) if out else pd.DataFrame(columns=COLUMNS)
+

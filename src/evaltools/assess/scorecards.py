@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InputError, Problem, display_path
 from ..schema import Field, parse_records
-from ..units import valid_in
+from ..units import in_area, valid_in
 from ..yamlio import load_yaml
 
 STANDARD_FIELDS = (
-    Field("code", "code"), Field("name", "i18n"), Field("applies_from", "date"),
+    Field("code", "code"), Field("name", "i18n"), Field("short_name", "i18n", required=False),
+    Field("applies_from", "date"),
     Field("applies_to", "date", required=False), Field("element", "code", pattern=r"^[A-Z][A-Z0-9_]*$"),
     Field("criteria", "any"), Field("pass", "any"),
 )
@@ -46,7 +48,9 @@ def load_standards(path: str | Path) -> pd.DataFrame:
             problems.append(Problem(name, b.line, "applies_from", f"overlaps {a.code}"))
     if problems:
         raise InputError(problems)
-    return frame.assign(name_vi=[n["vi"] for n in frame["name"]], name_en=[n["en"] for n in frame["name"]])
+    short = [n if isinstance(n, dict) else full for n, full in zip(frame["short_name"], frame["name"])]
+    return frame.assign(name_vi=[n["vi"] for n in frame["name"]], name_en=[n["en"] for n in frame["name"]],
+                        short_vi=[n["vi"] for n in short], short_en=[n["en"] for n in short])
 
 
 def standard_for(standards: pd.DataFrame, year: int) -> pd.Series | None:
@@ -58,8 +62,24 @@ def standard_for(standards: pd.DataFrame, year: int) -> pd.Series | None:
     return None
 
 
-def scorecards(values: pd.DataFrame, units: pd.DataFrame, standards: pd.DataFrame) -> pd.DataFrame:
-    """One row per commune and year that reported criterion points.
+def _in_area(values: pd.DataFrame, units: pd.DataFrame, area: str | None) -> pd.DataFrame:
+    """The values of units in ``area`` in the value's own year."""
+    if area is None:
+        return values
+    years = sorted(int(y) for y in values["period"].unique())
+    members = pd.MultiIndex.from_tuples([(c, y) for y in years for c in in_area(units, area, y)],
+                                        names=["unit", "period"])
+    keys = pd.MultiIndex.from_arrays([values["unit"].astype(str), values["period"].astype(int)])
+    return values[keys.isin(members)]
+
+
+def scorecards(values: pd.DataFrame, units: pd.DataFrame, standards: pd.DataFrame,
+               area: str | None = None) -> pd.DataFrame:
+    """One row per commune and year that reported criterion points, in ``area`` (None: everywhere).
+
+    A commune is scored as it reported that year, under the standard in force then:
+    the merged Thanh An's 2015 predecessors keep their own cards. A commune that
+    sent no points has no card: it is neither passed nor failed.
 
     Returns
     -------
@@ -69,7 +89,7 @@ def scorecards(values: pd.DataFrame, units: pd.DataFrame, standards: pd.DataFram
         (dict criterion → points).
     """
     rows = []
-    scores = values[values["element"].isin(set(standards["element"]))]
+    scores = _in_area(values[values["element"].isin(set(standards["element"]))], units, area)
     for (unit, year), group in scores.groupby(["unit", "period"], observed=True):
         standard = standard_for(standards, int(year))
         if standard is None:
@@ -92,7 +112,33 @@ def scorecards(values: pd.DataFrame, units: pd.DataFrame, standards: pd.DataFram
     return pd.DataFrame(rows, columns=columns)
 
 
-def summary(cards: pd.DataFrame) -> pd.DataFrame:
-    """Per year: communes assessed and communes passing (``9/9 xã, thị trấn đạt chuẩn``)."""
+def summary(cards: pd.DataFrame, units: pd.DataFrame | None = None, area: str | None = None,
+            partial_years: Collection[int] = ()) -> pd.DataFrame:
+    """Per year with cards: communes expected, assessed and passing, and the standard (``9/9 xã đạt chuẩn``).
+
+    Returns
+    -------
+    DataFrame
+        year, standard (code of the standard of the year's cards), expected (communes of
+        ``area`` valid on 31 December; NA without ``units``), assessed (communes with a
+        card), passed, missing (expected − assessed: communes that sent no points,
+        neither passed nor failed), partial (the year's figures stop before 31 December).
+        A year in which no commune was assessed (none by 31/05/2017) is not a row.
+    """
     grouped = cards.groupby("year")
-    return pd.DataFrame({"assessed": grouped.size(), "passed": grouped["passed"].sum()}).reset_index()
+    out = pd.DataFrame({"standard": grouped["standard"].first(), "assessed": grouped.size(),
+                        "passed": grouped["passed"].sum()})
+    out.index.name = "year"
+    out = out.reset_index().astype({"year": int, "assessed": int, "passed": int})
+    out["partial"] = out["year"].isin(list(partial_years))
+    if units is None:
+        return out.assign(expected=pd.NA, missing=pd.NA)[SUMMARY]
+    communes = units[units["level"] == "commune"]
+    expected = []
+    for year in out["year"]:
+        valid = set(communes.loc[valid_in(communes, year), "code"])
+        expected.append(len(valid if area is None else valid & set(in_area(units, area, year))))
+    return out.assign(expected=expected, missing=[e - a for e, a in zip(expected, out["assessed"])])[SUMMARY]
+
+
+SUMMARY = ["year", "standard", "expected", "assessed", "passed", "missing", "partial"]

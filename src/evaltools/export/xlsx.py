@@ -159,6 +159,10 @@ def _full_sheet(ws, data: ReviewData, lang: str) -> None:
             if column in ("value", "numerator", "denominator"):
                 whole = pd.isna(value) or float(value).is_integer()
                 _number(ws, i, j, value, fmt if column == "value" else number_format(0 if whole else 2))
+            elif column in ("value_year", "reported", "expected", "coverage"):      # the engine's own columns
+                _number(ws, i, j, value, "0.0%" if column == "coverage" else "0")
+            elif column == "partial":
+                ws.cell(row=i, column=j).value = bool(value)
             elif column == "period" and str(value).isdigit():
                 _number(ws, i, j, int(value), "0")
             elif column == "level":

@@ -121,18 +121,25 @@ def merger_notes(data: ReviewData, texts: Texts) -> list[str]:
 
 
 def comparison(data: ReviewData, assessment, texts: Texts) -> pd.DataFrame | None:
-    """The area's indicators in the previous review's period and in this one, with the change."""
+    """The area's indicators in the previous review and in this one, each on the year it is compared on
+    (:mod:`evaltools.assess.compare`: like with like, never two overlapping periods), with the change
+    where the two compare and the reason where they do not."""
     a = assessment
     if a.comparison is None or a.previous is None:
         return None
-    prev = a.previous
     rows = a.comparison[(a.comparison["unit"] == data.review.area) & (a.comparison["category"] == "total")]
-    scale = rows["indicator"].map(lambda c: _scale(data, c))
-    table = pd.DataFrame({
+    scale = rows["indicator"].map(lambda c: _scale(data, c)).to_numpy()
+
+    def year(values: pd.Series, partial: pd.Series) -> list[str]:
+        return ["" if pd.isna(y) else f"{int(y)}{'*' if p else ''}" for y, p in zip(values, partial)]
+
+    return pd.DataFrame({
         texts.label("tables.indicator"): [data.name("indicator", c) for c in rows["indicator"]],
         texts.label("tables.unit"): [unit_label(data, c) for c in rows["indicator"]],
-        vnformat.period(prev.first_year, prev.last_year): (rows["previous"] * scale).to_numpy(),
-        vnformat.period(data.review.first_year, data.review.last_year): (rows["current"] * scale).to_numpy(),
-        texts.label("assessment.change"): (rows["change"] * scale).to_numpy(),
+        texts.label("tables.previous_year"): year(rows["previous_year"], rows["previous_partial"]),
+        texts.label("tables.previous"): rows["previous"].to_numpy() * scale,
+        texts.label("tables.current_year"): year(rows["current_year"], rows["current_partial"]),
+        texts.label("tables.current"): rows["current"].to_numpy() * scale,
+        texts.label("assessment.change"): rows["change"].to_numpy() * scale,
+        texts.label("tables.note"): rows[f"note_{data.lang}"].fillna("").to_numpy(),
     }, index=rows["indicator"].astype(str).to_numpy())
-    return table

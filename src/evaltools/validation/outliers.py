@@ -23,6 +23,8 @@ Yes/no elements are not tested.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
@@ -77,7 +79,7 @@ def ratios(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def find_outliers(rows: pd.DataFrame, catalog: Catalog, settings: OutlierSettings,
-                  unit_table: pd.DataFrame, partial_year: int | None = None) -> pd.DataFrame:
+                  unit_table: pd.DataFrame, partial_years: Collection[int] = ()) -> pd.DataFrame:
     """Partial findings (kind ``outlier``) for every value flagged by either check.
 
     Parameters
@@ -90,11 +92,11 @@ def find_outliers(rows: pd.DataFrame, catalog: Catalog, settings: OutlierSetting
         Thresholds, with per-element overrides.
     unit_table : DataFrame
         From :func:`~.unityears.unit_years`: the series segments.
-    partial_year : int, optional
-        A year reported only in part: its flows are left out.
+    partial_years : collection of int
+        Years whose figures stop before 31 December: their flows are left out.
     """
     flows = rows["element"].astype(str).map(catalog.elements["aggregation_time"]) == "sum"
-    rows = rows[~(flows & (rows["period"] == partial_year))]
+    rows = rows[~(flows & rows["period"].isin(list(partial_years)))]
     data = series(rows, catalog, settings, unit_table)
     if data.empty:
         return pd.DataFrame()

@@ -4,6 +4,7 @@
 
     constants:    named numbers, optionally one per year ($hi_card_price)
     rules:        left side, operator, right side, missing-value strategy, importance
+    not_before:   columns whose values exist only from a month of their year on
     completeness: importance of a missing return
     outliers:     thresholds of the modified z-score and year-on-year checks
 
@@ -31,7 +32,7 @@ from .findings import IMPORTANCE
 RULES_FILE = "validation_rules.yaml"
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "~=")
 STRATEGIES = ("skip_if_any_missing", "skip_if_all_missing", "never_skip")
-SECTIONS = ("constants", "rules", "completeness", "outliers")
+SECTIONS = ("constants", "rules", "not_before", "completeness", "outliers")
 
 CONSTANT_FIELDS = (
     Field("code", "code", pattern=r"^[a-z][a-z0-9_]*$"),
@@ -48,6 +49,14 @@ RULE_FIELDS = (
     Field("missing_value_strategy", "choice", required=False, choices=STRATEGIES, default="skip_if_all_missing"),
     Field("importance", "choice", required=False, choices=IMPORTANCE, default="medium"),
     Field("tolerance", "number", required=False),
+    Field("description", "text", required=False),
+)
+NOT_BEFORE_FIELDS = (
+    Field("code", "code", pattern=r"^[A-Z][A-Z0-9_]*$"),
+    Field("name", "i18n"),
+    Field("column", "text"),
+    Field("month", "int"),
+    Field("importance", "choice", required=False, choices=IMPORTANCE, default="high"),
     Field("description", "text", required=False),
 )
 COMPLETENESS_FIELDS = (Field("importance", "choice", required=False, choices=IMPORTANCE, default="medium"),)
@@ -94,6 +103,9 @@ class RuleSet:
         from the rule's elements), left_terms, right_terms (parsed formulas), line.
     constants : dict
         Name -> a number, or a dict year -> number.
+    not_before : DataFrame
+        One row per ``not_before`` entry: code, name_vi, name_en, column, month,
+        importance, description, line.
     """
 
     file: Path
@@ -101,6 +113,8 @@ class RuleSet:
     constants: dict[str, float | dict[int, float]]
     completeness_importance: str = "medium"
     outliers: OutlierSettings = OutlierSettings()
+    not_before: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["code", "name_vi", "name_en", "column", "month", "importance", "description", "line"]))
 
     def constant(self, name: str, years: np.ndarray) -> np.ndarray:
         """Values of a constant for each year (NaN for a year it does not cover)."""
@@ -129,11 +143,27 @@ def load_rules(path: str | Path, catalog: Catalog) -> RuleSet:
                 for k in raw if k not in SECTIONS]
     constants = _constants(raw.get("constants") or [], name, problems)
     rules = _rules(raw.get("rules") or [], catalog, constants, name, problems)
+    not_before = _not_before(raw.get("not_before") or [], catalog, name, problems)
     completeness = _settings(raw.get("completeness") or Record(), COMPLETENESS_FIELDS, name, problems, "completeness")
     outliers = _outliers(raw.get("outliers") or Record(), catalog, name, problems)
     if problems:
         raise InputError(problems)
-    return RuleSet(path, rules, constants, completeness["importance"], outliers)
+    return RuleSet(path, rules, constants, completeness["importance"], outliers, not_before)
+
+
+def _not_before(entries: object, catalog: Catalog, name: str, problems: list[Problem]) -> pd.DataFrame:
+    frame, found = parse_records(entries, NOT_BEFORE_FIELDS, name, "not_before")
+    problems += found + duplicates(frame, ["code"], name)
+    columns = set(catalog.columns()) - {formula.COMMUNE_COUNT}
+    for row in frame.itertuples():
+        if isinstance(row.column, str) and row.column not in columns:
+            problems.append(Problem(name, row.line, "column", f"unknown data column {row.column!r}; expected an "
+                                    "element code or ELEMENT.option of data_elements.yaml"))
+        if isinstance(row.month, int) and not 1 <= row.month <= 12:
+            problems.append(Problem(name, row.line, "month", f"expected a month 1–12, found {row.month}"))
+    return frame.drop(columns=["name"]).assign(
+        name_vi=[n["vi"] if isinstance(n, dict) else "" for n in frame["name"]],
+        name_en=[n["en"] if isinstance(n, dict) else "" for n in frame["name"]])
 
 
 def _constants(entries: object, name: str, problems: list[Problem]) -> dict[str, float | dict[int, float]]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..catalog import load_catalog
+from ..periods import is_partial, year_cutoffs
 from ..review import Review, load_review
 from .checks import check_rules
 from .completeness import completeness_rates, completeness_table, missing_returns
@@ -15,6 +16,7 @@ from .findings import add_unit_names, counts, findings_frame, format_findings, n
 from .outliers import find_outliers
 from .rules import RULES_FILE, load_rules
 from .schema_checks import check_store
+from .timing import check_not_before, check_signing_date
 from .unityears import unit_years
 
 SKIPPED = ("SCHEMA_TOO_MANY", "Quá nhiều lỗi cấu trúc", "Too many schema problems")
@@ -93,10 +95,13 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
     keys = pd.MultiIndex.from_arrays([passed["unit"].astype(str), passed["period"]])
     rows = passed[keys.isin(pd.MultiIndex.from_frame(scope))].reset_index(drop=True)
     returns = completeness_table(rows, table, catalog)
-    parts = [schema]
+    last_days = year_cutoffs(years, review.cutoff, catalog.partial_years)
+    partial = [y for y, day in last_days.items() if is_partial(y, day)]
+    parts = [schema, check_signing_date(review)]
     if complete:
-        parts += [check_rules(rows, ruleset, table), missing_returns(returns, ruleset.completeness_importance),
-                  find_outliers(rows, catalog, ruleset.outliers, table, review.partial_year)]
+        parts += [check_rules(rows, ruleset, table), check_not_before(rows, ruleset.not_before, last_days),
+                  missing_returns(returns, ruleset.completeness_importance),
+                  find_outliers(rows, catalog, ruleset.outliers, table, partial)]
     else:
         parts.append(pd.DataFrame({
             "importance": ["high"], "kind": ["schema"], "rule": [SKIPPED[0]],

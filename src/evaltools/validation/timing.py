@@ -1,0 +1,76 @@
+"""Checks of dates: results that cannot exist yet by a year's cut-off, and a review signed too early.
+
+A year's figures stop on its last day (:func:`evaltools.periods.year_cutoffs`: 31
+December, the review's cut-off, or a partial year of ``catalog/periods.yaml``). A
+``not_before`` entry of the rules file names a column whose values exist only from a
+month of the year on (recognition at the year's end): a value in a year that stops
+before that month was typed in advance or belongs to another year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import pandas as pd
+
+from ..errors import display_path
+from ..review import Review
+from .findings import number
+
+SIGNED_EARLY = ("REVIEW_SIGNED_BEFORE_CUTOFF", "Báo cáo ký trước ngày chốt số liệu",
+                "Review signed before its data cut-off")
+
+
+def _dmy(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def check_not_before(rows: pd.DataFrame, entries: pd.DataFrame, last_days: Mapping[int, dt.date]) -> pd.DataFrame:
+    """Partial findings (kind ``rule``): values of a ``not_before`` column in a year cut off too early.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        Typed data values of the review's area and years (element, period, unit,
+        category, value, file, line, source).
+    entries : DataFrame
+        The rules file's ``not_before`` entries (code, name_vi, name_en, column, month,
+        importance).
+    last_days : mapping
+        Year -> the last day its figures cover.
+    """
+    parts = []
+    for entry in entries.itertuples():
+        element, _, option = entry.column.partition(".")
+        early = {y for y, day in last_days.items() if day < dt.date(y, int(entry.month), 1)}
+        mine = rows[(rows["element"].astype(str) == element) & rows["period"].isin(early)]
+        if option:
+            mine = mine[mine["category"].astype(str) == option]
+        if mine.empty:
+            continue
+        first = mine.sort_values(["file", "line"]).groupby(["unit", "period"], observed=True).first().reset_index()
+        totals = mine.groupby(["unit", "period"], observed=True)["value"].sum().to_numpy()
+        months = [dt.date(int(y), int(entry.month), 1) for y in first["period"]]
+        parts.append(pd.DataFrame({
+            "importance": entry.importance, "kind": "rule", "rule": entry.code,
+            "rule_name_vi": entry.name_vi, "rule_name_en": entry.name_en,
+            "unit": first["unit"].astype(str).to_numpy(), "year": first["period"].to_numpy(),
+            "element": entry.column, "value": totals,
+            "message": [f"{entry.column} = {number(v)} for {int(y)}, whose figures stop on {_dmy(last_days[int(y)])}: "
+                        f"it cannot exist before {_dmy(d)}" for v, y, d in zip(totals, first["period"], months)],
+            "file": first["file"].to_numpy(), "line": first["line"].to_numpy(), "source": first["source"].to_numpy()}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def check_signing_date(review: Review) -> pd.DataFrame:
+    """A high finding when the review is signed before its own data cut-off."""
+    if review.date >= review.cutoff:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "importance": ["high"], "kind": ["rule"], "rule": [SIGNED_EARLY[0]], "rule_name_vi": [SIGNED_EARLY[1]],
+        "rule_name_en": [SIGNED_EARLY[2]],
+        "message": [f"date {_dmy(review.date)} is before cutoff {_dmy(review.cutoff)}: a review cannot be signed "
+                    "before the day its figures run to; sign it later or set an earlier cut-off"],
+        "file": [display_path(review.path)]})
+
