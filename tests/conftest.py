@@ -53,3 +53,19 @@ def make_project(root: Path, copy: bool = False) -> Path:
     else:
         (root / "programmes").symlink_to(ROOT / "programmes")
     return root
+
+
+SAMPLE_REVIEWS = ("ct20-2012-2017", "ct20-2012-2022", "annual-2022", "injury-hi-2022")
+
+
+@pytest.fixture(scope="session")
+def sample_outputs(tmp_path_factory) -> Path:
+    """Every sample review rendered once (HTML, PDF, Word) by the real `evaltools batch`, shared by the tests
+    that read a report as a person would: ``<folder>/<review id>/report.pdf``..."""
+    import subprocess
+
+    out = tmp_path_factory.mktemp("sample-outputs")
+    done = subprocess.run([sys.executable, "-m", "evaltools", "batch", *SAMPLE_REVIEWS, "--to", "html,pdf,docx",
+                           "--out", str(out), "--workers", "2"], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return out

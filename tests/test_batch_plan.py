@@ -54,8 +54,8 @@ def test_sample_annual_review_over_years_generates_configs_outside_data(tmp_path
     assert sorted(p.name for p in (ROOT / "data" / "reviews").iterdir()) == before
     review = load_review(jobs[0].config)
     assert jobs[0].config.parent == (tmp_path / ".batch" / "configs").resolve()
-    assert review.title["vi"].endswith("năm 2019") and review.date.isoformat() == "2019-12-20"
-    assert review.cutoff.isoformat() == "2019-12-15" and review.data == ROOT / "data"
+    assert review.title["vi"].endswith("năm 2019") and review.date.isoformat() == "2020-01-10"
+    assert review.cutoff.isoformat() == "2019-12-31" and review.data == ROOT / "data"
     assert review.narrative["vi"] == ROOT / "data" / "reviews" / "annual-2022.vi.md"
     stamp = jobs[0].config.stat().st_mtime_ns
     plan([ROOT / "data" / "reviews" / "annual-2022.yaml"], tmp_path, years="2019-2021")

@@ -54,7 +54,7 @@ def test_run_refuses_invalid_data_and_writes_nothing(data, python):
     line = type_source_typo(data)
     done = run(python, data)
     assert done.returncode == 1
-    assert done.stderr.startswith("evaltools: error: ct20-2012-2017: the data have 1 high-importance problem(s), e.g. ")
+    assert done.stderr.startswith("evaltools: error: ct20-2012-2017: 1 high-importance problem(s), e.g. ")
     assert f"data/values/cam-lo-2017.csv:{line}: column 'value': expected a number" in done.stderr
     assert "--allow-invalid" in done.stderr
     assert not (data.parent / "outputs" / "ct20-2012-2017").exists()

@@ -38,12 +38,17 @@ def five_year():
 def test_five_year_draft_states_the_child_friendly_communes_and_the_allowances(five_year):
     achievements, shortcomings = five_year.strengths(), five_year.weaknesses()
     # as the source says: 9/9 "từ năm 2012 đến năm 2016" (no recognition exists by 31/05/2017)
-    assert "Từ năm 2012 đến năm 2016, 9/9 xã, thị trấn hằng năm đều đạt chuẩn xã, thị trấn phù hợp với trẻ em." in achievements
-    assert "Trẻ em đang hưởng trợ cấp xã hội hằng tháng: 353 em (năm 2017)." in achievements
-    assert "Giá trị thẻ BHYT cấp miễn phí: 3.667.005.000 đồng (giai đoạn 2012–2017)." in achievements
+    assert ("Từ năm 2012 đến năm 2016, 9/9 xã, thị trấn hằng năm đều đạt chuẩn xã, thị trấn phù hợp với trẻ em "
+            "theo QĐ 34/2014/QĐ-TTg.") in achievements
+    # a stock at the cut-off, a flow up to it: never read as a full year
+    assert "Trẻ em đang hưởng trợ cấp xã hội hằng tháng: 353 em (tại thời điểm 31/05/2017)." in achievements
+    assert ("Giá trị thẻ BHYT cấp miễn phí: 3.667.005.000 đồng (giai đoạn 2012–2017, tính đến ngày 31/05/2017)."
+            in achievements)
     assert ("Tỷ lệ xã, thị trấn phù hợp với trẻ em năm 2016 đạt 100,0 %, đã sớm đạt mục tiêu từ 100,0 % trở lên "
             "vào năm 2020 đề ra tại Kế hoạch xây dựng xã, thị trấn phù hợp với trẻ em giai đoạn 2015–2020.") in achievements
-    assert "Trẻ em bị tai nạn thương tích giảm từ 30 em năm 2012 xuống 21 em năm 2016." in achievements
+    # 30 → 21 injuries is within the chance variation of counts that small: not material, not drafted
+    assert "Trẻ em bị tai nạn thương tích giảm" not in achievements
+    assert "Học sinh được nhận học bổng tăng từ 44 em năm 2012 lên 101 em năm 2017." in achievements
     # the analyst's own points follow the draft ({#achievements+})
     assert "Sự hỗ trợ của các chương trình, dự án, tổ chức phi chính phủ" in achievements
     # injuries per 1.000 child-years over 2012–2017, not six years of injuries over 2017's children
@@ -70,8 +75,9 @@ def test_ten_year_draft_names_the_failed_scorecard_and_compares_with_the_five_ye
 
 def test_english_draft():
     text = Drafted("ct20-2012-2017.yaml", lang="en").strengths()
-    assert "From 2012 to 2016, 9 of 9 communes and towns met the child-friendly standard every year." in text
-    assert "Children receiving a monthly social allowance: 353 children (2017)." in text
+    assert ("From 2012 to 2016, 9 of 9 communes and towns met the child-friendly standard of Decision "
+            "34/2014/QĐ-TTg every year.") in text
+    assert "Children receiving a monthly social allowance: 353 children (as of 31 May 2017)." in text
 
 
 def test_narrative_comments_are_notes_to_oneself_and_never_shown():

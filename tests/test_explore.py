@@ -63,6 +63,20 @@ def test_charts_are_figures_that_show_as_png(data):
     assert ax.get_yticklabels()[0].get_text() == "Thị trấn Cam Lộ"        # largest first: 99 children
 
 
+def test_charts_take_the_programmes_palette_not_matplotlibs(data):
+    import seaborn as sns
+    from matplotlib.colors import to_hex
+
+    rows = explore.values(data, element="ALLOWANCE", years=range(2012, 2018))
+    crest = [to_hex(c) for c in sns.color_palette("crest", rows["unit_name"].nunique())]   # ct20's programme.yaml
+    lines = explore.trend(rows).axes[0].get_lines()
+    drawn = {to_hex(line.get_color()) for line in lines if len(line.get_xdata())}
+    assert len(drawn) >= 5 and drawn <= set(crest)
+    bars = explore.compare(rows, year=2017).axes[0].patches
+    assert to_hex(bars[0].get_facecolor()) == to_hex(sns.color_palette("crest", 3)[1])
+    assert "#1f77b4" not in {to_hex(line.get_color()) for line in lines}            # tab10's first blue
+
+
 def test_two_series_in_one_chart_are_refused(data):
     with pytest.raises(ValueError, match="expected rows of one element, found 2.*filter with element="):
         explore.trend(explore.values(data, element=["ALLOWANCE", "CHILDREN"]))

@@ -71,3 +71,55 @@ def test_the_history_is_where_the_documentation_puts_it(tables):
     assert got.loc[("CHILDREN", "50104", "2018", "total"), "expected"] == 2     # D and E, under D's kept code
     assert got.loc[("CASE_RATE", "501", "2022", "total"), "reported"] == 4       # A sent no children for 2022
     assert got.loc[("CHILDREN", "501", "2018-2022", "total"), ["reported", "expected"]].tolist() == [4, 5]
+
+
+# --- The report's own tables of the second district, against the same plain pandas --------------
+
+@pytest.fixture(scope="module")
+def report_tables(tmp_path_factory):
+    from evaltools.context import open_review
+    from evaltools.report.tables import by_commune, summary
+    from evaltools.texts import load_texts
+
+    folder = tmp_path_factory.mktemp("second-report")
+    review = district.write(folder / "data")
+    data = open_review(review, "vi")
+    text = load_texts("vi", None)
+    want = expected(pd.read_csv(folder / "data" / "values" / "second.csv", dtype={"unit": str}))
+    return summary(data, text), by_commune(data, text, "CASE_RATE"), want.set_index(KEYS)
+
+
+def test_the_summary_table_shows_the_plain_pandas_figures_years_and_marks(report_tables):
+    table, _, want = report_tables
+    years = [str(y) for y in district.YEARS]
+    # the year cut off on 30/06/2022 is marked in the header and explained under the table
+    assert list(table.columns) == ["Chỉ tiêu", "Đơn vị tính", *years[:-1], "2022*", "Cả giai đoạn",
+                                   "Cách tính cả giai đoạn"]
+    assert "Năm 2022: số liệu tính đến ngày 30/06/2022." in " ".join(table.attrs["notes"])
+    scale = {"COST_PER_CASE": 1.0}                      # đồng per case stays in đồng (a total would be millions)
+    for code in district.INDICATORS:
+        for period, column in zip([*years, "2018-2022"], table.columns[2:-1]):
+            plain = want.loc[(code, district.AREA, period, "total")]
+            shown = table.at[code, column]
+            assert np.isclose(shown, plain["value"] * scale.get(code, 1.0), equal_nan=True), (code, period)
+            # † exactly where fewer returns counted than were expected
+            mark = table.attrs["marks"].at[code, column]
+            short = plain["value"] == plain["value"] and plain["reported"] < plain["expected"]
+            assert mark == ("†" if short else ""), (code, period, mark)
+    assert table.at["CHILDREN", "Cách tính cả giai đoạn"] == "cuối kỳ (2022*)"
+    assert table.at["CASE_RATE", "Cách tính cả giai đoạn"] == "bình quân cả giai đoạn"
+
+
+def test_the_appendix_table_per_commune_is_the_plain_pandas_one(report_tables):
+    _, table, want = report_tables
+    communes = sorted({u for (i, u, p, c) in want.index if i == "CASE_RATE" and u != district.AREA})
+    assert list(table.index) == [*communes, district.AREA]                     # GSO order, the district last
+    assert table.iloc[-1, 0] == "Toàn huyện"
+    for unit in table.index:
+        for period, column in zip([*(str(y) for y in district.YEARS), "2018-2022"], table.columns[1:]):
+            plain = want.loc[("CASE_RATE", unit, period, "total"), "value"]
+            assert np.isclose(table.at[unit, column], plain, equal_nan=True), (unit, period)
+    # F split in 2020: its history stays with the district, so F1 shows no 2019 figure (missing, not 0);
+    # B and C merged under BC's new code, which carries their history on
+    assert np.isnan(table.at["50107", "2019"]) and table.at["50107", "2020"] >= 0
+    assert not np.isnan(table.at["50110", "2018"])

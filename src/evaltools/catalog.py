@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import formula
+from . import formula, units as unitlib
 from .errors import EvaltoolsError, InputError, Problem, display_path
 from .schema import Field, duplicates, parse_records
 from .yamlio import load_yaml
@@ -121,7 +121,11 @@ def _load_units(path: Path, problems: list[Problem]) -> pd.DataFrame:
         if pd.notna(row.valid_to) and pd.notna(row.valid_from) and row.valid_to < row.valid_from:
             problems.append(Problem(name, row.line, "valid_to", "is before valid_from"))
     units["successor"] = [tuple(s) if isinstance(s, list) else s for s in units["successor"]]
-    return _split_i18n(units, "name")
+    units = _split_i18n(units, "name")
+    # A name given once (Vietnamese) reads in English as a translator writes it: "Cam Thủy commune".
+    same = units["name_en"] == units["name_vi"]
+    units.loc[same, "name_en"] = units.loc[same, "name_vi"].map(unitlib.english_name)
+    return units
 
 
 def _successor_problems(successor: object, codes: set[str], name: str, line: int) -> list[Problem]:

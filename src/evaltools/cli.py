@@ -41,14 +41,15 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .limits import check_review_inputs
+    from .batch.index import write_index
     from .publish import kept_note
     from .run import run_review
 
-    check_review_inputs(args.review)
     formats = [f.strip() for f in args.to.split(",") if f.strip()]
-    result = run_review(args.review, formats=formats, lang=args.lang, out=_folder(args.out, "outputs"),
-                        notebook=args.notebook, allow_invalid=args.allow_invalid)
+    out = _folder(args.out, "outputs")
+    result = run_review(args.review, formats=formats, lang=args.lang, out=out,
+                        notebook=args.notebook, allow_invalid=args.allow_invalid, final=args.final)
+    write_index(out)                      # the page a reader opens first lists this review's files too
     print(f"{result.folder}: {', '.join(result.files)} ({result.seconds:.1f} s){kept_note(result)}")
     return 0
 
@@ -101,17 +102,15 @@ def _cmd_new_review(args: argparse.Namespace) -> int:
 def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
     from .batch.summary import format_summary
-    from .limits import check_review_inputs
 
     formats = [f.strip() for f in args.to.split(",") if f.strip()]
     from .context import resolve_review
 
     configs = [resolve_review(r) for r in args.reviews]
-    for config in configs:
-        check_review_inputs(config)
     result = run_batch(configs, areas=args.areas, years=args.years, window=args.window, formats=formats,
                        lang=args.lang, out=_folder(args.out, "outputs"), notebook=args.notebook, workers=args.workers,
-                       scheduler=args.scheduler, force=args.force, allow_invalid=args.allow_invalid)
+                       scheduler=args.scheduler, force=args.force, allow_invalid=args.allow_invalid,
+                       final=args.final)
     print(format_summary(result.outcomes, result.seconds))
     print(f"index: {result.index}")
     if result.interrupted:
@@ -150,6 +149,9 @@ def _render_options(p: argparse.ArgumentParser, what: str) -> None:
                    help="report notebook (default: the config's notebook:, else its programme's)")
     p.add_argument("--allow-invalid", action="store_true",
                    help="render even if validation finds high-importance problems (page 1 then says so)")
+    p.add_argument("--final", action="store_true",
+                   help="render the final report (as status: final in the config): refused while a narrative "
+                        "part is unwritten, a heading is empty or the data have high-importance problems")
 
 
 def _add_indicators(sub) -> None:
@@ -290,8 +292,11 @@ def main(argv: list[str] | None = None) -> int:
 
             # Through the environment, so every lookup and every kernel started sees the same project.
             os.environ[ENV_VAR] = str(find_project(explicit=args.project).root)
-        if args.command in ("run", "batch", "indicators"):         # they write outputs: finish a killed run first
+        if args.command in ("run", "batch", "indicators"):     # refuse a hostile config or narrative before any
+            from .limits import check_review_inputs         # kernel starts; finish what a killed run left
             from .publish import recover_outputs
+            for ref in getattr(args, "reviews", None) or [args.review]:
+                check_review_inputs(ref)
             recover_outputs(_folder(args.out, "outputs"))
         return args.func(args)
     return guarded(command, args.debug)

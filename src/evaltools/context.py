@@ -10,6 +10,7 @@ on its own loads for itself. Its lookups (:meth:`ReviewData.value`,
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pandas as pd
 from . import engine, manifest, units as unitlib, vnformat
 from .catalog import Catalog, load_catalog
 from .errors import EvaltoolsError, display_path
+from .periods import year_cutoffs
 from .programme import Programme, load_programme, programme_folder
 from .project import find_project, project_of
 from .review import Review, load_review
@@ -81,22 +83,52 @@ class ReviewData:
         table = self.indicators
         return table[(table["indicator"] == code) & (table["unit"] == (unit or self.review.area))]
 
+    def row(self, code: str, period: str | int | None = None, category: str = "total",
+            unit: str | None = None) -> pd.Series | None:
+        """One row of the indicator table (value, aggregation, coverage...), None when there is none;
+        defaults: the review's area, the whole period."""
+        rows = self._rows(code, unit)
+        rows = rows[(rows["period"] == str(period or self.span)) & (rows["category"] == category)]
+        return rows.iloc[0] if len(rows) else None
+
     def value(self, code: str, period: str | int | None = None, category: str = "total",
               unit: str | None = None) -> float:
         """One indicator value, NaN when missing; defaults: the review's area, the whole period."""
-        rows = self._rows(code, unit)
-        rows = rows[(rows["period"] == str(period or self.span)) & (rows["category"] == category)]
-        return float(rows["value"].iloc[0]) if len(rows) else float("nan")
+        row = self.row(code, period, category, unit)
+        return float(row["value"]) if row is not None else float("nan")
 
     def quantity(self, code: str, period: str | int | None = None, category: str = "total",
                  unit: str | None = None) -> vnformat.Quantity:
-        """:meth:`value` with the indicator's decimals and unit, ready for a sentence (``{x:u}``)."""
-        return self.as_quantity(code, self.value(code, period, category, unit))
+        """:meth:`value` with the indicator's decimals and unit, the returns it rests on and, for a
+        figure of one year cut off early, the day it stops: ready for a sentence (``{x:u}``)."""
+        row = self.row(code, period, category, unit)
+        if row is None:
+            return self.as_quantity(code, float("nan"))
+        year = None if pd.isna(row["value_year"]) else int(row["value_year"])
+        partial = [d for y, d in self.partial_years.items() if year is None or y == year]
+        return replace(self.as_quantity(code, float(row["value"])), reported=int(row["reported"]),
+                       expected=int(row["expected"]), year=year,
+                       until=partial[-1] if bool(row["partial"]) and partial else None)
 
     def as_quantity(self, code: str, value: float) -> vnformat.Quantity:
         """Any value written as indicator ``code`` writes its values."""
         row = self.catalog.indicators.loc[code]
         return vnformat.Quantity(value, int(row["decimals"]), str(row[f"unit_{self.lang}"]), self.lang)
+
+    @property
+    def cutoffs(self) -> dict[int, dt.date]:
+        """Each year of the review (and the one before) -> the last day its figures cover."""
+        years = range(self.review.first_year - 1, self.review.last_year + 1)
+        return year_cutoffs(years, self.review.cutoff, self.catalog.partial_years)
+
+    @property
+    def partial_years(self) -> dict[int, dt.date]:
+        """The review's years cut off before 31 December -> the day their figures stop."""
+        return {y: d for y, d in self.cutoffs.items() if y in self.years and (d.month, d.day) != (12, 31)}
+
+    def year_label(self, year: int) -> str:
+        """A year as tables and charts head it: ``2017*`` when cut off early (see :meth:`partial_note`)."""
+        return f"{year}*" if year in self.partial_years else str(year)
 
     def series(self, code: str, categories: bool = False, unit: str | None = None) -> pd.DataFrame:
         """An indicator year by year: ``year, category, category_name, value`` (years with data only).
@@ -106,7 +138,9 @@ class ReviewData:
         rows = self._rows(code, unit)
         rows = rows[rows["period"].isin([str(y) for y in self.years]) & rows["value"].notna()]
         rows = rows[rows["category"] != "total"] if categories else rows[rows["category"] == "total"]
-        out = pd.DataFrame({"year": rows["period"].astype(str).astype(int), "category": rows["category"].astype(str),
+        years = rows["period"].astype(str).astype(int)
+        out = pd.DataFrame({"year": years, "year_label": years.map(self.year_label),
+                            "category": rows["category"].astype(str),
                             "category_name": rows["category_name"].astype(str), "value": rows["value"]})
         return out.sort_values(["year"], kind="stable").reset_index(drop=True)
 
@@ -116,12 +150,15 @@ class ReviewData:
                             index=pd.Index(self.years, name="year"))
 
     def parts(self, code: str, period: str | int | None = None, unit: str | None = None) -> pd.DataFrame:
-        """A disaggregated indicator's options with data: ``category, category_name, value`` (catalog order)."""
+        """A disaggregated indicator's options with data: ``category, category_name, group, value``
+        (catalog order; ``group`` joins options of one kind, e.g. one plan over two periods)."""
         rows = self._rows(code, unit)
         rows = rows[(rows["period"] == str(period or self.span)) & (rows["category"] != "total")
                     & rows["value"].notna()]
-        return pd.DataFrame({"category": rows["category"].astype(str),
-                             "category_name": rows["category_name"].astype(str),
+        groups = self.catalog.options.drop_duplicates("option").set_index("option")["group"]
+        categories = rows["category"].astype(str)
+        return pd.DataFrame({"category": categories, "category_name": rows["category_name"].astype(str),
+                             "group": categories.map(groups).fillna(categories),
                              "value": rows["value"]}).reset_index(drop=True)
 
     def by_unit(self, code: str, period: str | int | None = None, level: str = "commune") -> pd.DataFrame:
@@ -243,7 +280,7 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
     periods = engine.periods_for(review.first_year, review.last_year)
     facts = engine.aggregate(values, catalog, review.area, periods, cutoff=review.cutoff)
     table = engine.evaluate(facts, ordered(catalog, review))
-    result = run_checks(review, catalog=catalog, checked=checked) if validate else None
+    result = run_checks(review, catalog=catalog, checked=checked, programme=programme) if validate else None
     inputs = manifest.input_files(review, programme, manifest.used_files(values, catalog.units, review))
     return ReviewData(review, programme, catalog, values, facts, label(table, catalog, lang, review.last_year),
                       lang, result, tuple(inputs))

@@ -28,7 +28,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import __version__
 from .context import ReviewData, open_review
-from .report.charts import Chart, _number_axis, theme
+from .report.charts import DEFAULT_PALETTE, Chart, _number_axis, theme
 
 Filter = str | Iterable[str] | None
 
@@ -141,7 +141,16 @@ def values(data: ReviewData, unit: Filter = None, element: Filter = None, years:
         "period": rows["period"].astype(int), "unit": rows["unit"].astype(str), "unit_name": names,
         "category": rows["category"].astype(str), "value": rows["value"].astype(float),
         "file": rows["file"].astype(str), "line": rows["line"]})
-    return out.sort_values(["element", "unit", "period", "category"]).reset_index(drop=True)
+    out = out.sort_values(["element", "unit", "period", "category"]).reset_index(drop=True)
+    return _with_style(out, data)
+
+
+def _with_style(frame: pd.DataFrame, data: ReviewData) -> pd.DataFrame:
+    """``frame`` carrying the programme's palette to :func:`trend` and :func:`compare` (pandas keeps
+    ``attrs`` through filtering)."""
+    style = data.programme.style if data.programme is not None else {}
+    frame.attrs["palette"] = style.get("palette", DEFAULT_PALETTE)
+    return frame
 
 
 def indicators(data: ReviewData, indicator: Filter = None, unit: Filter = None,
@@ -154,7 +163,7 @@ def indicators(data: ReviewData, indicator: Filter = None, unit: Filter = None,
     if category is not None:
         keep &= rows["category"].astype(str).isin(_as_set(category))
     out = rows[keep].astype({"indicator": str, "unit": str, "unit_name": str, "period": str, "category": str})
-    return out.reset_index(drop=True)
+    return _with_style(out.reset_index(drop=True), data)
 
 
 def table(frame: pd.DataFrame, rows: str = "unit_name", columns: str = "period") -> pd.DataFrame:
@@ -187,6 +196,12 @@ def _title(frame: pd.DataFrame, title: str | None) -> str:
     return str(frame[name].iloc[0]) if len(frame) else ""
 
 
+def _palette(frame: pd.DataFrame, colours: int) -> list:
+    """The programme's palette (which :func:`values` and :func:`indicators` put in ``frame.attrs``): the
+    colours of the report's charts, not matplotlib's default ones."""
+    return sns.color_palette(frame.attrs.get("palette", DEFAULT_PALETTE), n_colors=max(colours, 1))
+
+
 def trend(frame: pd.DataFrame, hue: str = "unit_name", title: str | None = None, lang: str = "vi") -> Chart:
     """A line per unit (or per ``hue``) over the years, of one element or indicator."""
     _one_series(frame)
@@ -194,7 +209,8 @@ def trend(frame: pd.DataFrame, hue: str = "unit_name", title: str | None = None,
     with sns.axes_style("whitegrid", theme()["rc"]):
         fig = Chart(figsize=(7.5, 3.6))
         ax = fig.subplots()
-        sns.lineplot(data=series, x="year", y="value", hue=hue, marker="o", ax=ax)
+        sns.lineplot(data=series, x="year", y="value", hue=hue, marker="o", ax=ax,
+                     palette=_palette(frame, series[hue].nunique()))
         ax.set(title=_title(frame, title), xlabel=None, ylabel=None)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         _number_axis(ax.yaxis, lang)
@@ -211,7 +227,7 @@ def compare(frame: pd.DataFrame, year: int | None = None, title: str | None = No
     with sns.axes_style("whitegrid", theme()["rc"]):
         fig = Chart(figsize=(7, 0.35 * len(ordered) + 0.9))
         ax = fig.subplots()
-        sns.barplot(data=ordered, y="unit_name", x="value", ax=ax, color=sns.color_palette()[2])
+        sns.barplot(data=ordered, y="unit_name", x="value", ax=ax, color=_palette(frame, 3)[1], saturation=1)
         ax.set(title=f"{_title(frame, title)} ({year})", xlabel=None, ylabel=None)
         _number_axis(ax.xaxis, lang)
     return fig

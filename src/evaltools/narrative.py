@@ -67,8 +67,10 @@ def _inert(markdown: str) -> str:
 class Placeholder(Prose):
     """A visible note that a part of the narrative is still to be written (a draft's mark)."""
 
+    part = ""
+
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        return {"text/markdown": f"*{self}*", mime.PLACEHOLDER: {"placeholder": True},
+        return {"text/markdown": f"*{self}*", mime.PLACEHOLDER: {"placeholder": True, "part": self.part},
                 "text/plain": str(self)}
 
 
@@ -90,7 +92,9 @@ class Narrative:
         if self.parts.get(key):
             return Prose(_inert(self.parts[key]))
         file = self.file.name if self.file else "—"
-        return Placeholder(self.texts("narrative.missing", file=file))
+        note = Placeholder(self.texts("narrative.missing", file=file))
+        note.part = key
+        return note
 
     def drafted(self, key: str, sentences: Sequence[str]) -> Prose:
         """The drafted sentences as a list, replaced by the analyst's ``{#key}`` or followed by ``{#key+}``."""

@@ -18,6 +18,7 @@ from .schema import Field, parse_record, parse_records
 from .yamlio import Record, load_yaml
 
 KINDS = ("annual", "interim", "final")
+STATUSES = ("draft", "final")
 # Each target: indicator, operator (>=, >, <=, <, ==), value, optional year, category, plan.
 TARGET_FIELDS = (
     Field("indicator", "code"),
@@ -32,9 +33,10 @@ REVIEW_FIELDS = (
     Field("programme", "text", required=False),
     Field("notebook", "text", required=False),
     Field("kind", "choice", choices=KINDS),
+    Field("status", "choice", choices=STATUSES, required=False, default="draft"),
     Field("title", "i18n"),
     Field("subject", "i18n", required=False),
-    Field("legal_basis", "list", required=False, default=[]),
+    Field("legal_basis", "i18n_list", required=False, default=[]),
     Field("issuing_office", "i18n"),
     Field("superior_office", "i18n", required=False),
     Field("place", "text"),
@@ -49,9 +51,27 @@ REVIEW_FIELDS = (
     Field("assessment", "any", required=False, default={}),
     Field("predecessor", "text", required=False),
     Field("narrative", "i18n", required=False),
-    Field("recipients", "list", required=False, default=[]),
+    Field("recipients", "i18n_list", required=False, default=[]),
+    Field("number", "text", required=False),
+    Field("signer", "any", required=False),
     Field("data", "text", required=False, default=".."),
 )
+
+
+SIGNER_FIELDS = (
+    Field("name", "text", required=False, default=""),
+    Field("title", "i18n"),
+    Field("for", "i18n", required=False),
+)
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs: name, title, and whose title a deputy signs for ("KT. TRƯỞNG PHÒNG")."""
+
+    title: dict[str, str]
+    name: str = ""
+    on_behalf_of: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -74,14 +94,17 @@ class Review:
     language: str = "vi"
     subject: dict[str, str] | None = None
     superior_office: dict[str, str] | None = None
-    legal_basis: list[str] = field(default_factory=list)
+    legal_basis: list[dict[str, str]] = field(default_factory=list)
     targets: pd.DataFrame | None = None
     assessment: dict = field(default_factory=dict)
     predecessor: Path | None = None
     narrative: dict[str, Path] | None = None
-    recipients: list[str] = field(default_factory=list)
+    recipients: list[dict[str, str]] = field(default_factory=list)
+    number: str | None = None
+    signer: Signer | None = None
     notebook: Path | None = None
     programme: str | None = None
+    status: str = "draft"
 
     @property
     def catalog_dir(self) -> Path:
@@ -129,6 +152,7 @@ def load_review(path: str | Path) -> Review:
         if isinstance(values[key], int) and not 1900 <= values[key] <= 2100:
             problems.append(Problem(name, raw.key_lines.get(key), key, f"expected a year such as 2017 "
                                                                       f"(1900 to 2100), found {values[key]}"))
+    values["signer"] = _signer(values["signer"], raw, name, problems)
     if not problems and values["first_year"] > values["last_year"]:
         problems.append(Problem(name, raw.key_lines["last_year"], "last_year", "is before first_year"))
     if problems:
@@ -143,3 +167,15 @@ def load_review(path: str | Path) -> Review:
         values["narrative"] = {lang: Path(os.path.abspath(base / p)) for lang, p in values["narrative"].items()}
     return Review(path=path.resolve(), **values)
 
+
+
+def _signer(raw_signer, record: Record, name: str, problems: list[Problem]) -> Signer | None:
+    """The ``signer:`` mapping (name, title, for), or None when the config names no signer."""
+    if raw_signer is None:
+        return None
+    line = record.key_lines.get("signer")
+    if not isinstance(raw_signer, dict):
+        problems.append(Problem(name, line, "signer", "expected a mapping of name, title and optionally for"))
+        return None
+    values = parse_record(raw_signer, SIGNER_FIELDS, name, getattr(raw_signer, "line", line), problems)
+    return Signer(title=values["title"] or {}, name=values["name"] or "", on_behalf_of=values["for"])

@@ -22,13 +22,14 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import iorw, manifest, publish, storetx
 from .context import ReviewData, open_review, review_programme
 from .errors import DataQualityError, EvaltoolsError, display_path
 from .lifeline import helper_init
+from .final import final_problems
 from .programme import Programme
 from .review import Review
 
@@ -53,7 +54,7 @@ class RunResult:
 
 def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lang: str | None = None,
                out: str | Path = "outputs", notebook: str | Path | None = None,
-               allow_invalid: bool = False, overlap: bool = True) -> RunResult:
+               allow_invalid: bool = False, overlap: bool = True, final: bool = False) -> RunResult:
     """Render a review into ``<out>/<review id>/``.
 
     Parameters
@@ -75,6 +76,11 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     overlap : bool
         Run the data-quality notebook on the second core while the PDF is printed (fastest
         for one review); a batch that keeps every core busy already passes False.
+    final : bool
+        Render the final report (also when the config says ``status: final``): refused when a
+        narrative part is still to be written, a heading has nothing under it, the narrative
+        repeats the previous review's, or the data have high-importance findings. A draft
+        renders whatever is there, marked "DỰ THẢO"; so does ``allow_invalid``.
 
     Raises
     ------
@@ -86,8 +92,14 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     """
     started, clock = manifest.now(), time.perf_counter()
     check_formats(formats)
+    if final and allow_invalid:
+        raise EvaltoolsError("--final and --allow-invalid exclude each other: a final report needs valid data")
     with storetx.snapshot_of(config) as store_state:      # one state of the store, read once: an import waits
         data = open_review(config, lang, skip_invalid=allow_invalid, validate=True)
+    if final or (data.review.status == "final" and not allow_invalid):
+        data, final = _final(data), True
+    else:                                 # --allow-invalid renders a draft, whatever the config says
+        data = replace(data, review=replace(data.review, status="draft"))
     review, lang = data.review, data.lang
     notebooks = notebooks_of(review, data.programme or review_programme(review), notebook)
     checked = _refuse_invalid(data, allow_invalid)
@@ -102,6 +114,9 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         nb = _execute(notebooks["review"], stage / "review.ipynb", {
             "review": str(review.path), "lang": lang, "snapshot": str(snapshot),
             "high_findings": checked["high"]}, target)
+        if final and (problems := final_problems(nb, lang)):
+            raise EvaltoolsError(f"{review.id}: not a final report: {'; '.join(problems)}; write them, or render "
+                                 "a draft (status: draft, without --final)")
         _export(nb, data, stage, formats)
         prints = side.result()
         snapshot.unlink()
@@ -181,6 +196,17 @@ def _warm_up() -> None:
     export.warm_up()
 
 
+def _final(data: ReviewData) -> ReviewData:
+    """The review as a final report: refused before anything runs when it cannot be one."""
+    findings = data.validation.findings
+    copied = findings[(findings["kind"] == "narrative") & (findings["importance"] != "low")]
+    if len(copied):
+        first = copied.iloc[0]
+        raise EvaltoolsError(f"{data.review.id}: not a final report: {first['file']}: {first['message']} "
+                             f"({len(copied)} narrative finding(s); see `evaltools validate`)")
+    return replace(data, review=replace(data.review, status="final"))
+
+
 def _refuse_invalid(data: ReviewData, allow_invalid: bool) -> dict[str, int]:
     """Counts of findings by importance; refuse high-importance ones unless allowed."""
     findings = data.validation.findings
@@ -189,7 +215,7 @@ def _refuse_invalid(data: ReviewData, allow_invalid: bool) -> dict[str, int]:
         first = findings[findings["importance"] == "high"].iloc[0]
         where = f"{first['file']}:{int(first['line'])}: " if first["file"] and first["line"] == first["line"] else ""
         raise DataQualityError(
-            f"{data.review.id}: the data have {counts['high']} high-importance problem(s), e.g. {where}"
+            f"{data.review.id}: {counts['high']} high-importance problem(s), e.g. {where}"
             f"{first['message']}; see `evaltools validate {display_path(data.review.path)}`, "
             "or render anyway with --allow-invalid")
     return counts

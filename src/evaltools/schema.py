@@ -24,8 +24,8 @@ LANGUAGES = ("vi", "en")
 class Field:
     """One key of a YAML record.
 
-    ``kind`` is one of: text, code, int, number, date, bool, choice, i18n, list,
-    any (checked by the caller).
+    ``kind`` is one of: text, code, int, number, date, bool, choice, i18n, list, i18n_list
+    (texts, each one for both languages or ``{vi, en}``), any (checked by the caller).
     """
 
     name: str
@@ -97,6 +97,10 @@ def _coerce(field: Field, value: Any) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError(f"expected a list of texts, found {value!r}")
         return value
+    if kind == "i18n_list":
+        if not isinstance(value, list):
+            raise ValueError(f"expected a list of texts (each a text or {{vi: ..., en: ...}}), found {value!r}")
+        return [_i18n(v) for v in value]
     raise AssertionError(f"unknown field kind {kind}")
 
 

@@ -129,7 +129,8 @@ class Texts:
         """The sentence ``key`` as Markdown, its ``{placeholders}`` filled by formatted, escaped values.
 
         A sentence one of whose figures (a :class:`~evaltools.vnformat.Quantity`) is missing is
-        left out (empty): a report never writes a missing figure as a number or a dash.
+        left out (empty): a report never writes a missing figure as a number or a dash. A figure
+        that rests on fewer returns than expected gets the count at the end of its sentence.
         """
         return Prose(self._fill(key, values, escape=True))
 
@@ -140,12 +141,20 @@ class Texts:
 
     def _fill(self, key: str, values: dict, escape: bool) -> str:
         template = self.label(key)
-        if any(isinstance(v, vnformat.Quantity) and v.missing for v in values.values()):
+        figures = [v for v in values.values() if isinstance(v, vnformat.Quantity)]
+        if any(q.missing for q in figures):
             return ""
         try:
-            return _Formatter(self.lang, escape).format(template, **values)
+            text = _Formatter(self.lang, escape).format(template, **values)
         except KeyError as exc:
             raise EvaltoolsError(f"text {key!r} needs a value for {{{exc.args[0]}}}: {template!r}") from None
+        short = [q for q in figures if not q.complete]
+        if not short:
+            return text
+        least = min(short, key=lambda q: q.reported / q.expected)
+        note = self.label("figures.coverage").format(reported=least.reported, expected=least.expected)
+        end = "." if text.endswith(".") else ""
+        return f"{text.removesuffix('.')} ({note}){end}"
 
     def join(self, items: Iterable[str]) -> str:
         """``a, b và c`` / ``a, b and c``."""

@@ -245,3 +245,17 @@ def tree(units: pd.DataFrame, area: str | None, as_of: int, years: range) -> Tre
             node_of[c, j] = new[i] if keep[i] else -1
     return Tree(codes[old], up_new, depth, units["level"].to_numpy()[old], alive[old], valid, node_of,
                 code_index, years)
+
+
+# Vietnamese unit prefixes and the English word a translator puts after the name.
+_ENGLISH = (("Thành phố ", "city"), ("Thị trấn ", "town"), ("Thị xã ", "town"), ("Tỉnh ", "province"),
+            ("Huyện ", "district"), ("Quận ", "urban district"), ("Phường ", "ward"), ("Xã ", "commune"))
+
+
+def english_name(name: str) -> str:
+    """A unit's name as an English text writes it: "Xã Cam Thủy" → "Cam Thủy commune", "Thị trấn Cam Lộ"
+    → "Cam Lộ town" (the proper name stays as it is); a name without a known prefix is kept."""
+    for prefix, word in _ENGLISH:
+        if name.startswith(prefix):
+            return f"{name[len(prefix):]} {word}"
+    return name

@@ -140,12 +140,25 @@ class Quantity:
     In a format string ``{x}`` gives the number (``3.667.005.000``), ``{x:u}`` the number
     with its unit (``3.667.005.000 đồng``, ``98,5 %``) and ``{x:s}`` a large sum
     shortened (``3,67 tỷ đồng``). A missing value reads ``–``.
+
+    ``reported`` and ``expected`` count the returns the figure rests on (a sentence says so
+    when some are missing); ``year`` is the year the figure is of (a stock at the end of a
+    period); ``until`` the day its figures stop when that year is cut off before 31 December.
     """
 
     value: float
     decimals: int = 0
     unit: str = ""
     lang: str = "vi"
+    reported: int | None = None
+    expected: int | None = None
+    year: int | None = None
+    until: dt.date | None = None
+
+    @property
+    def complete(self) -> bool:
+        """True unless fewer returns than expected carry the figure."""
+        return self.reported is None or self.expected is None or self.reported >= self.expected
 
     @property
     def missing(self) -> bool:

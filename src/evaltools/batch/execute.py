@@ -42,6 +42,7 @@ class Task:
     out: Path
     notebook: Path | None              # None: each review's own (config or programme)
     allow_invalid: bool = False
+    final: bool = False
 
 
 class Interrupted(KeyboardInterrupt):
@@ -81,7 +82,8 @@ def render(task: Task) -> Outcome:
     _state["running"] = True
     try:
         # One core per review: the pool already keeps every core busy.
-        run_review(task.config, task.formats, task.lang, task.out, task.notebook, task.allow_invalid, overlap=False)
+        run_review(task.config, task.formats, task.lang, task.out, task.notebook, task.allow_invalid, overlap=False,
+                   final=task.final)
         return Outcome(task.review_id, "done", time.perf_counter() - clock)
     except Interrupted:
         return Outcome(task.review_id, "interrupted", time.perf_counter() - clock)

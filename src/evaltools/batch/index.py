@@ -18,7 +18,14 @@ from ..iorw import atomic_write
 from .fingerprints import last_good
 
 NO_CHECK = "—"
+HEADS = ("Báo cáo · Review", "Địa bàn · Area", "Giai đoạn · Period", "Chất lượng dữ liệu · Data quality",
+         "Thời điểm dựng · Rendered", "Tệp · Files")
 LEVELS = ("high", "medium", "low")
+# Every file a reader or analyst opens, in the order a reader wants them; the manifest and the
+# executed notebook are records, not reading.
+OUTPUT_LINKS = (("report.html", "HTML"), ("report.pdf", "PDF"), ("report.docx", "Word"),
+                ("indicators.xlsx", "Excel"), ("indicators.csv", "CSV"),
+                ("data_quality.html", "Chất lượng dữ liệu · Data quality"))
 STATUS_NAMES = {"high": "lỗi nghiêm trọng · high", "medium": "cần xem · medium", "low": "nhẹ · low",
                 "ok": "đạt · ok", "none": "chưa kiểm tra · not checked"}
 
@@ -81,8 +88,7 @@ def entry(folder: Path) -> dict | None:
     return {"id": folder.name, "title": title or folder.name, "area": str(about.get("area") or ""),
             "area_name": names.get(lang, "") if isinstance(names, dict) else str(names), "period": period,
             "status": status, "quality": text, "finished": str(record.get("finished") or ""),
-            "html": "report.html" in files, "pdf": "report.pdf" in files,
-            "data_quality": "data_quality.html" in files}
+            "files": [(name, label) for name, label in OUTPUT_LINKS if name in files]}
 
 
 def collect(out: str | Path) -> list[dict]:
@@ -103,9 +109,7 @@ def _when(stamp: str) -> str:
 
 def _row(e: dict) -> str:
     esc, href = html.escape, quote(e["id"])
-    links = [f'<a href="{href}/report.{kind}">{kind.upper()}</a>' for kind in ("html", "pdf") if e[kind]]
-    if e["data_quality"]:
-        links.append(f'<a href="{href}/data_quality.html">{esc("chất lượng · quality")}</a>')
+    links = [f'<a href="{href}/{quote(name)}">{esc(label)}</a>' for name, label in e["files"]]
     area = f"{esc(e['area_name'])} <span class=code>({esc(e['area'])})</span>" if e["area_name"] else esc(e["area"])
     cells = [
         (e["title"], f'{esc(e["title"])}<div class=id>{esc(e["id"])}</div>'),
@@ -113,9 +117,11 @@ def _row(e: dict) -> str:
         (e["period"], esc(e["period"])),
         (f"{LEVELS.index(e['status']) if e['status'] in LEVELS else 9} {e['quality']}", esc(e["quality"])),
         (e["finished"], esc(_when(e["finished"]))),
-        ("", " · ".join(links) or "—"),
+        ("", f'<span class=files>{" ".join(links)}</span>' if links else "—"),
     ]
-    tds = "".join(f'<td data-sort="{esc(key)}">{shown}</td>' for key, shown in cells)
+    # data-head labels each cell when a phone shows a row as a card (index.css)
+    tds = "".join(f'<td data-sort="{esc(key)}" data-head="{esc(HEADS[i])}">{shown}</td>'
+                  for i, (key, shown) in enumerate(cells))
     return f'<tr data-status="{esc(e["status"])}">{tds}</tr>'
 
 
@@ -127,9 +133,7 @@ def index_html(entries: list[dict], title: str = "Báo cáo đã dựng · Rende
     statuses = sorted({e["status"] for e in entries})
     options = "".join(f'<option value="{html.escape(s)}">{html.escape(STATUS_NAMES.get(s, s))}</option>'
                       for s in statuses)
-    heads = ["Báo cáo · Review", "Địa bàn · Area", "Giai đoạn · Period", "Chất lượng dữ liệu · Data quality",
-             "Thời điểm dựng · Rendered", "Tệp · Files"]
-    ths = "".join(f'<th scope=col><button type=button data-col="{i}">{h}</button></th>' for i, h in enumerate(heads))
+    ths = "".join(f'<th scope=col><button type=button data-col="{i}">{h}</button></th>' for i, h in enumerate(HEADS))
     rows = "\n".join(_row(e) for e in entries)
     return f"""<!DOCTYPE html>
 <html lang="vi">

@@ -42,7 +42,7 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
               window: int | None = None, formats: Sequence[str] = DEFAULT_FORMATS, lang: str | None = None,
               out: str | Path = "outputs", notebook: str | Path | None = None, workers: int | None = None,
               scheduler: str | None = None, force: bool = False, allow_invalid: bool = False,
-              stream: TextIO | None = None) -> BatchResult:
+              final: bool = False, stream: TextIO | None = None) -> BatchResult:
     """Render many reviews, each in its own worker and kernel, skipping those already up to date.
 
     Parameters
@@ -63,8 +63,8 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
         Address of a Dask distributed scheduler to render on instead (``tcp://host:8786``).
     force : bool
         Render even the reviews whose inputs did not change.
-    allow_invalid : bool
-        Render even reviews whose data have high-importance findings (as ``evaltools run``).
+    allow_invalid, final : bool
+        As for :func:`evaltools.run.run_review`.
     stream : text stream, optional
         Where progress goes (default: stderr).
 
@@ -81,7 +81,7 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
     notebook = Path(notebook).resolve() if notebook else None
     jobs = plan(configs, out, areas, years, window, cache)
     skipped, tasks = _split(jobs, formats, lang, out, notebook, force, cache)
-    tasks = [replace(t, allow_invalid=allow_invalid) for t in tasks]
+    tasks = [replace(t, allow_invalid=allow_invalid, final=final) for t in tasks]
     progress = Progress(len(jobs), stream)
     progress.start()
     for outcome in skipped:

@@ -1,14 +1,14 @@
 """Report page -> Word document (.docx) with python-docx, for offices that edit and circulate in Word.
 
 The converter reads the page :func:`evaltools.export.to_html` made (already sanitised,
-so it knows every tag it may meet) and writes the same content as Word objects: the
-masthead and the signature block as borderless two-column tables, headings as Word
-headings (so Word's navigation pane and table of contents work), paragraphs with
-bold and italics, lists, tables with a header row repeated on each page and numbers
-right-aligned, and charts as pictures with their captions. The page is A4 with the
-margins of Vietnamese administrative documents (Nghị định 30/2020/NĐ-CP) and Times New
-Roman, which Word has everywhere and which covers every Vietnamese letter; the footer
-reads "Trang 3 / 12" (Word fills the numbers). No LibreOffice, no network.
+so it knows every tag it may meet) and writes the same content as Word objects, in the
+official format (Nghị định 30/2020/NĐ-CP, Phụ lục I): A4 with margins 20/15/20/30 mm,
+Times New Roman 13 pt justified with the first line indented 1 cm, the page number
+centred in the header from page 2 on; the masthead and the closing as borderless
+two-column tables (:mod:`.docx_frame`); headings as Word headings (the navigation pane
+works); figures tables with a repeated header, a wide one on a landscape page
+(:mod:`.docx_tables`); charts as SVG with a PNG fallback (:mod:`.docx_pictures`); each
+appendix on a new page. No LibreOffice, no network.
 """
 
 from __future__ import annotations
@@ -20,18 +20,23 @@ import unicodedata
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import html as lxml_html
 
-from .docx_tables import TEXT_WIDTH_CM, layout_table, write_grid
-from .html import labels
+from .docx_frame import TEXT_WIDTH_CM, layout_table, title
+from .docx_pictures import add_svg, png_fallbacks
+from .docx_tables import write_grid
 
 FONT = "Times New Roman"
 BODY_PT = 13
 HEADINGS = {"h2": 1, "h3": 2, "h4": 3, "h5": 3, "h6": 3}
+CENTRED = {"period", "appendix-note", "draft-mark"}
+ITALIC = {"period", "appendix-note", "placeholder"}
+
+__all__ = ["to_docx_from_html", "png_fallbacks"]
 
 
 def _text(value: str) -> str:
@@ -60,21 +65,26 @@ def _page_setup(doc) -> None:
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
-    section.left_margin, section.right_margin = Cm(3.0), Cm(2.0)
-    _set_font(doc.styles["Normal"], BODY_PT)
-    doc.styles["Normal"].paragraph_format.space_after = Pt(6)
-    for name, size in (("Title", 15), ("Heading 1", 13), ("Heading 2", 13), ("Heading 3", 13)):
-        _set_font(doc.styles[name], size, bold=True)
+    section.left_margin, section.right_margin = Cm(3.0), Cm(1.5)
+    normal = doc.styles["Normal"]
+    _set_font(normal, BODY_PT)
+    fmt = normal.paragraph_format
+    fmt.space_after, fmt.first_line_indent = Pt(6), Cm(1)
+    fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.MULTIPLE, 1.15
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        _set_font(doc.styles[name], BODY_PT, bold=True)
+        doc.styles[name].paragraph_format.space_before = Pt(6)
+        doc.styles[name].paragraph_format.first_line_indent = Cm(0 if name == "Heading 1" else 1)
     doc.styles["Heading 3"].font.italic = True
-    caption = doc.styles["Caption"]
-    _set_font(caption, 11, bold=False)
-    caption.font.italic = True
+    for name in ("List Bullet", "List Number"):
+        doc.styles[name].paragraph_format.first_line_indent = Cm(0)
 
 
 def _field(paragraph, instruction: str) -> None:
-    """A Word field (PAGE, NUMPAGES) that Word computes when it lays the document out."""
+    """A Word field (PAGE) that Word computes when it lays the document out."""
     run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "2"), ("end", None)):
         if kind:
             node = OxmlElement("w:fldChar")
             node.set(qn("w:fldCharType"), kind)
@@ -85,16 +95,15 @@ def _field(paragraph, instruction: str) -> None:
         run._r.append(node)
 
 
-def _footer(doc, lang: str) -> None:
-    words = labels(lang)
-    paragraph = doc.sections[0].footer.paragraphs[0]
+def page_numbers(section) -> None:
+    """The page number centred in the header, 13 pt; none on the first page."""
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run(words["page_before"])
+    paragraph.paragraph_format.first_line_indent = Cm(0)
     _field(paragraph, "PAGE")
-    paragraph.add_run(words["page_between"])
-    _field(paragraph, "NUMPAGES")
     for run in paragraph.runs:
-        run.font.size = Pt(9)
+        run.font.size = Pt(BODY_PT)
 
 
 class _Writer:
@@ -106,6 +115,7 @@ class _Writer:
 
     def __init__(self, doc, lang: str, fallbacks: dict[str, bytes] | None = None):
         self.doc, self.lang, self.fallbacks = doc, lang, fallbacks or {}
+        self.centred = False              # inside an appendix's heading cell
 
     # -- inline text ------------------------------------------------------------------
     def runs(self, paragraph, el, bold: bool = False, italic: bool = False) -> None:
@@ -135,61 +145,54 @@ class _Writer:
         paragraph = target.add_paragraph(style=style)
         self.runs(paragraph, el)
         classes = _classes(el)
-        if classes & {"subject", "period", "place-date", "missing-text"}:
+        if classes & ITALIC:
             for run in paragraph.runs:
                 run.italic = True
-        if classes & {"subject", "period"}:
+        if classes & CENTRED or self.centred:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if "warning" in classes:
+            paragraph.paragraph_format.first_line_indent = Cm(0)
+        if classes & {"warning", "draft-mark"}:
             for run in paragraph.runs:
-                run.bold, run.font.color.rgb = True, RGBColor(0xB0, 0x00, 0x00)
+                run.bold = True
         return paragraph
 
     # -- blocks ---------------------------------------------------------------------
     def block(self, el, container=None) -> None:
-        tag = el.tag
+        tag, classes = el.tag, _classes(el)
         if not isinstance(tag, str) or tag in ("nav", "script", "style"):
             return
-        if tag == "header":
+        if "appendix-break" in classes:
+            self.doc.add_page_break()
+        elif tag == "header":
             self.children(el, container)
         elif tag == "h1":
-            self.title(el)
+            title(self, el)
         elif tag in HEADINGS:
             heading = self.doc.add_heading(level=HEADINGS[tag])
             self.runs(heading, el)
+            if self.centred:
+                heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif tag == "p":
             self.paragraph(el, container=container)
         elif tag in ("ul", "ol"):
             self.items(el, tag, container)
         elif tag == "table":
             self.table(el)
-        elif tag == "figure":
-            self.figure(el)
         elif tag == "img":
             self.picture(el.get("src", ""))
         elif tag == "pre":
             self.doc.add_paragraph(el.text_content()).runs[0].font.name = "Courier New"
-        elif tag == "blockquote":
-            for child in el:
-                self.block(child, container)
         else:                                  # div, section ...: walk in; loose text becomes a paragraph
             if (el.text or "").strip():
                 target = container if container is not None else self.doc
                 target.add_paragraph(_text(el.text))
+            was, self.centred = self.centred, self.centred or "appendix" in classes
             self.children(el, container)
+            self.centred = was
 
     def children(self, el, container=None) -> None:
         for child in el:
             self.block(child, container)
-
-    def title(self, el) -> None:
-        """The report title: "BÁO CÁO" and, on the next line, the title proper."""
-        paragraph = self.doc.add_paragraph(style="Title")
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.runs(paragraph, el, bold=True)
-        for span in el.iter("span"):
-            if "title" in _classes(span) and len(paragraph.runs) > 1:
-                paragraph.runs[0].add_break()   # the block span starts a line, as in the page
 
     def items(self, el, tag: str, container=None, depth: int = 1) -> None:
         style = ("List Bullet" if tag == "ul" else "List Number") + (f" {depth}" if depth > 1 else "")
@@ -204,14 +207,6 @@ class _Writer:
             self.runs(paragraph, li)
             for c in nested:
                 self.items(c, c.tag, container, min(depth + 1, 3))
-
-    def figure(self, el) -> None:
-        for img in el.iter("img"):
-            self.picture(img.get("src", ""))
-        for caption in el.iter("figcaption"):
-            paragraph = self.doc.add_paragraph(style="Caption")
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            self.runs(paragraph, caption, italic=True)
 
     def picture(self, src: str) -> None:
         if not src.startswith("data:image/") or ";base64," not in src:
@@ -228,37 +223,14 @@ class _Writer:
         shape = self.doc.add_picture(io.BytesIO(data), width=Cm(min(TEXT_WIDTH_CM, 15.5)))
         if svg is not None:
             add_svg(self.doc, shape, svg)
-        self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture = self.doc.paragraphs[-1]
+        picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        picture.paragraph_format.first_line_indent = Cm(0)
 
     def table(self, el) -> None:
         if _classes(el) & {"masthead", "signature"}:
             return layout_table(self, el)
         return write_grid(self, el)
-
-
-SVG_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"     # Office 2016's svgBlip extension
-SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
-
-
-def add_svg(doc, shape, svg: bytes) -> None:
-    """Give an inline picture its SVG original, as Word itself stores it (the PNG stays as fallback)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-
-    package = doc.part.package
-    number = sum(1 for p in package.iter_parts() if p.partname.endswith(".svg")) + 1
-    part = Part(PackURI(f"/word/media/chart{number}.svg"), "image/svg+xml", svg, package)
-    rid = doc.part.relate_to(part, RT.IMAGE)
-    blip = shape._inline.graphic.graphicData.pic.blipFill.blip
-    extensions = OxmlElement("a:extLst")
-    extension = OxmlElement("a:ext")
-    extension.set("uri", SVG_EXTENSION)
-    svg_blip = blip.makeelement(f"{{{SVG_NS}}}svgBlip", nsmap={"asvg": SVG_NS})
-    svg_blip.set(qn("r:embed"), rid)
-    extension.append(svg_blip)
-    extensions.append(extension)
-    blip.append(extensions)
 
 
 def to_docx_from_html(page: str, lang: str = "vi", title: str | None = None,
@@ -270,7 +242,7 @@ def to_docx_from_html(page: str, lang: str = "vi", title: str | None = None,
     page : str
         The whole HTML page.
     lang : {"vi", "en"}
-        Language of the footer ("Trang 3 / 12" or "Page 3 of 12").
+        The document's language property.
     title : str, optional
         The document's title property (default: the page's <title>).
     fallbacks : dict, optional
@@ -286,23 +258,10 @@ def to_docx_from_html(page: str, lang: str = "vi", title: str | None = None,
     main = main if main is not None else tree.find(".//body")
     doc = Document()
     _page_setup(doc)
-    _footer(doc, lang)
+    page_numbers(doc.sections[0])
     doc.core_properties.title = title or _text(tree.findtext(".//title") or "")
     doc.core_properties.language = lang
     _Writer(doc, lang, fallbacks).children(main)
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
-
-
-def png_fallbacks(nb) -> dict[str, bytes]:
-    """The PNG a notebook displayed beside each SVG chart (a :class:`~evaltools.report.charts.Chart`), by SVG text."""
-    out = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            if "image/svg+xml" in data and "image/png" in data:
-                svg = data["image/svg+xml"]
-                svg = "".join(svg) if isinstance(svg, list) else svg
-                out[svg] = base64.b64decode(data["image/png"])
-    return out

@@ -1,27 +1,26 @@
-"""Tables of the Word copy: figures tables with repeated headers, and the borderless layout tables.
+"""Figures tables of the Word copy: a grid, a repeated header, numbers on the right, wide ones landscape.
 
 The report's figures tables (class ``figures``, and any table a notebook output holds)
 become Word tables with a grid, a shaded header row that Word repeats on every page,
-rows that never split across pages, and numbers right-aligned. The masthead and the
-signature block are two-column tables without borders, as Vietnamese administrative
-documents lay them out.
+rows that never split across pages, and numbers right-aligned; 11 pt Times New Roman.
+A table of many columns (class ``wide``, as on paper) gets a landscape section of its own.
 """
 
 from __future__ import annotations
 
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-TABLE_PT = 10
+from .docx_frame import TEXT_WIDTH_CM
+
+TABLE_PT, WIDE_PT = 11, 10
 LABEL_MIN_CM = 1.8
-TEXT_WIDTH_CM = 16.0                        # A4 less the margins (export.docx)
-HEADER_FILL = "ECECEC"
-# Parts of the masthead and signature block written bold / italic / underlined (report.css).
-BOLD = {"office", "office-superior", "country", "motto", "recipients-title", "signer"}
-ITALIC = {"place-date", "recipients-title"}
+LANDSCAPE_WIDTH_CM = 29.7 - 2.0 - 2.0
+HEADER_FILL = "EFEFEF"
 
 
 def _classes(el) -> set[str]:
@@ -64,6 +63,7 @@ def _font_size(table, size: float) -> None:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.space_after = Pt(0)
+                paragraph.paragraph_format.first_line_indent = Cm(0)
                 for run in paragraph.runs:
                     run.font.size = Pt(size)
 
@@ -90,12 +90,34 @@ def _widths(rows: list[tuple[bool, object]], width: int, total_cm: float) -> lis
     return [fixed[j] or share[j] for j in range(width)]
 
 
+def _section(doc, landscape: bool) -> None:
+    """A new section from a new page, landscape (a wide table) or back to portrait; numbers go on."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = False
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    long_side, short_side = Cm(29.7), Cm(21.0)
+    section.page_width, section.page_height = (long_side, short_side) if landscape else (short_side, long_side)
+    margins = (2.5, 2.0, 2.0, 2.0) if landscape else (2.0, 2.0, 3.0, 1.5)
+    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = map(Cm, margins)
+
+
 def write_grid(writer, el) -> None:
-    """A figures table: optional caption, grid, repeated shaded header, numbers on the right."""
+    """A figures table: optional caption, grid, repeated shaded header, numbers on the right; a wide one
+    on a landscape page of its own."""
+    wide = "wide" in _classes(el)
+    if wide:
+        _section(writer.doc, landscape=True)
+    _grid(writer, el, LANDSCAPE_WIDTH_CM if wide else TEXT_WIDTH_CM, WIDE_PT if wide else TABLE_PT)
+    if wide:
+        _section(writer.doc, landscape=False)
+
+
+def _grid(writer, el, text_width: float, size: float) -> None:
     caption = el.find("caption")
     if caption is not None:
         paragraph = writer.doc.add_paragraph()
         paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.first_line_indent = Cm(0)
         writer.runs(paragraph, caption, bold=True)
     rows = _rows(el)
     if not rows:
@@ -122,38 +144,9 @@ def write_grid(writer, el) -> None:
                 cell._tc.get_or_add_tcPr().append(OxmlElement("w:noWrap"))   # a figure stays on one line
             j += span
     table.autofit = False
-    for column, cm in zip(table.columns, _widths(rows, width, TEXT_WIDTH_CM)):
+    for column, cm in zip(table.columns, _widths(rows, width, text_width)):
         column.width = Cm(cm)                   # the grid (LibreOffice reads it) and each cell (Word does)
         for cell in column.cells:
             cell.width = Cm(cm)
-    _font_size(table, TABLE_PT)
+    _font_size(table, size)
     writer.doc.add_paragraph()                  # room after the table, as in the page
-
-
-def layout_table(writer, el) -> None:
-    """The masthead (office | country, motto, date) or signature (recipients | office, signer), no borders."""
-    cells = [td for tr in el.iter("tr") for td in tr if td.tag == "td"]
-    if not cells:
-        return
-    table = writer.doc.add_table(rows=1, cols=len(cells))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    signature = "signature" in _classes(el)
-    for j, td in enumerate(cells):
-        cell = table.rows[0].cells[j]
-        first = cell.paragraphs[0]
-        for child in td:
-            if child.tag in ("ul", "ol"):
-                writer.items(child, child.tag, container=cell)
-                continue
-            paragraph = writer.paragraph(child, container=cell)
-            classes = _classes(child)
-            for run in paragraph.runs:
-                run.bold = True if classes & BOLD or ("office" in classes) else run.bold
-                run.italic = True if classes & ITALIC else run.italic
-                run.underline = True if "motto" in classes else None
-            left = signature and j == 0
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER
-        if len(cell.paragraphs) > 1 and not first.text:
-            first._p.getparent().remove(first._p)   # a new cell starts with an empty paragraph
-    _font_size(table, 12)
-    writer.doc.add_paragraph()

@@ -8,7 +8,7 @@
   markup) into the notebook's metadata and places the frame's parts as marker cells
   that the template lays out: the masthead first; the closing (signature and
   recipients) after the last section, before the first cell tagged ``appendix``; and
-  before each appendix, a page break.
+  before each appendix a page break, after its heading the report it is attached to.
 """
 
 from __future__ import annotations
@@ -66,12 +66,15 @@ class DocumentFrame(Preprocessor):
         nb.metadata.setdefault("evaltools", {})["document"] = frame
         cells, closed = [_marker("masthead")], False
         for cell in nb.cells:
-            if APPENDIX_TAG in cell.metadata.get("tags", []):
+            appendix = APPENDIX_TAG in cell.metadata.get("tags", [])
+            if appendix:
                 if not closed:
                     cells.append(_marker("closing"))
                     closed = True
                 cells.append(_marker("appendix"))
             cells.append(cell)
+            if appendix:
+                cells.append(_marker("appendix-note"))
         if not closed:
             cells.append(_marker("closing"))
         nb.cells = cells

@@ -1,8 +1,8 @@
 """Report page -> A4 PDF with WeasyPrint (no LaTeX, no browser).
 
 The PDF is printed from the very HTML page of :mod:`evaltools.export.html`: the
-template's print CSS gives the A4 pages, "Trang x / y" footers, the TOC's page numbers
-(``target-counter``) and table headers repeated on each page. WeasyPrint is imported
+template's print CSS gives the A4 pages of Nghị định 30/2020 (page numbers top centre from
+page 2, wide tables on landscape pages) and table headers repeated on each page. WeasyPrint is imported
 only when a PDF is made, so importing this module (nbconvert loads every registered
 exporter to list them) stays cheap.
 """
@@ -95,7 +95,7 @@ def to_pdf(nb: nbformat.NotebookNode, lang: str = "vi") -> bytes:
     nb : nbformat.NotebookNode
         The executed notebook (not modified).
     lang : {"vi", "en"}
-        Language of the TOC title and the page footer ("Trang 1 / 9", "Page 1 of 9").
+        Language of the page's fixed words (the contents heading on screen, the frame's labels).
     """
     pdf, _ = PDFExporter(lang=lang).from_notebook_node(nb)
     return pdf

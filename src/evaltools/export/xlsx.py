@@ -2,9 +2,10 @@
 
 Written beside ``indicators.csv`` by every ``evaltools run``. Each section sheet (the
 programme's ``workbook.yaml`` lists them, in report order) has one row per indicator, unit and category
-and one column per year, then the whole period, like the report's appendix; the last
-sheet holds the full tidy table (the rows of ``indicators.csv``). Headers are in the
-report's language.
+and one column per year, then the whole period, like the report's appendix; then a sheet
+of definitions (:mod:`.xlsx_definitions`) and the full tidy table (the rows of
+``indicators.csv`` that say something, :mod:`.xlsx_rows`). Headers and words are in the
+report's language; communes come in GSO code order.
 
 Numbers stay numbers, with a number format per indicator (``#,##0``, ``#,##0.0``...):
 the format codes are locale-neutral, so a spreadsheet shows the separators of its
@@ -27,6 +28,8 @@ import yaml
 from ..context import ReviewData
 from ..errors import EvaltoolsError, display_path
 from ..yamlio import load_yaml
+from .xlsx_definitions import definitions
+from .xlsx_rows import meaningful, ordered
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = "DDEBF7"
@@ -75,24 +78,18 @@ def _period_label(period: str) -> str:
 
 
 def wide(table: pd.DataFrame, codes: list[str], area: str, lang: str) -> pd.DataFrame:
-    """One row per indicator, unit (the area first) and category (total first); a column per period.
-
-    ``table`` is a review's labelled indicator table (:attr:`ReviewData.indicators`).
-    """
+    """One row per indicator, unit (the area first, then GSO code order) and category (total first);
+    a column per period. ``table`` is a review's labelled indicator table, its meaningful rows."""
     keys = ["indicator", "indicator_name", "unit", "unit_name", "category", "category_name"]
-    rows = table[table["indicator"].astype(str).isin(codes)]
+    rows = ordered(table[table["indicator"].astype(str).isin(codes)], codes, area)
     rows = rows.assign(**{c: rows[c].astype(object) for c in [*keys, "period"]})
     total = settings()["headers"][lang]["total"]
     rows = rows.assign(category_name=rows["category_name"].where(rows["category"] != "total", total))
-    periods = list(dict.fromkeys(rows["period"].astype(str)))
-    out = rows.set_index([*keys, "period"])["value"].unstack("period").reindex(columns=periods).reset_index()
-    options = {c: i for i, c in enumerate(dict.fromkeys(["total", *rows["category"]]))}   # catalog order
-    order = pd.DataFrame({"_i": out["indicator"].map({c: i for i, c in enumerate(codes)}),
-                          "_area": out["unit"] != area, "_name": out["unit_name"].astype(str),
-                          "_option": out["category"].map(options)})
-    out = out.loc[order.sort_values(["_i", "_area", "_name", "_option"], kind="stable").index]
+    periods = list(dict.fromkeys(table["period"].astype(str)))
+    out = rows.set_index([*keys, "period"])["value"].unstack("period")
+    out = out.reindex(index=pd.MultiIndex.from_frame(rows[keys].drop_duplicates()), columns=periods)
     out.columns.name = None
-    return out.reset_index(drop=True)
+    return out.reset_index()
 
 
 def _text(ws, row: int, column: int, value: object):
@@ -118,6 +115,7 @@ def _header(ws, names: list[str], widths: list[float]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    widths = [*widths, *[12] * (len(names) - len(widths))]        # a column added later still gets a header
     for j, (name, width) in enumerate(zip(names, widths), 1):
         cell = _text(ws, 1, j, name)
         cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor=HEADER_FILL)
@@ -147,12 +145,13 @@ def _section_sheet(ws, frame: pd.DataFrame, data: ReviewData, lang: str) -> None
             _text(ws, i, j, value)
 
 
-def _full_sheet(ws, data: ReviewData, lang: str) -> None:
-    h, levels = settings()["headers"][lang], settings()["levels"][lang]
-    columns = [c for c in data.shown.columns if c in settings()["headers"][lang]]
-    _header(ws, [h[c] for c in columns], [16, 34, 10, 22, 8, 11, 14, 26, 12, 12, 12, 24])
+def _full_sheet(ws, table: pd.DataFrame, data: ReviewData, lang: str) -> None:
+    h, levels, words = settings()["headers"][lang], settings()["levels"][lang], settings()["words"][lang]
+    columns = [c for c in table.columns if c in h]
+    _header(ws, [h[c] for c in columns], [16, 34, 10, 22, 8, 11, 14, 26, 12, 12, 12, 24, 16, 10, 10, 10, 10, 10])
     decimals = data.catalog.indicators["decimals"].astype(int)
-    for i, values in enumerate(data.shown[columns].to_dict("records"), 2):
+    shown = {"level": levels, "reason": words["reasons"], "aggregation": words["aggregation"]}
+    for i, values in enumerate(table[columns].to_dict("records"), 2):
         fmt = number_format(int(decimals[str(values["indicator"])]))
         for j, column in enumerate(columns, 1):
             value = values[column]
@@ -162,13 +161,27 @@ def _full_sheet(ws, data: ReviewData, lang: str) -> None:
             elif column in ("value_year", "reported", "expected", "coverage"):      # the engine's own columns
                 _number(ws, i, j, value, "0.0%" if column == "coverage" else "0")
             elif column == "partial":
-                ws.cell(row=i, column=j).value = bool(value)
+                _text(ws, i, j, words["partial"] if value is True else "")
             elif column == "period" and str(value).isdigit():
                 _number(ws, i, j, int(value), "0")
-            elif column == "level":
-                _text(ws, i, j, levels.get(str(value), value))
+            elif column in shown:
+                _text(ws, i, j, shown[column].get(str(value), value))
             else:
                 _text(ws, i, j, _period_label(str(value)) if column == "period" else value)
+
+
+def _definitions_sheet(ws, data: ReviewData, lang: str) -> None:
+    h, words = settings()["headers"][lang], settings()["words"][lang]
+    frame = definitions(data.catalog, list(data.review.indicators), lang, words)
+    names = [h["indicator_name_def" if c == "indicator_name" else c] for c in frame.columns]
+    _header(ws, names, [16, 34, 12, 40, 40, 8, 30, 34, 18, 10, 40, 34, 40])
+    from openpyxl.styles import Alignment
+
+    for i, values in enumerate(frame.to_dict("records"), 2):
+        for j, column in enumerate(frame.columns, 1):
+            value = values[column]
+            cell = ws.cell(row=i, column=j, value=value) if isinstance(value, int) else _text(ws, i, j, value)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def indicators_xlsx(data: ReviewData, lang: str | None = None) -> bytes:
@@ -178,10 +191,13 @@ def indicators_xlsx(data: ReviewData, lang: str | None = None) -> bytes:
     lang = lang or data.lang
     book = Workbook()
     book.remove(book.active)
-    conf = layout(data.programme.workbook)
+    conf, area = layout(data.programme.workbook), data.review.area
+    table = data.shown[meaningful(data.shown, data.catalog, area)]
     for name, codes in sections(list(data.review.indicators), lang, conf):
-        _section_sheet(book.create_sheet(name[:31]), wide(data.shown, codes, data.review.area, lang), data, lang)
-    _full_sheet(book.create_sheet(conf["all"][lang][:31]), data, lang)
+        _section_sheet(book.create_sheet(name[:31]), wide(table, codes, area, lang), data, lang)
+    _definitions_sheet(book.create_sheet(conf["definitions"][lang][:31]), data, lang)
+    _full_sheet(book.create_sheet(conf["all"][lang][:31]), ordered(table, list(data.review.indicators), area),
+                data, lang)
     book.properties.title = data.review.title[lang]
     book.properties.language = lang
     buffer = io.BytesIO()

@@ -24,7 +24,8 @@ from .glue import glue
 from ..narrative import Narrative, load_narrative
 from .tables import by_commune, styled, summary
 
-__all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "document",
+__all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "constants", "when", "during",
+           "document",
            "glue", "theme", "figure", "decorate", "tight_range", "styled", "summary", "by_commune",
            "charts", "draft", "provenance", "quality", "tables"]
 
@@ -59,6 +60,28 @@ def narrative(data: ReviewData, text: Texts) -> Narrative:
     """The review's narrative file in its language; parts checked against the programme's keys."""
     path = (data.review.narrative or {}).get(data.lang)
     return load_narrative(path, data.programme, text)
+
+
+def constants(data: ReviewData) -> dict:
+    """The catalog's named numbers (``constants:`` of validation_rules.yaml): a value, or {year: value}."""
+    from ..validation.rules import RULES_FILE, load_rules
+
+    return load_rules(data.review.catalog_dir / RULES_FILE, data.catalog).constants
+
+
+def when(text: Texts, figure) -> str:
+    """When a figure is of: "năm 2016", or "tính đến ngày 31/05/2017" for a year cut off early."""
+    if figure.until is not None:
+        return text.plain("figures.until", day=figure.until)
+    return text.plain("figures.year", year=figure.year)
+
+
+def during(text: Texts, data: ReviewData) -> str:
+    """"Trong giai đoạn 2012–2017" (over the review's years), or "Trong năm 2022" for a one-year review."""
+    first, last = data.review.first_year, data.review.last_year
+    if first == last:
+        return text.plain("words.during.year", year=first)
+    return text.plain("words.during.period", period=f"{first}–{last}")
 
 
 def assess(data: ReviewData):

@@ -10,8 +10,8 @@ the axes::
     fig
 
 A :class:`Chart` shows itself as SVG (vector in the HTML page and the PDF, text kept
-as text) with a PNG beside it for the Word copy. Sizes: 4.5 × 2.8 in with 10 pt text
-reads at 10 pt on paper and above 11 CSS px on a 390 px phone screen.
+as text) with a PNG beside it for the Word copy. Sizes: 4.3 × 2.8 in with 11 pt text
+reads at 11 pt on paper and at 11 CSS px or more across a 390 px phone screen.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import vnformat
 
-WIDTH_IN, HEIGHT_IN = 4.5, 2.8
-FONT_PT = 10
+WIDTH_IN, HEIGHT_IN = 4.3, 2.8
+FONT_PT = 11
 FONTS = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
 PNG_DPI = 160
+LEGEND_CHARS = 50
 DEFAULT_PALETTE = "crest"
 
 
@@ -53,11 +54,18 @@ class Chart(Figure):
         self.savefig(buffer, format=fmt, bbox_inches="tight", **kw)
         return buffer.getvalue()
 
-    def _repr_svg_(self) -> str:
-        return self._render("svg", metadata={"Date": None}).decode("utf-8")
+    def _repr_svg_(self) -> tuple[str, dict]:
+        # (data, metadata): IPython keeps the metadata with the output, the report's template reads the alt
+        return self._render("svg", metadata={"Date": None}).decode("utf-8"), {"alt": self.description()}
 
     def _repr_png_(self) -> bytes:
         return self._render("png", dpi=PNG_DPI)
+
+    def description(self) -> str:
+        """The text a screen reader says for the chart (its ``alt``): its titles, else its axis labels."""
+        titles = [t for ax in self.axes if (t := ax.get_title())]
+        labels = [t for ax in self.axes for t in (ax.get_ylabel(), ax.get_xlabel()) if t]
+        return "; ".join(titles or labels) or "—"
 
 
 def figure(width: float = WIDTH_IN, height: float = HEIGHT_IN, rows: int | None = None):
@@ -75,10 +83,14 @@ def _number_axis(axis, lang: str) -> None:
 
 
 def decorate(ax, data=None, title: str = "", xlabel: str | None = "", ylabel: str | None = "",
-             values: str = "y", lang: str | None = None, integer: bool = False, note_zero: bool = True) -> None:
+             values: str = "y", lang: str | None = None, integer: bool = False, note_zero: bool = True,
+             years: bool = False) -> None:
     """Finish a chart: title and labels, numbers written the language's way on the value axis,
-    the legend outside the plot, and a note in the axis label when it does not start at 0."""
+    the legend under the plot, a note in the axis label when it does not start at 0 and, for a
+    chart over the ``years`` (ticks from ``data.series(...)["year_label"]``), which year is cut off."""
     lang = lang or (data.lang if data is not None else "vi")
+    if years and data is not None and data.partial_years and xlabel is not None:
+        xlabel = f"{xlabel} ({_partial(data, lang)})"
     axis = ax.yaxis if values == "y" else ax.xaxis
     if integer:
         axis.set_major_locator(MaxNLocator(integer=True))
@@ -93,8 +105,16 @@ def decorate(ax, data=None, title: str = "", xlabel: str | None = "", ylabel: st
         # Below the plot, not beside it: a narrow (phone-sized) chart keeps its full width for the data.
         handles, labels = ax.get_legend_handles_labels()
         legend.remove()
-        columns = 1 if max(map(len, labels), default=0) > 24 else min(len(labels), 3)
+        # as many columns as fit the figure's width (about 50 characters at 11 pt across 4.3 in)
+        widest = max(map(len, labels), default=1) + 4          # the handle and the gap after it
+        columns = max(1, min(len(labels), LEGEND_CHARS // widest))
         ax.figure.legend(handles, labels, frameon=False, loc="outside lower center", ncol=columns)
+
+
+def _partial(data, lang: str) -> str:
+    year, day = next(iter(data.partial_years.items()))
+    when = vnformat.date(day, lang)
+    return f"* năm {year} đến {when}" if lang == "vi" else f"* {year} up to {when}"
 
 
 def _not_from_zero(lang: str, low: float) -> str:

@@ -11,8 +11,6 @@ which lists make up what went well and what did not::
 
 from __future__ import annotations
 
-import math
-
 from .. import vnformat
 from ..assess.review import Assessment
 from ..context import ReviewData
@@ -24,29 +22,42 @@ def _plan(lang: str, plan) -> str:
     return plan[lang] if isinstance(plan, dict) else (plan or "")
 
 
+def _judged(data: ReviewData, texts: Texts, t) -> str:
+    """What the figure is of: "năm 2016", "cả giai đoạn 2012–2017" (a target without a year)."""
+    first, last = data.review.first_year, data.review.last_year
+    if t.judged_kind == "span" and first < last:
+        return texts.plain("assessment.judged.span", period=vnformat.period(first, last))
+    return texts.plain("assessment.judged.year", year=data.year_label(int(str(t.judged_on)[-4:])))
+
+
 def _target(data: ReviewData, texts: Texts, t) -> str | None:
     if t.status == "no_data":
         return None
-    year = int(t.period) if str(t.period).isdigit() else data.review.last_year
     target = texts.plain("assessment.operators." + t.operator,
                          value=format(data.as_quantity(t.indicator, t.value), "u"))
     due = int(t.year) if t.year == t.year and t.year is not None else None
-    key = {"achieved": "target_met_early" if due and due > year else "target_met",
-           "not_achieved": "target_missed", "not_yet_due": "target_pending"}[t.status]
-    return texts(f"assessment.{key}", indicator=data.name("indicator", t.indicator), year=year,
+    judged_year = int(str(t.judged_on)[-4:])
+    key = {"achieved": "target_met_early" if due and due > judged_year else "target_met",
+           "not_achieved": "target_missed", "not_yet_due": "target_pending",
+           "incomplete": "target_incomplete"}[t.status]
+    return texts(f"assessment.{key}", indicator=data.name("indicator", t.indicator), when=_judged(data, texts, t),
                  actual=format(data.as_quantity(t.indicator, t.actual), "u"), target=target,
-                 plan=_plan(data.lang, t.plan), due=due, gap=format(data.as_quantity(t.indicator, t.gap), "u"))
+                 plan=_plan(data.lang, t.plan), due=due, gap=format(data.as_quantity(t.indicator, t.gap), "u"),
+                 reported=int(t.reported), expected=int(t.expected))
 
 
 def targets(data: ReviewData, a: Assessment, texts: Texts, statuses: tuple[str, ...]) -> list[str]:
-    """One sentence per target whose status is in ``statuses`` (achieved, not_achieved, not_yet_due)."""
+    """One sentence per target whose status is in ``statuses`` (achieved, not_achieved, not_yet_due,
+    incomplete: a figure some commune did not report decides nothing, and says so)."""
     return [s for t in a.targets.itertuples() if t.status in statuses and (s := _target(data, texts, t))]
 
 
 def trends(data: ReviewData, a: Assessment, texts: Texts, reading: str) -> list[str]:
-    """One sentence per indicator whose trend reads ``reading`` (improving, worsening)."""
+    """One sentence per indicator whose trend over the whole series reads ``reading`` (improving,
+    worsening) and is material (:mod:`evaltools.assess.trends`: not a handful of cases, not noise),
+    from its first to its last comparable year."""
     out = []
-    for row in a.trends[a.trends["reading"] == reading].itertuples():
+    for row in a.trends[(a.trends["reading"] == reading) & a.trends["material"]].itertuples():
         key = "rise" if row.last > row.first else "fall"
         out.append(texts(f"assessment.{key}", indicator=data.name("indicator", row.indicator),
                          first=format(data.as_quantity(row.indicator, row.first), "u"), first_year=row.first_year,
@@ -60,28 +71,43 @@ def highlights(data: ReviewData, texts: Texts, codes: list[str]) -> list[str]:
     sums = set(data.catalog.elements.index[data.catalog.elements["aggregation_time"] == "sum"])
     spans = data.review.last_year > data.review.first_year
     for code in codes:
-        value = data.value(code)
-        if math.isnan(value):
+        figure = data.quantity(code)
+        if figure.missing:
             continue
         element = data.catalog.indicators.at[code, "numerator"].split(".")[0]
         key = "highlight_period" if element in sums and spans else "highlight_year"
-        out.append(texts(f"assessment.{key}", indicator=data.name("indicator", code),
-                         value=format(data.as_quantity(code, value), "u"), year=data.review.last_year,
+        out.append(texts(f"assessment.{key}{'_until' if figure.until else ''}", indicator=data.name("indicator", code),
+                         value=figure, year=figure.year or data.review.last_year, until=figure.until,
                          period=vnformat.period(data.review.first_year, data.review.last_year)))
     return out
 
 
+def standards_in_force(a: Assessment, texts: Texts) -> str:
+    """The standards the scorecards were judged under, as a report cites them: "QĐ 34/2014/QĐ-TTg", or
+    "QĐ 34/2014/QĐ-TTg (2012–2018) và QĐ 06/QĐ-TTg (2019–2022)" across a change of standard."""
+    summary = a.scorecard_summary
+    names = a.standards.set_index("code")[f"short_{texts.lang}"]
+    spans = summary.groupby("standard", sort=False)["year"].agg(["min", "max"])
+    if len(spans) == 1:
+        return str(names[spans.index[0]])
+    return texts.join(f"{names[code]} ({vnformat.period(int(row['min']), int(row['max']))})"
+                      for code, row in spans.iterrows())
+
+
 def scorecards(a: Assessment, texts: Texts) -> list[str]:
-    """How many units met the scorecard standard: every year, or in the last year."""
+    """How many units met the standard: every year assessed, or in the last year assessed (years with no
+    assessment, such as a year cut off before recognition, are not counted)."""
     summary = a.scorecard_summary
     if summary.empty:
         return []
     last = summary.iloc[-1]
+    standards = standards_in_force(a, texts)
     if (summary["passed"] == summary["assessed"]).all() and len(summary) > 1:
         return [texts("scorecards.every_year", first=int(summary["year"].iloc[0]), last=int(last["year"]),
-                      passed=int(last["passed"]), assessed=int(last["assessed"]))]
+                      passed=int(last["passed"]), assessed=int(last["assessed"]), standards=standards)]
+    names = a.standards.set_index("code")[f"short_{texts.lang}"]
     return [texts("scorecards.last_year", year=int(last["year"]), passed=int(last["passed"]),
-                  assessed=int(last["assessed"]))]
+                  assessed=int(last["assessed"]), standards=names[last["standard"]])]
 
 
 def failures(data: ReviewData, a: Assessment, texts: Texts) -> list[str]:
@@ -128,5 +154,5 @@ def strengths(data: ReviewData, a: Assessment, texts: Texts) -> list[str]:
 
 def weaknesses(data: ReviewData, a: Assessment, texts: Texts) -> list[str]:
     """Targets missed or still ahead, worsening trends, scorecard failures, lagging units."""
-    return (targets(data, a, texts, ("not_achieved", "not_yet_due")) + trends(data, a, texts, "worsening")
-            + failures(data, a, texts) + lagging(data, a, texts))
+    return (targets(data, a, texts, ("not_achieved", "not_yet_due", "incomplete"))
+            + trends(data, a, texts, "worsening") + failures(data, a, texts) + lagging(data, a, texts))

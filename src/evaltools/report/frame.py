@@ -10,6 +10,7 @@ recipients after the last section, each appendix on a new page.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .. import mime, vnformat
@@ -32,28 +33,72 @@ class Document:
 
 
 def document(data: ReviewData, texts: Texts, high_findings: int = 0) -> Document:
-    """The frame of ``data``'s report: offices, title, date, legal basis, signature, recipients.
+    """The frame of ``data``'s report: offices, number, title, date, legal basis, signature, recipients.
 
     ``high_findings`` (rendered anyway with ``--allow-invalid``) puts a warning on page 1.
     """
     rv, lang = data.review, data.lang
+    if rv.first_year == rv.last_year:
+        period = texts.plain("document.year_line", year=rv.first_year, cutoff=vnformat.date(rv.cutoff, lang))
+    else:
+        period = texts.plain("document.period_line", period=vnformat.period(rv.first_year, rv.last_year),
+                             cutoff=vnformat.date(rv.cutoff, lang))
     fields = {
         "lang": lang,
-        "superior": (rv.superior_office or {}).get(lang, "").upper(),
-        "issuer": rv.issuing_office[lang].upper(),
+        "superior": _agency((rv.superior_office or {}).get(lang, "")),
+        "issuer": _agency(rv.issuing_office[lang]),
+        "number": texts.plain("document.number", number=rv.number) if rv.number else "",
         "country": texts.label("document.country"),
         "motto": texts.label("document.motto"),
         "place_date": texts.plain("document.place_date", place=rv.place, date=vnformat.date_long(rv.date, lang)),
         "kind": texts.label("document.report"),
-        "title": rv.title[lang],
+        "title": _summary(rv.title[lang], texts.label("document.report")),
         "subject": rv.subject[lang] if rv.subject else "",
-        "period": texts.plain("document.period_line", period=vnformat.period(rv.first_year, rv.last_year),
-                            cutoff=vnformat.date(rv.cutoff, lang)),
-        "basis_title": texts.label("document.basis"),
-        "basis": list(rv.legal_basis),
+        "period": period,
+        "draft": texts.label("document.draft") if rv.status != "final" else "",
+        "basis": _lines([texts.plain("document.basis", basis=b[lang]) for b in rv.legal_basis]),
         "warning": texts.plain("document.banner", high=high_findings) if high_findings else "",
-        "signature": {"office": rv.issuing_office[lang].upper(), "position": texts.label("document.signature")},
+        "signature": _signature(rv, texts),
         "recipients_title": texts.label("document.recipients"),
-        "recipients": list(rv.recipients),
+        "recipients": _lines([f"- {r[lang]}" for r in rv.recipients]),
+        "appendix_note": texts.plain("document.appendix_note" if rv.number else "document.appendix_note_unnumbered",
+                                     number=rv.number or "", date=vnformat.date(rv.date, lang),
+                                     issuer=rv.issuing_office[lang]),
     }
     return Document(fields)
+
+
+_BREAKS = re.compile(r"(?<= [-–]) | (?=(?:VÀ|AND) )", re.I)
+
+
+def _agency(name: str) -> str:
+    """An agency's name in capitals that breaks only after a dash or before "và": never inside a compound
+    ("THƯƠNG / BINH"); every other space is a no-break space."""
+    upper = name.upper()
+    keep = {m.start() for m in _BREAKS.finditer(upper)}
+    return "".join("\u00a0" if c == " " and i not in keep else c for i, c in enumerate(upper))
+
+
+def _lines(items: list[str]) -> list[str]:
+    """A list as an official document writes it: each line ends with ";", the last with "."."""
+    return [item.rstrip(";.") + (";" if i < len(items) - 1 else ".") for i, item in enumerate(items)]
+
+
+def _signature(rv, texts: Texts) -> dict:
+    """The signer's lines: "KT. TRƯỞNG PHÒNG" when a deputy signs for the head, the title, the name."""
+    signer, lang = rv.signer, texts.lang
+    if signer is None:
+        return {"lines": [{"kind": "position", "text": texts.label("document.signature")}], "name": ""}
+    lines = [{"kind": "position", "text": signer.title[lang].upper()}]
+    if signer.on_behalf_of:
+        lines.insert(0, {"kind": "for", "text": texts.plain("document.on_behalf", title=signer.on_behalf_of[lang]).upper()})
+    return {"lines": lines, "name": signer.name}
+
+
+def _summary(title: str, kind: str) -> str:
+    """The summary line under "BÁO CÁO": a config title that repeats the kind ("Báo cáo kết quả…")
+    would print it twice."""
+    if title.casefold().startswith(kind.casefold() + " "):
+        rest = title[len(kind) + 1:].lstrip()
+        return rest[:1].upper() + rest[1:]
+    return title

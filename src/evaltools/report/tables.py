@@ -19,16 +19,20 @@ from ..context import ReviewData
 from ..texts import Texts
 
 AMOUNT_UNITS = {"đồng": "triệu đồng", "VND": "million VND"}
+COVERAGE_MARK = "†"
+WIDE = 9                                    # more columns than this: a landscape page
 
 
 def _scale(data: ReviewData, code: str) -> float:
-    return 1e-6 if data.catalog.indicators.at[code, "unit_vi"] == "đồng" else 1.0
+    """Totals in đồng show in millions; amounts per unit (a card's price) stay in đồng."""
+    row = data.catalog.indicators.loc[code]
+    return 1e-6 if row["unit_vi"] == "đồng" and not isinstance(row["denominator"], str) else 1.0
 
 
 def unit_label(data: ReviewData, code: str) -> str:
-    """The unit a table column of ``code`` is in (amounts: millions of đồng)."""
+    """The unit a table column of ``code`` is in (totals in đồng: millions)."""
     unit = str(data.catalog.indicators.at[code, f"unit_{data.lang}"])
-    return AMOUNT_UNITS.get(unit, unit)
+    return AMOUNT_UNITS.get(unit, unit) if _scale(data, code) != 1.0 else unit
 
 
 def decimals(data: ReviewData, code: str) -> int:
@@ -37,38 +41,86 @@ def decimals(data: ReviewData, code: str) -> int:
 
 
 def period_columns(data: ReviewData, texts: Texts) -> list[tuple[str, str]]:
-    """(period label in the indicator table, column header): each year, then the whole period."""
-    columns = [(str(y), str(y)) for y in data.years]
+    """(period label in the indicator table, column header): each year (``2017*`` when cut off
+    early), then the whole period."""
+    columns = [(str(y), data.year_label(y)) for y in data.years]
     if len(data.years) > 1:
         columns.append((data.span, texts.label("tables.period")))
     return columns
 
 
+def _cells(data: ReviewData, code: str, unit: str | None, periods: list[str]) -> tuple[list, list]:
+    """Values of one row (amounts scaled) and their marks: † where fewer returns than expected."""
+    values, marks = [], []
+    for period in periods:
+        row = data.row(code, period, unit=unit)
+        value = float(row["value"]) * _scale(data, code) if row is not None else float("nan")
+        short = row is not None and value == value and int(row["reported"]) < int(row["expected"])
+        values.append(value)
+        marks.append(COVERAGE_MARK if short else "")
+    return values, marks
+
+
+def notes(data: ReviewData, texts: Texts, marked: bool) -> list[str]:
+    """The lines under a table: each year cut off early, and what † means when a cell has it."""
+    lines = [texts.plain("figures.partial", year=year, day=day) for year, day in data.partial_years.items()]
+    return lines + ([texts.label("tables.coverage_note")] if marked else [])
+
+
+def _frame(rows: dict, header: list[str], marks: dict, periods: list[str], data: ReviewData,
+           texts: Texts) -> pd.DataFrame:
+    """The table, with its † marks (per period column) and its notes in ``attrs`` for :func:`styled`."""
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=header)
+    frame.attrs["marks"] = pd.DataFrame.from_dict(marks, orient="index", columns=periods)
+    frame.attrs["notes"] = notes(data, texts, any(m for row in marks.values() for m in row))
+    return frame
+
+
+def aggregation(data: ReviewData, texts: Texts, code: str) -> str:
+    """How the whole-period figure of ``code`` is made: total, end of period (its year), average."""
+    row = data.row(code)
+    if row is None or row["aggregation"] == "year":
+        return ""
+    year = "" if pd.isna(row["value_year"]) else data.year_label(int(row["value_year"]))
+    return texts.plain(f"tables.aggregation.{row['aggregation']}", year=year)
+
+
 def summary(data: ReviewData, texts: Texts, codes: list[str] | None = None) -> pd.DataFrame:
-    """The area's indicators per year and for the whole period (index: indicator code)."""
+    """The area's indicators per year and for the whole period, with how the period figure is made
+    (index: indicator code; ``attrs``: the † marks and the notes :func:`styled` shows)."""
     codes = codes or list(data.review.indicators)
     columns = period_columns(data, texts)
-    rows = {code: [data.name("indicator", code), unit_label(data, code),
-                   *(data.value(code, period) * _scale(data, code) for period, _ in columns)] for code in codes}
-    header = [texts.label("tables.indicator"), texts.label("tables.unit"), *(h for _, h in columns)]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=header)
+    rows, marks = {}, {}
+    for code in codes:
+        values, marks[code] = _cells(data, code, None, [p for p, _ in columns])
+        rows[code] = [data.name("indicator", code), unit_label(data, code), *values]
+    periods = [h for _, h in columns]
+    frame = _frame(rows, [texts.label("tables.indicator"), texts.label("tables.unit"), *periods], marks, periods,
+                   data, texts)
+    if len(data.years) > 1:
+        frame[texts.label("tables.how")] = [aggregation(data, texts, code) for code in codes]
+    return frame
 
 
 def by_commune(data: ReviewData, texts: Texts, code: str) -> pd.DataFrame:
-    """One indicator per commune and period, the area's total last (index: unit code)."""
+    """One indicator per commune (GSO code order) and period, the area's total last (index: unit code)."""
     columns = period_columns(data, texts)
     table = data.indicators
     rows = table[(table["indicator"] == code) & (table["category"] == "total")]
-    wide = rows.pivot_table(index="unit", columns="period", values="value", aggfunc="first", observed=True,
-                            dropna=False).reindex(columns=[p for p, _ in columns]) * _scale(data, code)
     names = rows.drop_duplicates("unit").set_index("unit")["unit_name"].astype(str)
-    communes = sorted((u for u in wide.index if u != data.review.area), key=lambda u: names.get(u, u))
-    wide = wide.reindex([*communes, data.review.area])
-    wide.columns = [h for _, h in columns]
-    wide.insert(0, texts.label("tables.commune"),
-                [names.get(u, u) if u != data.review.area else texts.label("tables.district_total")
-                 for u in wide.index])
-    return wide
+    area = data.review.area
+    values, marks = {}, {}
+    for unit in [*sorted(u for u in names.index if u != area), area]:
+        cells, marks[unit] = _cells(data, code, unit, [p for p, _ in columns])
+        values[unit] = [names.get(unit, unit) if unit != area else texts.label("tables.district_total"), *cells]
+    periods = [h for _, h in columns]
+    return _frame(values, [texts.label("tables.commune"), *periods], marks, periods, data, texts)
+
+
+def informative(frame: pd.DataFrame) -> bool:
+    """Whether a table says anything: not every figure missing, nor every figure the same."""
+    numbers = frame.select_dtypes("number").stack().dropna()
+    return numbers.nunique() > 1
 
 
 def styled(frame: pd.DataFrame, lang: str, caption: str = "", digits: int | pd.Series | dict = 0,
@@ -77,24 +129,31 @@ def styled(frame: pd.DataFrame, lang: str, caption: str = "", digits: int | pd.S
 
     ``digits`` is the decimals of every number; or per row (a Series on the frame's index);
     or per column (a dict, columns not named taking 0). A column of
-    :class:`~evaltools.vnformat.Quantity` is written with its units (``100,0 %``).
+    :class:`~evaltools.vnformat.Quantity` is written with its units (``100,0 %``). A table of
+    more than :data:`WIDE` columns is marked ``wide``: it gets a landscape page on paper and
+    scrolls sideways on a phone.
     """
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
     quantities = [c for c in frame.columns if len(frame) and
                   frame[c].map(lambda v: isinstance(v, vnformat.Quantity)).all()]
+    marks = frame.attrs.get("marks", pd.DataFrame())
     text = frame.astype(object)
     for column in numeric:
         if isinstance(digits, dict):
             places = pd.Series(digits.get(column, 0), index=frame.index)
         else:
             places = digits if isinstance(digits, pd.Series) else pd.Series(digits, index=frame.index)
-        text[column] = [vnformat.number(v, int(p), lang) for v, p in zip(frame[column], places)]
+        mark = marks[column] if column in marks else pd.Series("", index=frame.index)
+        text[column] = [vnformat.number(v, int(p), lang) + m for v, p, m in zip(frame[column], places, mark)]
+    caption = " ".join([caption, *frame.attrs.get("notes", [])]).strip()
     classes = pd.DataFrame("label", index=frame.index, columns=frame.columns)
     classes[numeric + quantities] = "num"
     # Names come from data and catalogs: shown as text, never read as markup.
+    css = f"{css} wide" if len(frame.columns) > WIDE else css
     styler = (text.style.format(escape="html").format_index(escape="html", axis=1).hide(axis="index")
               .set_td_classes(classes).set_table_attributes(f'class="{css}"'))
-    return styler.set_caption(html.escape(caption)) if caption else styler
+    # the span lets a phone wrap the caption to the screen while the wide table under it scrolls
+    return styler.set_caption(f"<span>{html.escape(caption)}</span>") if caption else styler
 
 
 def row_digits(data: ReviewData, frame: pd.DataFrame) -> pd.Series:
@@ -143,3 +202,31 @@ def comparison(data: ReviewData, assessment, texts: Texts) -> pd.DataFrame | Non
         texts.label("assessment.change"): rows["change"].to_numpy() * scale,
         texts.label("tables.note"): rows[f"note_{data.lang}"].fillna("").to_numpy(),
     }, index=rows["indicator"].astype(str).to_numpy())
+
+
+def scorecards(assessment, texts: Texts) -> pd.DataFrame:
+    """Per year assessed: units assessed, units that met the standard, the share and the standard in force."""
+    summary = assessment.scorecard_summary
+    names = assessment.standards.set_index("code")[f"short_{texts.lang}"]
+    return pd.DataFrame({
+        texts.label("tables.year"): summary["year"].astype(str).to_numpy(),
+        texts.label("tables.assessed"): summary["assessed"].to_numpy(),
+        texts.label("tables.passed"): summary["passed"].to_numpy(),
+        texts.label("tables.share"): [vnformat.Quantity(100 * p / a if a else float("nan"), 1, "%", texts.lang)
+                                      for p, a in zip(summary["passed"], summary["assessed"])],
+        texts.label("tables.standard"): summary["standard"].map(names).to_numpy()})
+
+
+def year_on_year(data: ReviewData, before: ReviewData, texts: Texts, codes: list[str] | None = None) -> pd.DataFrame:
+    """The review's indicators this year and the year before (in this year's units), with the change;
+    a year cut off early is marked and not compared."""
+    codes = codes or list(data.review.indicators)
+    year, last = data.review.last_year, before.review.last_year
+    now, then = ([d.value(c) * _scale(data, c) for c in codes] for d in (data, before))
+    comparable = year not in data.partial_years and last not in before.partial_years
+    return pd.DataFrame({
+        texts.label("tables.indicator"): [data.name("indicator", c) for c in codes],
+        texts.label("tables.unit"): [unit_label(data, c) for c in codes],
+        before.year_label(last): then, data.year_label(year): now,
+        texts.label("assessment.change"): [n - t if comparable else float("nan") for n, t in zip(now, then)],
+    }, index=codes)

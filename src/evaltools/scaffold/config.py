@@ -83,7 +83,7 @@ def _i18n_block(key: str, values: dict[str, str], line: str) -> list[str]:
 def next_config(text: str, raw: Record, review: Review, new: NextReview) -> str:
     """The new config's text: ``text`` (the old config, loaded as ``raw`` and ``review``) moved on.
 
-    Changes id, title (and subject) to the new period, first and last year, the signing
+    Changes id, status (back to draft), title (and subject) to the new period, first and last year, the signing
     date and cut-off (same day and month, moved by as many years as the last year),
     predecessor, narrative files, and the header comment; flags targets due before the
     new period. Everything else (indicators, targets, assessment, offices, comments) stays.
@@ -98,6 +98,8 @@ def next_config(text: str, raw: Record, review: Review, new: NextReview) -> str:
         edits.append((at, at + 1, [_set_value(lines[at], value)]))
 
     put("id", scalar(new.id))
+    if "status" in raw.key_lines:                # the new period's report starts as a draft
+        put("status", "draft")
     put("first_year", str(new.first_year))
     put("last_year", str(new.last_year))
     for key in ("date", "cutoff"):

@@ -16,7 +16,7 @@ import pandas as pd
 from .. import units as unitlib, vnformat
 
 IMPORTANCE = ("high", "medium", "low")
-KINDS = ("schema", "rule", "completeness", "outlier")
+KINDS = ("schema", "rule", "completeness", "outlier", "narrative")
 COLUMNS = ("importance", "kind", "rule", "rule_name_vi", "rule_name_en", "unit", "unit_name", "year",
            "element", "value", "operator", "expected", "score", "message", "file", "line", "source")
 _NUMBERS = ("value", "expected", "score")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog import load_catalog
 from ..periods import is_partial, year_cutoffs
 from ..review import Review, load_review
 from .checks import check_rules
 from .completeness import completeness_rates, completeness_table, missing_returns
 from .findings import add_unit_names, counts, findings_frame, format_findings, number, percent
+from .narrative import check_narrative
 from .outliers import find_outliers
 from .rules import RULES_FILE, load_rules
 from .schema_checks import check_store
@@ -57,7 +57,7 @@ class Validation:
 
 
 def validate(review: str | Path | Review, rules: str | Path | None = None, catalog=None,
-             checked: tuple | None = None) -> Validation:
+             checked: tuple | None = None, programme=None) -> Validation:
     """Run every check on a review's data.
 
     Parameters
@@ -71,6 +71,9 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
     checked : tuple, optional
         What :func:`~evaltools.validation.schema_checks.check_store` returned for this
         store, when the caller has read it already: the store is then not read again.
+    programme : Programme, optional
+        The review's programme (default: the one its config names, if any): its narrative
+        keys check the narrative files.
 
     Returns
     -------
@@ -85,8 +88,11 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
         When the review, catalog or rules file is missing or invalid (these are
         configuration, not data: they stop the run).
     """
+    from ..context import review_catalog, review_programme
+
     review = review if isinstance(review, Review) else load_review(review)
-    catalog = catalog if catalog is not None else load_catalog(review.catalog_dir)
+    programme = programme if programme is not None else review_programme(review, required=False)
+    catalog = catalog if catalog is not None else review_catalog(review, programme)
     ruleset = load_rules(rules if rules is not None else review.catalog_dir / RULES_FILE, catalog)
     passed, schema, complete = checked if checked is not None else check_store(review.values_dir, catalog)
     years = range(review.first_year, review.last_year + 1)
@@ -97,7 +103,7 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
     returns = completeness_table(rows, table, catalog)
     last_days = year_cutoffs(years, review.cutoff, catalog.partial_years)
     partial = [y for y, day in last_days.items() if is_partial(y, day)]
-    parts = [schema, check_signing_date(review)]
+    parts = [schema, check_signing_date(review), check_narrative(review, programme)]
     if complete:
         parts += [check_rules(rows, ruleset, table), check_not_before(rows, ruleset.not_before, last_days),
                   missing_returns(returns, ruleset.completeness_importance),
