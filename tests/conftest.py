@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 import sys
 import textwrap
 from pathlib import Path
@@ -22,6 +23,18 @@ def root() -> Path:
 def python() -> str:
     """The interpreter of the project venv (the one running the tests)."""
     return sys.executable
+
+
+@pytest.fixture()
+def deadline():
+    """Fail a test that hangs (a pipe read, a bomb inflated) after 120 s instead of hanging the suite."""
+    def expired(signum, frame):
+        raise TimeoutError("the test took more than 120 s")
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 def write(path: Path, text: str) -> Path:

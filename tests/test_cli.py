@@ -1,4 +1,4 @@
-"""The command line: help everywhere, one clear line and exit code 2 on bad input."""
+"""The command line: help everywhere, one clear line and exit code 1 on bad input, 2 on a usage error."""
 
 from __future__ import annotations
 
@@ -22,17 +22,17 @@ def test_every_command_has_help(python, command):
     assert done.stdout.startswith(f"usage: evaltools {command}")
 
 
-def test_bad_path_is_one_line_and_exit_2(python, tmp_path):
+def test_bad_path_is_one_line_and_exit_1(python, tmp_path):
     done = run(python, "indicators", str(tmp_path / "missing.yaml"))
-    assert done.returncode == 2
+    assert done.returncode == 1
     assert done.stderr == f"evaltools: error: {tmp_path / 'missing.yaml'}: review config not found\n"
 
 
-def test_bad_yaml_names_the_line_and_exits_2(python, tmp_path):
+def test_bad_yaml_names_the_line_and_exits_1(python, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\ntitle: [unclosed\nkind: annual\n", encoding="utf-8")
     done = run(python, "indicators", str(bad))
-    assert done.returncode == 2
+    assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith(f"evaltools: error: {bad}:3: invalid YAML")
     assert done.stderr.count("\n") == 1

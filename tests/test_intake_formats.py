@@ -76,7 +76,8 @@ def test_a_year_column_lets_one_file_hold_several_years(tmp_path):
         "CHILDREN,2024,19606,default,1540,y.csv:3,"
 
 
-def test_an_import_is_refused_while_another_runs(tmp_path):
+def test_an_import_waits_for_another_then_gives_up_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("EVALTOOLS_LOCK_WAIT", "0.5")
     data = data_copy(tmp_path)
     (tmp_path / "r.csv").write_text(WIDE.replace("\t", ";"), encoding="utf-8")
     before = tree_hashes(data)
@@ -86,9 +87,13 @@ def test_an_import_is_refused_while_another_runs(tmp_path):
         code, _, err = run(["import", "r.csv", "--data", data], tmp_path)
     finally:
         os.close(fd)
-    assert code == 2 and tree_hashes(data) == before
-    assert problem_lines(err) == [f"{data.relative_to(tmp_path)}: another import is running; "
-                                  "try again when it has finished"]
+    assert code == 1 and tree_hashes(data) == before
+    name = data.relative_to(tmp_path)
+    assert problem_lines(err) == [
+        f"evaltools: waiting for another import, or a run reading the data, to finish with {name} ...",
+        f"evaltools: error: {name}: still in use by another import, or a run reading the data, after 0.5 s; "
+        "nothing was changed; "
+        "try again when it has finished (or raise EVALTOOLS_LOCK_WAIT)"]
 
 
 def test_import_in_a_real_process(python, tmp_path):

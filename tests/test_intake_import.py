@@ -154,11 +154,14 @@ def test_conflict_is_refused_then_accepted_with_replace(tmp_path):
     assert "CHILDREN,2017,19597,default,3333,data/generate.py," in stored
     before = tree_hashes(data)
     code, out, err = run(["import", path.name, "--data", data], tmp_path)
-    assert code == 2 and tree_hashes(data) == before
+    assert code == 1 and tree_hashes(data) == before
     assert problem_lines(err) == [
+        f"{path.name}:1: its year cell Năm báo cáo (B1) says 2017, and 1 of its 2 figures differ from the 2017 "
+        "figures already stored (from data/generate.py). If it holds another year's figures, correct its year and "
+        "import again; only if it corrects the stored 2017 figures, import again with --replace",
         f"{path.name}:3: column 'CHILDREN': cell B3: conflicts with the stored value 3333 "
-        "(data/values/cam-lo-2017.csv:2, source data/generate.py): this return has 3300; "
-        "to overwrite it, import again with --replace"]
+        "(data/values/cam-lo-2017.csv:2, source data/generate.py): this return has 3300 "
+        "(check the year first: see this return's first line)"]
     code, out, err = run(["import", path.name, "--data", data, "--replace"], tmp_path)
     assert (code, err) == (0, "")
     after = store_lines(data, "cam-lo-2017.csv")
@@ -191,7 +194,7 @@ def test_one_bad_file_and_nothing_of_the_good_one_is_written(tmp_path):
     bad.write_text("Năm báo cáo,2023\nUNIT,CHILDREN\n19621,23.0000.000\n", encoding="utf-8")
     before = tree_hashes(data)
     code, out, err = run(["import", good.name, bad.name, "--data", data], tmp_path)
-    assert code == 2 and tree_hashes(data) == before
+    assert code == 1 and tree_hashes(data) == before
     assert problem_lines(err)[0].startswith("bad.csv:3: column 'CHILDREN': cell B3: malformed digit grouping")
     assert out.splitlines()[-1] == "REFUSED: 1 problem(s), nothing was written"
 

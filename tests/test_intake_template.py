@@ -80,6 +80,6 @@ def test_template_command_in_a_real_process_refuses_a_year_without_units(python,
     data = data_copy(tmp_path)
     done = subprocess.run([python, "-m", "evaltools", "template", "1990", "--data", str(data), "--out",
                            str(tmp_path / "t.xlsx")], capture_output=True, text=True, cwd=tmp_path)
-    assert done.returncode == 2
+    assert done.returncode == 1
     assert done.stderr == "evaltools: error: no commune exists in 1990: nothing to put in a return template\n"
     assert not (tmp_path / "t.xlsx").exists()

@@ -68,8 +68,9 @@ def test_every_readme_command_runs(project):
             # The hand step: every commune fills in its row and sends the file back into returns/.
             fill_returns(project / "outputs" / "templates" / "return-2023.xlsx", project / "data" / "values",
                          project / "returns")
-    # template, 2 imports, new-review, validate, 4 runs, new-programme, 2 batches, indicators, screenshot, help
-    assert len(ran) == 15
+    # template, 2 imports, new-review, validate, 4 runs, new-programme, 2 batches, indicators, screenshot, help,
+    # recover
+    assert len(ran) == 16
     assert (project / "outputs" / "injury-hi-2022" / "report.docx").is_file()
     assert (project / "programmes" / "road-safety" / "review.ipynb").is_file()
     assert {f"annual-{y}" for y in (2020, 2021, 2022)} <= {p.name for p in (project / "outputs").iterdir()}
@@ -110,10 +111,10 @@ def test_the_narrative_example_parses():
 def test_the_troubleshooting_messages_are_the_programs_own():
     """Each quoted error line is one the code can print (its fixed words are in the source)."""
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "evaltools").rglob("*.py"))
-    fixed = ["conflicts with the stored value", "to overwrite it, import again with --replace", "unknown unit",
+    fixed = ["conflicts with the stored value", "check the year first", "only if it corrects the stored", "unknown unit",
              "high-importance problem(s), e.g.", "or render anyway with --allow-invalid", "cannot be checked for",
              "unknown section key", "executed notebook kept in", "already exists; nothing was",
-             "unknown format(s)"]
+             "unknown format(s)", "the workbook's unpacked size", "nothing was half-written", "still in use by"]
     quoted = "\n".join(blocks("text"))
     for words in fixed:
         assert words in quoted and words in source, words

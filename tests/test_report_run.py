@@ -160,7 +160,7 @@ def test_failing_cell_is_named_and_earlier_outputs_survive(tmp_path, python, roo
     broken = tmp_path / "broken.ipynb"
     nbformat.write(nb, broken)
     done = render(python, root, out, "--notebook", str(broken))
-    assert done.returncode == 2
+    assert done.returncode == 1
     message = done.stderr.strip()
     assert message.count("\n") == 0, message
     source = "text('sentences.area', 'no such argument')"

@@ -29,11 +29,15 @@ def test_the_store_is_read_once_and_the_notebooks_never_read_it(project, monkeyp
     def once(*args, **kw):
         data = real(*args, **kw)
         read.append(data.review.id)
-        values.rename(values.with_name("values.moved"))     # from here on, nobody can read the store
         return data
 
-    real = run.open_review
+    def refuse(data, allow_invalid):                      # right after the read (and its lock) ends
+        values.rename(values.with_name("values.moved"))     # from here on, nobody can read the store
+        return real_refuse(data, allow_invalid)
+
+    real, real_refuse = run.open_review, run._refuse_invalid
     monkeypatch.setattr(run, "open_review", once)
+    monkeypatch.setattr(run, "_refuse_invalid", refuse)
     result = run.run_review("ct20-2012-2017", formats=("html",), out=project / "outputs")
     assert read == ["ct20-2012-2017"]
     page = (result.folder / "report.html").read_text(encoding="utf-8")

@@ -110,7 +110,7 @@ def test_an_existing_review_is_never_overwritten(data, python):
     before = {p.name: p.read_bytes() for p in (data / "reviews").iterdir()}
     again = subprocess.run([python, "-m", "evaltools", "new-review", "--from", "ct20-2012-2017", "--first", "2017",
                             "--last", "2022", "--data", str(data)], capture_output=True, text=True)
-    assert again.returncode == 2
+    assert again.returncode == 1
     assert "review 'ct20-2017-2022' already exists; nothing was written" in again.stderr
     assert {p.name: p.read_bytes() for p in (data / "reviews").iterdir()} == before
     # a stray narrative alone also blocks the id
@@ -125,10 +125,10 @@ def test_bad_requests_are_refused_with_one_line(data, python):
                               capture_output=True, text=True)
 
     missing = cli("--from", "ct20-2099", "--first", "2017", "--last", "2022")
-    assert missing.returncode == 2 and "no review 'ct20-2099'" in missing.stderr and "ct20-2012-2017" in missing.stderr
+    assert missing.returncode == 1 and "no review 'ct20-2099'" in missing.stderr and "ct20-2012-2017" in missing.stderr
     reversed_ = cli("--from", "ct20-2012-2017", "--first", "2022", "--last", "2017")
-    assert reversed_.returncode == 2 and "--first 2022 is after --last 2017" in reversed_.stderr
+    assert reversed_.returncode == 1 and "--first 2022 is after --last 2017" in reversed_.stderr
     same = cli("--from", "annual-2022", "--first", "2022", "--last", "2022")
-    assert same.returncode == 2 and "give one with --id" in same.stderr
+    assert same.returncode == 1 and "give one with --id" in same.stderr
     assert sorted(p.name for p in (data / "reviews").iterdir()) == sorted(
         p.name for p in (ROOT / "data" / "reviews").iterdir())

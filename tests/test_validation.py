@@ -157,9 +157,9 @@ def test_unreadable_store_file_is_a_finding_and_the_rest_is_still_checked(data):
     assert result.rates.loc[2013, "received"] == 0 and result.rates.loc[2012, "received"] == 10
 
 
-def test_missing_review_is_exit_2(python, tmp_path):
+def test_missing_review_is_exit_1(python, tmp_path):
     done = run(python, "missing.yaml", cwd=tmp_path)
-    assert done.returncode == 2
+    assert done.returncode == 1
     assert done.stderr == "evaltools: error: missing.yaml: review config not found\n"
 
 

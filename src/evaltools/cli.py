@@ -1,7 +1,7 @@
 """The ``evaltools`` command line.
 
-Every sub-command has ``--help``. A problem the user can fix ends the command
-with one clear message on stderr and exit code 2, never a traceback.
+Every sub-command has ``--help``. A failure ends the command with one clear line on
+stderr and exit code 1 (2 for a usage error), never a traceback: :mod:`evaltools.failures`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, faults
 from .errors import EvaltoolsError
 
 
@@ -42,6 +42,7 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .batch.index import write_index
+    from .publish import kept_note
     from .run import run_review
 
     formats = [f.strip() for f in args.to.split(",") if f.strip()]
@@ -49,7 +50,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     result = run_review(args.review, formats=formats, lang=args.lang, out=out,
                         notebook=args.notebook, allow_invalid=args.allow_invalid, final=args.final)
     write_index(out)                      # the page a reader opens first lists this review's files too
-    print(f"{result.folder}: {', '.join(result.files)} ({result.seconds:.1f} s)")
+    print(f"{result.folder}: {', '.join(result.files)} ({result.seconds:.1f} s){kept_note(result)}")
     return 0
 
 
@@ -125,6 +126,13 @@ def _cmd_new_programme(args: argparse.Namespace) -> int:
     target = new_programme(args.name, args.source, _folder(None, "programmes"))
     print(f"{display_path(target)}: programme {args.name} (copied from {args.source}); edit its review.ipynb "
           f"and texts.yaml, then name it in a review config: programme: {args.name}")
+    return 0
+
+
+def _cmd_recover(args: argparse.Namespace) -> int:
+    from .publish import recover_all
+
+    print("\n".join(recover_all(_folder(args.data, "data"), _folder(args.out, "outputs"))))
     return 0
 
 
@@ -246,41 +254,52 @@ def _add_new_programme(sub) -> None:
     p.set_defaults(func=_cmd_new_programme)
 
 
+def _add_recover(sub) -> None:
+    p = sub.add_parser("recover", help="complete (or undo) what an interrupted import or run left (every "
+                                       "command does this first; this one does only that)")
+    p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
+    p.add_argument("--out", type=Path, help="outputs folder (default: the project's outputs/)")
+    p.set_defaults(func=_cmd_recover)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
         prog="evaltools", description="Compute, check and render periodic policy reviews.")
     parser.add_argument("--version", action="version", version=f"evaltools {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="on a failure, also show the Python traceback and library log messages")
     parser.add_argument("--project", type=Path, metavar="DIR",
                         help="the project folder (default: the first folder from here upwards with evaltools.yaml)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in (_add_indicators, _add_run, _add_validate, _add_import, _add_template, _add_new_review,
-                _add_new_programme, _add_batch):
+                _add_new_programme, _add_batch, _add_recover):
         add(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
+    from .failures import guarded
+
     parser = build_parser()
     args = parser.parse_args(argv)
-    try:
+    faults.arm()
+
+    def command() -> int:
         if args.project is not None:
             from .project import ENV_VAR, find_project
 
             # Through the environment, so every lookup and every kernel started sees the same project.
             os.environ[ENV_VAR] = str(find_project(explicit=args.project).root)
+        if args.command in ("run", "batch", "indicators"):     # refuse a hostile config or narrative before any
+            from .limits import check_review_inputs         # kernel starts; finish what a killed run left
+            from .publish import recover_outputs
+            for ref in getattr(args, "reviews", None) or [args.review]:
+                check_review_inputs(ref)
+            recover_outputs(_folder(args.out, "outputs"))
         return args.func(args)
-    except EvaltoolsError as exc:
-        print(f"evaltools: error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        print("evaltools: interrupted; nothing was left half-written", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # The reader went away (``evaltools validate ... | head``): stop quietly, as Unix tools do.
-        sys.stderr.close()
-        return 141
+    return guarded(command, args.debug)
 
 
 if __name__ == "__main__":

@@ -287,5 +287,7 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
 
 
 def indicators_csv(data: ReviewData) -> str:
-    """The review's indicators as UTF-8 CSV text (machine-readable numbers)."""
-    return data.shown.to_csv(index=False, float_format="%.10g", lineterminator="\n")
+    """The review's indicators as UTF-8 CSV text (machine-readable numbers; names never run as formulas)."""
+    from .safecells import text_columns
+
+    return text_columns(data.shown).to_csv(index=False, float_format="%.10g", lineterminator="\n")

@@ -1,8 +1,9 @@
-"""Writing outputs so that nothing is ever half-written.
+"""Writing files so that nothing is ever half-written.
 
-Files are written beside their destination under a temporary name and renamed
-into place; a folder of outputs is built in a temporary sibling and swapped in
-only when complete.
+A file is written beside its destination under a temporary name, flushed to the disk
+and renamed into place. Changes to many files at once go through a journal
+(:mod:`evaltools.journal`): the store's (:mod:`evaltools.storetx`) and a run's
+outputs (:mod:`evaltools.publish`).
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from . import faults
 
 
 def sha256(path: str | Path) -> str:
@@ -25,56 +27,69 @@ def sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _umask() -> int:
+def umask() -> int:
+    """The process's file-creation mask."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
+def fsync_file(path: str | Path) -> None:
+    """Flush a file's content to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: str | Path) -> None:
+    """Flush a folder's entries (names created, renamed, removed) to the disk."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:  # a platform where folders cannot be opened: nothing to flush this way
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass                # some file systems refuse fsync on a folder; the rename is still atomic
+    finally:
+        os.close(fd)
+
+
 def atomic_write(path: str | Path, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    """Write ``data`` to ``path`` through a temporary file, a flush and a rename."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.fchmod(fd, 0o666 & ~_umask())        # mkstemp's 0600 would hide outputs from colleagues
+        os.fchmod(fd, 0o666 & ~umask())        # mkstemp's 0600 would hide outputs from colleagues
         with os.fdopen(fd, "wb") as fh:
+            faults.point("write", path)
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        faults.point("rename", path)
+        try:
+            os.replace(tmp, path)
+        except OSError as exc:      # name the destination, not the temporary file
+            raise OSError(exc.errno, exc.strerror, os.fspath(path)) from None
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    fsync_dir(path.parent)
     return path
 
 
 @contextlib.contextmanager
 def staged_folder(final: str | Path) -> Iterator[Path]:
-    """Yield an empty temporary folder; on success it replaces ``final`` whole.
+    """Yield an empty temporary folder whose files, on success, are published into ``final``.
 
-    On any exception (Ctrl-C included) the temporary folder is removed and
-    ``final`` is left exactly as it was.
+    Files of ``final`` that the stage does not hold are kept. See
+    :func:`evaltools.publish.staged_outputs`, which also says what was kept.
     """
-    final = Path(final)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent))
-    tmp.chmod(0o777 & ~_umask())
-    try:
-        yield tmp
-        replace_folder(tmp, final)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    from .publish import staged_outputs
 
-
-def replace_folder(new: Path, final: Path) -> None:
-    """Swap ``new`` in as ``final`` with two renames; the old folder is removed after."""
-    old = None
-    if final.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.", suffix=".old", dir=final.parent))
-        os.rmdir(old)
-        os.replace(final, old)
-    os.replace(new, final)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    with staged_outputs(final) as stage:
+        yield stage.path

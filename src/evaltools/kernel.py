@@ -3,9 +3,10 @@
 Papermill normally looks a kernel up by name among registered kernelspecs, which
 fails with ``NoSuchKernel`` on a machine where nobody ran ``ipykernel install`` —
 or silently picks another environment's ``python3``. :class:`ProjectKernelManager`
-always starts ``sys.executable -m ipykernel_launcher``: the interpreter that has
-evaltools and its dependencies. Kernels talk over IPC sockets in a private folder,
-so parallel runs never race for TCP ports.
+always starts this interpreter (``sys.executable``), which has evaltools and its
+dependencies, through :mod:`evaltools.lifeline`, so that a kernel dies with the
+process that started it (a killed run leaves no kernel behind). Kernels talk over
+IPC sockets in a private folder, so parallel runs never race for TCP ports.
 """
 
 from __future__ import annotations
@@ -16,25 +17,49 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
+from . import faults
+from .lifeline import PARENT
+
 KERNEL_NAME = "evaltools"
+IPC_PREFIX = "evaltools-kernel-"
 
 
 def project_kernel_spec() -> KernelSpec:
-    """The kernelspec of this interpreter."""
-    return KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+    """The kernelspec of this interpreter, for a kernel that dies with this process."""
+    return KernelSpec(argv=[sys.executable, "-m", "evaltools.lifeline", "-f", "{connection_file}"],
                       display_name="evaltools (project)", language="python", name=KERNEL_NAME,
-                      env={"MPLBACKEND": "agg"}, metadata={"debugger": False})
+                      env={"MPLBACKEND": "agg", PARENT: str(os.getpid())}, metadata={"debugger": False})
+
+
+def _remove_stale_ipc_dirs() -> None:
+    """IPC folders of kernels whose run was killed (the folder names its pid, now gone)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{IPC_PREFIX}*-*"):
+        pid = folder.name[len(IPC_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True                 # someone else's process
+    return True
 
 
 class ProjectKernelManager(AsyncKernelManager):
     """An AsyncKernelManager whose kernel is always this interpreter."""
 
     def __init__(self, **kwargs):
-        self._ipc_dir = tempfile.mkdtemp(prefix="evaltools-kernel-")
+        _remove_stale_ipc_dirs()
+        self._ipc_dir = tempfile.mkdtemp(prefix=f"{IPC_PREFIX}{os.getpid()}-")
         atexit.register(shutil.rmtree, self._ipc_dir, True)     # also after an interrupted run
         kwargs.setdefault("transport", "ipc")
         kwargs.setdefault("ip", os.path.join(self._ipc_dir, "kernel"))
@@ -46,6 +71,7 @@ class ProjectKernelManager(AsyncKernelManager):
         kw.setdefault("stdout", subprocess.DEVNULL)
         kw.setdefault("stderr", subprocess.DEVNULL)
         await super()._async_launch_kernel(kernel_cmd, **kw)
+        faults.point("kernel.started")
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)

@@ -11,7 +11,6 @@ run. A part the file leaves empty shows a visible placeholder in a draft report
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,10 +18,9 @@ from pathlib import Path
 
 from . import mime
 from .errors import EvaltoolsError, display_path
+from .mdscan import blank_comments, heading_key
 from .texts import Prose, Texts
 
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*\{#([A-Za-z0-9_]+\+?)\}\s*$")
 
 
 
@@ -36,11 +34,11 @@ def parse(text: str, keys: Sequence[str], name: str = "narrative") -> dict[str, 
     """
     parts: dict[str, list[str]] = {}
     current = None
-    text = _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), unicodedata.normalize("NFC", text))
+    text = blank_comments(unicodedata.normalize("NFC", text))       # linear time, whatever the text
     for number, line in enumerate(text.splitlines(), 1):
-        match = _HEADING.match(line)
-        if match:
-            current = match.group(2)
+        key = heading_key(line)
+        if key:
+            current = key
             if current not in keys:
                 raise EvaltoolsError(f"{name}:{number}: unknown section key {{#{current}}}; "
                                      f"expected one of {', '.join(keys)}")
@@ -53,13 +51,12 @@ def parse(text: str, keys: Sequence[str], name: str = "narrative") -> dict[str, 
 
 
 def read(path: Path, keys: Sequence[str]) -> dict[str, str]:
-    """Read and parse a narrative file."""
-    try:
-        return parse(path.read_text(encoding="utf-8-sig"), keys, display_path(path))
-    except FileNotFoundError:
-        raise EvaltoolsError(f"{display_path(path)}: narrative file not found") from None
-    except UnicodeDecodeError:
-        raise EvaltoolsError(f"{display_path(path)}: not UTF-8 text; save it as UTF-8") from None
+    """Read (bounded: :func:`evaltools.limits.read_markdown`) and parse a narrative file."""
+    from .limits import read_markdown
+
+    if not path.exists() and not path.is_symlink():
+        raise EvaltoolsError(f"{display_path(path)}: narrative file not found")
+    return parse(read_markdown(path), keys, display_path(path))
 
 
 def _inert(markdown: str) -> str:

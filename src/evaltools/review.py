@@ -7,6 +7,7 @@ a config are relative to the config file.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,6 +148,10 @@ def load_review(path: str | Path) -> Review:
     problems += found
     if not isinstance(values["assessment"], dict):
         problems.append(Problem(name, raw.key_lines.get("assessment"), "assessment", "expected a mapping"))
+    for key in ("first_year", "last_year"):        # as the store's periods: a year 99999999 must not be iterated
+        if isinstance(values[key], int) and not 1900 <= values[key] <= 2100:
+            problems.append(Problem(name, raw.key_lines.get(key), key, f"expected a year such as 2017 "
+                                                                      f"(1900 to 2100), found {values[key]}"))
     values["signer"] = _signer(values["signer"], raw, name, problems)
     if not problems and values["first_year"] > values["last_year"]:
         problems.append(Problem(name, raw.key_lines["last_year"], "last_year", "is before first_year"))
@@ -159,7 +164,7 @@ def load_review(path: str | Path) -> Review:
     if values["predecessor"]:
         values["predecessor"] = (base / values["predecessor"]).resolve()
     if values["narrative"]:
-        values["narrative"] = {lang: (base / p).resolve() for lang, p in values["narrative"].items()}
+        values["narrative"] = {lang: Path(os.path.abspath(base / p)) for lang, p in values["narrative"].items()}
     return Review(path=path.resolve(), **values)
 
 

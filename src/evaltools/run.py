@@ -25,9 +25,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import iorw, manifest
+from . import iorw, manifest, publish, storetx
 from .context import ReviewData, open_review, review_programme
 from .errors import DataQualityError, EvaltoolsError, display_path
+from .lifeline import helper_init
 from .final import final_problems
 from .programme import Programme
 from .review import Review
@@ -47,6 +48,8 @@ class RunResult:
     folder: Path
     files: tuple[str, ...]
     seconds: float
+    kept: tuple[str, ...] = ()          # files of the folder this run did not render, left as they were
+    removed: tuple[str, ...] = ()       # e.g. failed/ of an earlier failed run
 
 
 def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lang: str | None = None,
@@ -91,7 +94,8 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     check_formats(formats)
     if final and allow_invalid:
         raise EvaltoolsError("--final and --allow-invalid exclude each other: a final report needs valid data")
-    data = open_review(config, lang, skip_invalid=allow_invalid, validate=True)
+    with storetx.snapshot_of(config) as store_state:      # one state of the store, read once: an import waits
+        data = open_review(config, lang, skip_invalid=allow_invalid, validate=True)
     if final or (data.review.status == "final" and not allow_invalid):
         data, final = _final(data), True
     else:                                 # --allow-invalid renders a draft, whatever the config says
@@ -101,8 +105,9 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     checked = _refuse_invalid(data, allow_invalid)
     target = Path(out).resolve() / review.id
     parameters = {"lang": lang, "formats": sorted(formats)}
-    with iorw.staged_folder(target) as stage, _helper(overlap) as helper:
+    with publish.staged_outputs(target) as staged, _helper(overlap) as helper:
         from .snapshot import write_snapshot
+        stage = staged.path
         snapshot = write_snapshot(data, stage / SNAPSHOT)
         side = helper.submit(_side_work, snapshot, notebooks, parameters, stage, target)
         threading.Thread(target=_warm_up, daemon=True).start()
@@ -118,8 +123,10 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         files = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
         record = _manifest(data, notebooks, formats, stage, files, started)
         record.update(fingerprint=prints, validation={**checked, "allow_invalid": allow_invalid})
+        record["store"] = store_state   # which state of the data this run rendered
         iorw.atomic_write(stage / "manifest.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-    return RunResult(review.id, target, tuple(files + ["manifest.json"]), time.perf_counter() - clock)
+    return RunResult(review.id, target, tuple(files + ["manifest.json"]), time.perf_counter() - clock,
+                     tuple(staged.kept), tuple(staged.removed))
 
 
 def check_formats(formats: Sequence[str]) -> None:
@@ -158,7 +165,7 @@ def _helper(overlap: bool) -> Iterator:
     if not overlap or mp.current_process().daemon or "fork" not in mp.get_all_start_methods():
         yield _Inline()
         return
-    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"), initializer=helper_init) as pool:
         yield pool
 
 

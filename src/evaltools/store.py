@@ -8,12 +8,14 @@ store is read whole and checked against the catalog, every problem at once.
 from __future__ import annotations
 
 import csv
+import io
 import unicodedata
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from . import limits, storetx
 from .catalog import DEFAULT_OPTION, Catalog
 from .errors import EvaltoolsError, InputError, Problem, display_path
 
@@ -31,15 +33,23 @@ def value_files(folder: str | Path) -> list[Path]:
 
 
 def read_values_csv(path: Path) -> pd.DataFrame:
-    """Read one store file as text columns, with ``file`` and ``line`` columns added."""
+    """Read one store file (bounded, see :mod:`evaltools.limits`) as text columns, with ``file`` and ``line``."""
     name = display_path(path)
+    data = limits.read_bytes(path, limits.STORE_FILE, "a CSV file of data values", name)
+    limits.check_rows(data, name)
+    limits.check_control(data, name)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8",
+        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8",
                             quoting=csv.QUOTE_MINIMAL)
     except UnicodeDecodeError as exc:
         raise EvaltoolsError(f"{name}: not UTF-8 text (byte {exc.start})") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise EvaltoolsError(f"{name}: not a readable CSV file ({exc})") from None
+    for column in frame.columns:
+        longest = frame[column].str.len().max() if len(frame) else 0
+        if longest > limits.CELL_CHARS.value:
+            row = int(frame[column].str.len().idxmax()) + 2
+            raise limits.CELL_CHARS.refuse(name, f"{longest:,} characters", row, column)
     missing = [c for c in REQUIRED if c not in frame.columns]
     extra = [c for c in frame.columns if c not in REQUIRED + OPTIONAL]
     if missing or extra:
@@ -119,10 +129,11 @@ def load_values(folder: str | Path, catalog: Catalog) -> pd.DataFrame:
     InputError
         Listing every problem of every file, with file, line and column.
     """
-    files = value_files(folder)
-    if not files:
-        raise EvaltoolsError(f"{display_path(folder)}: no data value files (*.csv)")
-    frame = pd.concat([read_values_csv(f) for f in files], ignore_index=True)
+    with storetx.reading(Path(folder).parent):
+        files = value_files(folder)
+        if not files:
+            raise EvaltoolsError(f"{display_path(folder)}: no data value files (*.csv)")
+        frame = pd.concat([read_values_csv(f) for f in files], ignore_index=True)
     typed, problems = check_values(frame, catalog)
     if problems:
         raise InputError(problems)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import itertools
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -38,7 +39,7 @@ class Decoded:
 
 
 def _line_of(data: bytes | str, position: int) -> int:
-    newline = b"\n" if isinstance(data, bytes) else "\n"
+    newline = b"\n" if isinstance(data, (bytes, bytearray)) else "\n"
     return data.count(newline, 0, position) + 1
 
 
@@ -52,6 +53,23 @@ def _foreign_character(text: str) -> tuple[int, str] | None:
         if char >= "\x80" and char not in VIETNAMESE:
             return position, char
     return None
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+                            rb"|\xed[\x80-\x9f][\x80-\xbf]")
+
+
+def _has_utf8_vietnamese(data: bytes) -> bool:
+    """Whether the bytes hold a well-formed UTF-8 sequence for a Vietnamese letter.
+
+    A Windows-1258 file essentially never does by chance (its letters are single
+    bytes followed by ASCII or a combining mark), so such a file that is not valid
+    UTF-8 throughout is UTF-8 with a foreign cell, not a Windows-1258 file.
+    """
+    for found in _UTF8_SEQUENCE.finditer(data):
+        if unicodedata.normalize("NFC", found.group().decode("utf-8")) in VIETNAMESE:
+            return True
+    return False
 
 
 def decode(data: bytes, name: str) -> Decoded:
@@ -81,6 +99,12 @@ def decode(data: bytes, name: str) -> Decoded:
         return Decoded(_nfc(data.decode("utf-8")), "UTF-8")
     except UnicodeDecodeError as exc:
         utf8 = f"not UTF-8 (byte 0x{data[exc.start]:02X} at line {_line_of(data, exc.start)})"
+        if _has_utf8_vietnamese(data):
+            line = _line_of(data, exc.start)
+            raise FileProblem(name, f"mixes encodings: the file is UTF-8 (it holds Vietnamese letters written in "
+                                    f"UTF-8) but byte 0x{data[exc.start]:02X} on this line is not UTF-8, as if "
+                                    "the cell was pasted from a file in another encoding (Windows-1258?); retype "
+                                    "that cell, or save the whole file again from Excel as 'CSV UTF-8'", line) from None
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError as exc:

@@ -1,31 +1,30 @@
 """``evaltools import``: read returns into the store, all or nothing.
 
 An import reads every file, checks every cell (all problems of all files at
-once), compares the values with the store and then either writes nothing
-(any problem, or ``dry_run``) or stages a complete new values folder and swaps
-it in (:func:`evaltools.iorw.staged_folder`), then appends one row per file to
-``<data>/imports.csv`` (outside ``values/``, so the store never reads it). The
-raw files are only ever read. Re-importing a file changes nothing: its values
+once), then, holding the store alone (:mod:`evaltools.storetx`), compares the
+values with it and either writes nothing (any problem, or ``dry_run``) or
+commits in one journal the new content of every value file that changes and the
+import log ``<data>/imports.csv`` with one more row per file (outside
+``values/``, so the store never reads it as values). The raw files are only
+ever read. Re-importing a file changes nothing: its values
 are all "unchanged". A value that differs from the stored one for the same
 element, year, unit and category is refused unless ``replace``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-from collections.abc import Iterator, Sequence
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .. import __version__
+from .. import __version__, faults, limits, storetx
 from ..catalog import Catalog, load_catalog
 from ..errors import EvaltoolsError, Problem, display_path
-from ..iorw import atomic_write, staged_folder
 from ..store import load_values, value_files
 from . import storewrite
 from .columns import ColumnIndex
@@ -36,8 +35,9 @@ from .numbers import from_cell
 from .problems import FileProblem, locate
 from .readers import Source, open_source
 from .unitnames import UnitNames
+from .yearcheck import first_in_file, year_notes
 
-LOG_NAME = "imports.csv"
+LOG_NAME = storetx.LOG_NAME
 LOG_COLUMNS = ("imported_at", "file", "sha256", "bytes", "kind", "encoding", "layout", "years", "rows", "values",
                "empty", "added", "unchanged", "replaced", "rejected", "replace", "evaltools")
 
@@ -73,26 +73,6 @@ class ImportResult:
     dry_run: bool
     written: list[str] = field(default_factory=list)
     log: Path | None = None
-
-
-@contextlib.contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the data folder: two imports never interleave."""
-    try:
-        import fcntl
-    except ImportError:  # not on POSIX: no lock, as before
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise EvaltoolsError(f"{display_path(folder)}: another import is running; "
-                                 "try again when it has finished") from None
-        yield
-    finally:
-        os.close(fd)
 
 
 def _read_sources(paths: Sequence[Path], index: ColumnIndex) -> tuple[list[FileReport], list[Parsed], list[Problem]]:
@@ -146,7 +126,7 @@ def _conflicts(frame: pd.DataFrame, compared: pd.DataFrame) -> list[tuple[float,
     messages = pd.Series("", index=frame.index, dtype=object)
     messages[hit.index] = [
         f"conflicts with the stored value {from_cell(r.stored_value)} ({r.stored_at}, source "
-        f"{r.stored_source or 'none'}): this return has {r.text}; to overwrite it, import again with --replace"
+        f"{r.stored_source or 'none'}): this return has {r.text} (check the year first: see this return's first line)"
         for r in hit.itertuples()]
     return locate(frame, messages, "column", "row", True, False)
 
@@ -201,21 +181,24 @@ def sources(rows: pd.DataFrame) -> pd.Series:
     return at.where(origin.eq(""), at + " from " + origin)
 
 
-def _write(values: Path, rows: pd.DataFrame) -> list[str]:
-    """Stage the new values folder and swap it in; return the names of the files that changed."""
+def _stage_values(data: Path, stage: Path, rows: pd.DataFrame) -> list[str]:
+    """Write the new content of every value file that changes into ``stage/values``; return their names."""
     changing = rows[rows["status"].isin(["added", "replaced"])]
     changing = changing.assign(value=changing["text"], source=sources(changing))
     added, replaced = changing[changing["status"] == "added"], changing[changing["status"] == "replaced"]
+    target = stage / "values"
+    target.mkdir()
     changed = []
-    with staged_folder(values) as tmp:
-        storewrite.copy_folder(values, tmp)
-        for name, group in replaced.groupby(replaced["stored_at"].str.rsplit(":", n=1).str[0].map(
-                lambda p: Path(p).name)):
-            storewrite.replace_rows(tmp, name, group)
-            changed.append(name)
-        for period, group in added.groupby("period"):
-            storewrite.append_rows(tmp, f"returns-{period}.csv", group)
-            changed.append(f"returns-{period}.csv")
+    for name, group in replaced.groupby(replaced["stored_at"].str.rsplit(":", n=1).str[0].map(
+            lambda p: Path(p).name)):
+        storewrite.stage_copy(data / "values", target, name)
+        storewrite.replace_rows(target, name, group)
+        changed.append(name)
+    for period, group in added.groupby("period"):
+        name = f"returns-{period}.csv"
+        storewrite.stage_copy(data / "values", target, name)
+        storewrite.append_rows(target, name, group)
+        changed.append(name)
     return sorted(set(changed))
 
 
@@ -223,21 +206,31 @@ def _previous_imports(log: Path) -> dict[str, str]:
     """sha256 -> when that content was last imported."""
     if not log.exists():
         return {}
-    frame = pd.read_csv(log, dtype=str, keep_default_na=False)
+    frame = read_log(log)
     return dict(zip(frame.get("sha256", []), frame.get("imported_at", [])))
 
 
-def _log(log: Path, reports: list[FileReport], replace: bool, now: dt.datetime) -> None:
-    """Append one row per file to the import log, atomically."""
+def read_log(log: Path) -> pd.DataFrame:
+    """The import log as text columns (bounded like every input)."""
+    text = limits.read_text(log, limits.STORE_FILE)
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise EvaltoolsError(f"{display_path(log)}: not a readable CSV file ({exc}); restore it from a backup "
+                             "or git") from None
+
+
+def _log_text(log: Path, reports: list[FileReport], replace: bool, now: dt.datetime) -> str:
+    """The import log with one row per file added."""
     rows = pd.DataFrame([{
         "imported_at": now.isoformat(timespec="seconds"), "file": r.name, "sha256": r.sha256, "bytes": r.size,
         "kind": r.kind, "encoding": r.encoding, "layout": r.layout, "years": " ".join(map(str, r.years)),
         "rows": r.rows, "values": r.values, "empty": r.empty, "added": r.added, "unchanged": r.unchanged,
         "replaced": r.replaced, "rejected": r.rejected, "replace": "yes" if replace else "no",
         "evaltools": __version__} for r in reports], columns=list(LOG_COLUMNS))
-    before = log.read_text(encoding="utf-8") if log.exists() else ""
+    before = limits.read_text(log, limits.STORE_FILE) if log.exists() else ""
     text = rows.to_csv(index=False, header=not before, lineterminator="\n")
-    atomic_write(log, before + ("" if not before or before.endswith("\n") else "\n") + text)
+    return before + ("" if not before or before.endswith("\n") else "\n") + text
 
 
 def import_files(paths: Sequence[str | Path], data: str | Path, *, dry_run: bool = False, replace: bool = False,
@@ -265,15 +258,16 @@ def import_files(paths: Sequence[str | Path], data: str | Path, *, dry_run: bool
     data, now = Path(data), now or dt.datetime.now().astimezone()
     catalog = load_catalog(data / "catalog")
     names, index = UnitNames(catalog.units), ColumnIndex(catalog)
-    with contextlib.nullcontext() if dry_run else _locked(data):
-        reports, parsed, problems = _read_sources(paths, index)
+    reports, parsed, problems = _read_sources(paths, index)
+    with storetx.reading(data) if dry_run else storetx.writing(data) as stage:
         frame = _incoming(parsed)
         checked = check(frame, catalog, names, now.date())
-        compared = compare(checked.rows.assign(fileno=frame.loc[checked.rows.index, "fileno"]),
-                           _stored(data / "values", catalog))
+        stored = _stored(data / "values", catalog)
+        compared = compare(checked.rows.assign(fileno=frame.loc[checked.rows.index, "fileno"]), stored)
         found = checked.problems + ([] if replace else _conflicts(frame, compared))
         problems += [p for one in parsed for p in one.problems]
-        problems += [p for _, p in sorted(found, key=lambda kp: (frame.at[int(kp[0]), "fileno"], kp[0]))]
+        problems += first_in_file([p for _, p in sorted(found, key=lambda kp: (frame.at[int(kp[0]), "fileno"], kp[0]))],
+                                  {} if replace else year_notes(frame, compared, stored))
         rows = _settle(compared, replace, now)
         _count(reports, frame, checked, rows, problems)
         previous = _previous_imports(data / LOG_NAME)
@@ -284,8 +278,10 @@ def import_files(paths: Sequence[str | Path], data: str | Path, *, dry_run: bool
         if problems or dry_run:
             return result
         if (rows["status"] != "unchanged").any():
-            result.written = _write(data / "values", rows)
-        _log(data / LOG_NAME, reports, replace, now)
+            result.written = _stage_values(data, stage, rows)
+        faults.point("stage", stage / LOG_NAME)
+        (stage / LOG_NAME).write_text(_log_text(data / LOG_NAME, reports, replace, now), encoding="utf-8")
+        storetx.commit(data, stage)
         result.log = data / LOG_NAME
     return result
 

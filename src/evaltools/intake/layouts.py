@@ -178,15 +178,18 @@ def _map_columns(rows: list[list[object]], code_row: int | None, vi_row: int | N
     mapped: dict[int, tuple[Column, str]] = {}
     seen: dict[str, int] = {}
     problems = []
-    for j, cell in enumerate(head):
-        text = text_of(cell)
-        if not text:
-            continue
+    for j in range(max(len(head), len(labels))):
+        text = text_of(head[j]) if j < len(head) else ""
         label = text_of(labels[j]) if j < len(labels) and text_of(labels[j]) else text
-        column = index.by_code(text) if by_code else index.by_header(text)
+        if not label:
+            continue
+        column = index.by_code(text) if by_code and text else index.by_header(label)
         at = (where, (code_row if by_code else vi_row) + 1, label)
         if column is None:
-            problems.append(Problem(*at, f"cell {column_letter(j)}{at[1]}: {index.unknown(text, by_code)}"))
+            what = index.unknown(text, by_code) if text else (
+                f"no column code under the header {label!r} (header cells merged over the code row?), and the "
+                "header names no known column; type the column's code (see the template)")
+            problems.append(Problem(*at, f"cell {column_letter(j)}{at[1]}: {what}"))
             continue
         said = index.by_header(label) if labels is not head else None
         if said is not None and said.key != column.key:

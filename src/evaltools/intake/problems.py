@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import EvaltoolsError, Problem
+from ..errors import FileProblem, Problem
 from ..store import MAX_PER_CHECK
 
-
-class FileProblem(EvaltoolsError):
-    """A file that cannot be read at all; carries one located :class:`Problem`."""
-
-    def __init__(self, file: str, message: str, line: int | None = None, field: str | None = None):
-        self.problem = Problem(file, line, field, message)
-        super().__init__(str(self.problem))
+__all__ = ["FileProblem", "column_letter", "locate", "place"]
 
 
 def place(file: str, sheet: str | None) -> str:

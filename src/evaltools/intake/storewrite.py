@@ -1,9 +1,9 @@
-"""Writing accepted values into a staged copy of the store's values folder.
+"""Writing accepted values into staged copies of the store's value files.
 
 New values go to ``returns-<year>.csv`` (appended when it exists, so earlier
 rows keep their bytes); a replaced value is rewritten in the file that held
-it. Every other file is copied unchanged. The caller swaps the staged folder in
-whole (:func:`evaltools.iorw.staged_folder`).
+it. Only the files that change are staged, each whole; the caller commits them
+with the import log (:mod:`evaltools.storetx`).
 """
 
 from __future__ import annotations
@@ -16,20 +16,17 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import faults
 from ..store import OPTIONAL, REQUIRED
 
 HEADER = list(REQUIRED + OPTIONAL)
 
 
-def copy_folder(src: Path, dst: Path) -> None:
-    """Copy every entry of ``src`` into the existing folder ``dst``, metadata included."""
-    if not src.is_dir():
-        return
-    for entry in src.iterdir():
-        if entry.is_dir():
-            shutil.copytree(entry, dst / entry.name)
-        else:
-            shutil.copy2(entry, dst / entry.name)
+def stage_copy(values: Path, stage: Path, name: str) -> None:
+    """Copy ``values/name`` (when it exists) into the stage folder, to be changed there."""
+    if (values / name).is_file():
+        faults.point("stage", stage / name)
+        shutil.copy2(values / name, stage / name)
 
 
 def _csv_text(rows: list[list[str]]) -> str:

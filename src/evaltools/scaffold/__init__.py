@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import limits
 from ..errors import EvaltoolsError, InputError, display_path
 from ..iorw import atomic_write
 from ..review import Review, load_review
@@ -27,7 +29,7 @@ from .config import NextReview, next_config
 from .periods import move_title, next_id, span
 from .skeleton import skeleton
 
-__all__ = ["Scaffold", "new_review", "resolve_source"]
+__all__ = ["Scaffold", "check_id", "new_review", "resolve_source"]
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ class Scaffold:
 def resolve_source(source: str | Path, data: str | Path = "data") -> Path:
     """A review config path as given, or ``<data>/reviews/<id>.yaml`` for a review id."""
     path = Path(source)
-    if path.suffix in (".yaml", ".yml") or path.is_file():
+    if path.suffix in (".yaml", ".yml") or os.sep in str(source) or path.is_file():
         return path
     candidate = Path(data) / "reviews" / f"{source}.yaml"
     if not candidate.is_file():
@@ -62,7 +64,28 @@ def _titles(programme, lang: str) -> dict[str, str]:
             for key in programme.narrative}
 
 
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+
+
+def check_id(review_id: str) -> str:
+    """A review id: it names files in data/reviews/ and the folder outputs/<id>/, so no path may hide in it.
+
+    Raises
+    ------
+    EvaltoolsError
+        For an id with a slash, dots, spaces or anything but letters, digits, '_' and '-'.
+    """
+    if not _ID.fullmatch(review_id):
+        raise EvaltoolsError(f"--id {review_id!r}: expected letters, digits, '_' or '-' only (at most 100, starting "
+                             "with a letter or digit), e.g. ct20-2018-2023; an id names files beside the old config "
+                             "and the folder outputs/<id>/, never a path; nothing was written")
+    return review_id
+
+
 def _check_new(review: Review, first: int, last: int, review_id: str, folder: Path) -> None:
+    for option, year in (("--first", first), ("--last", last)):
+        if not 1900 <= year <= 2100:
+            raise EvaltoolsError(f"{option} {year}: expected a year such as 2023 (1900 to 2100); nothing was written")
     if first > last:
         raise EvaltoolsError(f"--first {first} is after --last {last}")
     if review_id == review.id:
@@ -113,10 +136,12 @@ def new_review(source: str | Path, first: int, last: int, review_id: str | None 
     from ..context import review_programme
 
     path = resolve_source(source, data)
-    review, raw, text = load_review(path), load_yaml(path), path.read_text(encoding="utf-8-sig")
+    if review_id is not None:
+        check_id(review_id)
+    review, raw, text = load_review(path), load_yaml(path), limits.read_text(path, limits.YAML_MB, "a YAML file")
     programme = review_programme(review)
     old, years = (review.first_year, review.last_year), (first, last)
-    review_id = review_id or next_id(review.id, old, years)
+    review_id = check_id(review_id or next_id(review.id, old, years))
     folder = path.parent
     _check_new(review, first, last, review_id, folder)
     languages = review.narrative or {}
@@ -128,7 +153,7 @@ def new_review(source: str | Path, first: int, last: int, review_id: str | None 
     written: dict[str, Path] = {}
     try:
         for lang, old_file in languages.items():
-            markdown = old_file.read_text(encoding="utf-8-sig") if old_file.is_file() else ""
+            markdown = limits.read_markdown(old_file) if old_file.exists() or old_file.is_symlink() else ""
             body = skeleton(markdown, lang, _titles(programme, lang), programme.drafted,
                             title=move_title(review.title[lang], old, years), new=years, old=old,
                             source=old_file.name, today=new.today)

@@ -12,10 +12,8 @@ import datetime as dt
 import re
 import unicodedata
 
+from ..mdscan import blank_comments, heading_key
 from .periods import span
-
-_HEADING = re.compile(r"^#{1,6}\s+.*?\{#([A-Za-z0-9_]+)(\+?)\}\s*$")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 INTRO = {
     "vi": ("Phần lời của báo cáo “{title}” (giai đoạn {period}).\n"
@@ -37,12 +35,12 @@ NEW_PART = {"vi": "Phần này kỳ trước không có.", "en": "Last period ha
 
 def sections(markdown: str) -> list[tuple[str, str, str]]:
     """(heading line, key with its ``+``, text) of each keyed part, comments removed, in file order."""
-    clean = _COMMENT.sub("", unicodedata.normalize("NFC", markdown))
+    clean = blank_comments(unicodedata.normalize("NFC", markdown), keep_lines=False)
     out: list[list[str]] = []
     for line in clean.splitlines():
-        match = _HEADING.match(line)
-        if match:
-            out.append([line.rstrip(), match.group(1) + match.group(2), ""])
+        key = heading_key(line)
+        if key:
+            out.append([line.rstrip(), key, ""])
         elif out:
             out[-1][2] += line + "\n"
     return [(h, k, t.strip()) for h, k, t in out]

@@ -4,6 +4,11 @@ A unit is expected to report year Y when it is valid on 31/12/Y, lies in the
 review's area and sits at a level that reports: communes always, districts when
 the catalog has district-level elements (their own return). A return counts as
 received when the unit reported at least one value that year.
+
+A missing return is a finding of the importance the rules file gives (medium by
+default); a year with no return from any unit is always of high importance: the
+year's figures are absent (a values file deleted or never imported), and every
+total over the period would silently leave that year out.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from .unityears import unit_years
 
 RULE = "COMPLETENESS"
 NAME = ("Đơn vị nộp báo cáo năm", "Yearly return received")
+YEAR_RULE = "COMPLETENESS_YEAR"
+YEAR_NAME = ("Có số liệu của năm", "Any return received for the year")
 COLUMNS = ["unit", "name_vi", "name_en", "level", "year", "expected", "received", "values"]
 
 
@@ -78,14 +85,28 @@ def completeness_matrix(table: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
 
 def missing_returns(table: pd.DataFrame, importance: str = "medium") -> pd.DataFrame:
-    """One finding per expected return not received."""
+    """One finding per expected return not received, and a high one per year with no return at all."""
     missing = table[table["expected"] & ~table["received"]]
     if missing.empty:
         return pd.DataFrame()
-    return pd.DataFrame({
+    per_unit = pd.DataFrame({
         "importance": importance, "kind": "completeness", "rule": RULE,
         "rule_name_vi": NAME[0], "rule_name_en": NAME[1],
         "unit": missing["unit"].to_numpy(), "unit_name": missing["name_vi"].to_numpy(),
         "year": missing["year"].to_numpy(), "value": 0.0, "expected": 1.0,
         "message": [f"no value received from {r.unit} {r.name_vi} for {r.year}; the {r.level} existed on "
                     f"31/12/{r.year} and is expected to report" for r in missing.itertuples()]})
+    return pd.concat([empty_years(table), per_unit], ignore_index=True)
+
+
+def empty_years(table: pd.DataFrame) -> pd.DataFrame:
+    """A high-importance finding for each year in which no expected unit returned anything."""
+    rates = completeness_rates(table)
+    empty = rates[(rates["expected"] > 0) & (rates["received"] == 0)]
+    return pd.DataFrame({
+        "importance": "high", "kind": "completeness", "rule": YEAR_RULE,
+        "rule_name_vi": YEAR_NAME[0], "rule_name_en": YEAR_NAME[1], "unit": "", "unit_name": "",
+        "year": empty.index.to_numpy(), "value": 0.0, "expected": empty["expected"].to_numpy(dtype=float),
+        "message": [f"no figures at all for {year}: none of the {int(n)} units expected to report has a value; "
+                    "its returns are not imported yet, or its values file was deleted: import them (evaltools "
+                    "import) or restore data/values/ (e.g. from git)" for year, n in empty["expected"].items()]})

@@ -92,8 +92,10 @@ def counts(findings: pd.DataFrame) -> pd.DataFrame:
 
 
 def findings_csv(findings: pd.DataFrame) -> str:
-    """The findings as UTF-8 CSV text (machine-readable numbers)."""
-    return findings.to_csv(index=False, float_format="%.10g", lineterminator="\n")
+    """The findings as UTF-8 CSV text (machine-readable numbers; texts never run as formulas)."""
+    from ..safecells import text_columns
+
+    return text_columns(findings).to_csv(index=False, float_format="%.10g", lineterminator="\n")
 
 
 def format_findings(findings: pd.DataFrame, lang: str = "vi") -> str:

@@ -52,7 +52,7 @@ def series(rows: pd.DataFrame, catalog: Catalog, settings: OutlierSettings, unit
     totals["segment"] = segments.reindex(pd.MultiIndex.from_frame(totals[["unit", "year"]])).to_numpy()
     per_element = pd.DataFrame([{k: getattr(settings.for_element(e), k) for k in _SETTINGS}
                                 for e in totals["element"]], index=totals.index)
-    totals = pd.concat([totals, per_element], axis=1)
+    totals = pd.concat([totals, per_element.reindex(columns=list(_SETTINGS))], axis=1)  # no rows: no columns
     return totals[totals["check"].astype(bool)].sort_values(_KEY + ["year"]).reset_index(drop=True)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import store
+from .. import store, storetx
 from ..catalog import Catalog
 from ..errors import EvaltoolsError, Problem, display_path
 from .findings import number
@@ -51,11 +51,12 @@ def check_store(folder: str | Path, catalog: Catalog) -> tuple[pd.DataFrame, pd.
         "... N more rows": then the passed rows cannot be told apart).
     """
     frames, problems = [], []
-    for path in store.value_files(folder):
-        try:
-            frames.append(store.read_values_csv(path))
-        except EvaltoolsError as exc:
-            problems.append(_file_problem(path, str(exc)))
+    with storetx.reading(Path(folder).parent):          # one committed state of the store
+        for path in store.value_files(folder):
+            try:
+                frames.append(store.read_values_csv(path))
+            except EvaltoolsError as exc:
+                problems.append(_file_problem(path, str(exc)))
     columns = list(store.REQUIRED + store.OPTIONAL) + ["file", "line"]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns, dtype=str)
     typed, found = store.check_values(frame, catalog)

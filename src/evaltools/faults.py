@@ -1,0 +1,63 @@
+"""Deterministic fault injection at each write step, for the crash tests.
+
+Every step that changes files on disk calls :func:`point` with the step's name. In
+normal use that is one dictionary look-up. Two environment variables turn it on:
+
+``EVALTOOLS_FAULT=<action>:<step>[#<n>]``
+    At the ``n``-th time (default: the first) the process reaches ``step``, do
+    ``action``: ``kill`` (SIGKILL itself: no clean-up, no ``finally``, like a power
+    cut for everything above the disk), ``enospc`` (raise "No space left on device"
+    for the file being written, like a full disk), ``raise`` (an unexpected
+    exception, as a bug would raise) or ``pause`` (sleep ``EVALTOOLS_FAULT_PAUSE``
+    seconds, default 3: another process can be started at a known moment).
+``EVALTOOLS_FAULT_TRACE=<file>``
+    Append ``step#n<TAB>path`` to the file at every step reached, so that a test can
+    list the steps of a command (and what each is about to change) and then kill it
+    at each one.
+
+Only the process that read the variables first acts on them (``EVALTOOLS_FAULT_PID``,
+set by the command line): kernels and helper processes inherit the environment but
+never fire, so "kill the command at step X" means exactly that process.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import time
+from collections import Counter
+
+FAULT, TRACE, OWNER = "EVALTOOLS_FAULT", "EVALTOOLS_FAULT_TRACE", "EVALTOOLS_FAULT_PID"
+_reached: Counter = Counter()
+
+
+def arm() -> None:
+    """Make this process the one whose steps fire (called by the command line at start)."""
+    if os.environ.get(FAULT) or os.environ.get(TRACE):
+        os.environ.setdefault(OWNER, str(os.getpid()))
+
+
+def point(step: str, path: str | os.PathLike | None = None) -> None:
+    """Mark that this process reached ``step`` (about to change ``path``); fire a fault set for it."""
+    spec, trace = os.environ.get(FAULT), os.environ.get(TRACE)
+    if not (spec or trace) or os.environ.get(OWNER, str(os.getpid())) != str(os.getpid()):
+        return
+    _reached[step] += 1
+    here = f"{step}#{_reached[step]}"
+    if trace:
+        with open(trace, "a", encoding="utf-8") as fh:
+            fh.write(f"{here}\t{os.fspath(path) if path is not None else ''}\n")
+    if not spec:
+        return
+    action, _, target = spec.partition(":")
+    if target not in (here, step if _reached[step] == 1 else here):
+        return
+    if action == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif action == "enospc":
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), os.fspath(path) if path is not None else None)
+    elif action == "raise":
+        raise RuntimeError(f"fault injected at {here}")
+    elif action == "pause":
+        time.sleep(float(os.environ.get("EVALTOOLS_FAULT_PAUSE", "3")))
