@@ -21,7 +21,8 @@ from .catalog import Catalog, load_catalog
 from .errors import EvaltoolsError, display_path
 from .periods import year_cutoffs
 from .programme import Programme, load_programme, programme_folder
-from .project import find_project, project_of
+from .project import project_of
+from .refs import resolve_review
 from .review import Review, load_review
 
 
@@ -206,16 +207,6 @@ def label(table: pd.DataFrame, catalog: Catalog, lang: str, as_of: int) -> pd.Da
     order = ["indicator", "indicator_name", "unit", "unit_name", "level", "period", "category",
              "category_name", "value", "numerator", "denominator", "reason"]
     return out[order + [c for c in out.columns if c not in order]]   # then the engine's own columns
-
-
-def resolve_review(ref: str | Path) -> Path:
-    """A review config path as given, or a review id looked up in the project around the working folder."""
-    path = Path(ref)
-    if path.suffix in (".yaml", ".yml") or len(path.parts) > 1:
-        if not path.is_file():
-            raise EvaltoolsError(f"{display_path(path)}: review config not found")
-        return path
-    return find_project().review_path(ref)
 
 
 def review_programme(review: Review, required: bool = True) -> Programme | None:

@@ -181,7 +181,7 @@ def check_review_inputs(config: str | Path) -> None:
     The config and the narratives are read again where they are used (in the report
     notebook); this makes a run fail in a second, not after the kernels have started.
     """
-    from .context import resolve_review
+    from .refs import resolve_review
     from .review import load_review
 
     for path in (load_review(resolve_review(config)).narrative or {}).values():

@@ -14,12 +14,12 @@ A review is named by its config path or by its id (``data/reviews/<id>.yaml``).
 
 from __future__ import annotations
 
-import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EvaltoolsError, display_path
+from .refs import did_you_mean
 from .yamlio import load_yaml
 
 PROJECT_FILE = "evaltools.yaml"
@@ -44,24 +44,15 @@ class Project:
 
     def review_ids(self) -> list[str]:
         """Ids of the review configs in ``data/reviews/``."""
-        return sorted(p.stem for p in self.reviews.glob("*.yaml")) if self.reviews.is_dir() else []
+        from .refs import review_ids
+
+        return review_ids(self.reviews)
 
     def review_path(self, ref: str) -> Path:
-        """The config of review id ``ref``: ``data/reviews/<id>.yaml``.
+        """The config of review id ``ref``: ``data/reviews/<id>.yaml`` (refused with the closest ids)."""
+        from .refs import review_in
 
-        Raises
-        ------
-        EvaltoolsError
-            When neither exists; the message lists the closest ids.
-        """
-        candidate = self.reviews / f"{ref}.yaml"
-        if candidate.is_file():
-            return candidate
-        ids = self.review_ids()
-        close = difflib.get_close_matches(str(ref), ids, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else \
-            (f"; reviews there: {', '.join(ids)}" if ids else "")
-        raise EvaltoolsError(f"no review {str(ref)!r}: {display_path(candidate)} not found{hint}")
+        return review_in(self.reviews, ref)
 
 
 def _load(root: Path) -> Project:
@@ -71,7 +62,8 @@ def _load(root: Path) -> Project:
         raise EvaltoolsError(f"{display_path(file)}: expected keys such as data, programmes, outputs")
     unknown = sorted(set(raw) - set(_KEYS))
     if unknown:
-        raise EvaltoolsError(f"{display_path(file)}: unknown key(s) {', '.join(unknown)}; "
+        hint = did_you_mean(unknown[0], _KEYS)
+        raise EvaltoolsError(f"{display_path(file)}: unknown key(s) {', '.join(unknown)}{hint}; "
                              f"expected {', '.join(_KEYS)}")
     folder = {key: (root / str(raw.get(key) or key)).resolve() for key in ("data", "programmes", "outputs")}
     return Project(root=root, name=str(raw.get("name") or root.name), **folder)

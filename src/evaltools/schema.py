@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import Problem
+from .refs import did_you_mean
 
 LANGUAGES = ("vi", "en")
 
@@ -112,8 +113,8 @@ def parse_record(record: Mapping, fields: Sequence[Field], file: str, line: int 
     out: dict[str, Any] = {}
     for key in record:
         if key not in known:
-            problems.append(Problem(file, lines.get(key, line), str(key),
-                                    f"unknown key; expected one of {', '.join(sorted(known))}"))
+            problems.append(Problem(file, lines.get(key, line), str(key), f"unknown key{did_you_mean(key, known)}; "
+                                                                         f"expected one of {', '.join(sorted(known))}"))
     for field in fields:
         value = record.get(field.name)
         if value is None:

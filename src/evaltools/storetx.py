@@ -124,7 +124,7 @@ def snapshot_of(review: str | Path) -> Iterator[dict]:
     so the digest names the state rendered. An import waits for the block; a hand edit
     cannot be stopped by the lock, so the block fails if the store changed meanwhile.
     """
-    from .context import resolve_review
+    from .refs import resolve_review
     from .review import load_review
 
     data = load_review(resolve_review(review)).data

@@ -44,15 +44,9 @@ class Scaffold:
 
 def resolve_source(source: str | Path, data: str | Path = "data") -> Path:
     """A review config path as given, or ``<data>/reviews/<id>.yaml`` for a review id."""
-    path = Path(source)
-    if path.suffix in (".yaml", ".yml") or os.sep in str(source) or path.is_file():
-        return path
-    candidate = Path(data) / "reviews" / f"{source}.yaml"
-    if not candidate.is_file():
-        known = sorted(p.stem for p in (Path(data) / "reviews").glob("*.yaml"))
-        raise EvaltoolsError(f"no review {str(source)!r}: {display_path(candidate)} not found"
-                             + (f"; reviews there: {', '.join(known)}" if known else ""))
-    return candidate
+    from ..refs import resolve_review
+
+    return resolve_review(source, data)
 
 
 def _titles(programme, lang: str) -> dict[str, str]:
