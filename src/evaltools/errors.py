@@ -51,6 +51,12 @@ class EvaltoolsError(Exception):
     exit_code = HANDLED
 
 
+class UsageError(EvaltoolsError):
+    """The command was called wrongly (an unknown parameter, options that exclude each other): exit code 2."""
+
+    exit_code = USAGE
+
+
 class DataQualityError(EvaltoolsError):
     """The data fail validation with high-importance findings (exit code 1, like ``validate``)."""
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing as mp
-import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -27,17 +26,18 @@ from pathlib import Path
 
 from . import iorw, manifest, publish, storetx
 from .context import ReviewData, open_review, review_programme
-from .errors import DataQualityError, EvaltoolsError, display_path
+from .errors import DataQualityError, EvaltoolsError, UsageError, display_path
 from .lifeline import helper_init
 from .final import final_problems
+from .nbexec import execute
+from .params import check_overrides, fingerprint_parameters
+from .progress import Reporter, Watch
 from .programme import Programme
 from .review import Review
 
 FORMATS = ("html", "pdf", "docx")      # every export --to knows
 DEFAULT_FORMATS = ("html", "pdf")
 SNAPSHOT = ".snapshot.pkl"             # in the staging folder; never part of the outputs
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,9 @@ class RunResult:
 
 def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lang: str | None = None,
                out: str | Path = "outputs", notebook: str | Path | None = None,
-               allow_invalid: bool = False, overlap: bool = True, final: bool = False) -> RunResult:
+               allow_invalid: bool = False, overlap: bool = True, final: bool = False, *,
+               parameters: dict | None = None, timeout: float | None = None,
+               reporter: Reporter | None = None) -> RunResult:
     """Render a review into ``<out>/<review id>/``.
 
     Parameters
@@ -81,6 +83,13 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         narrative part is still to be written, a heading has nothing under it, the narrative
         repeats the previous review's, or the data have high-importance findings. A draft
         renders whatever is there, marked "DỰ THẢO"; so does ``allow_invalid``.
+    parameters : dict, optional
+        Values for the report notebook's own parameters (``-p KEY VALUE``), checked against
+        the notebook's parameters cell; recorded in the manifest.
+    timeout : float, optional
+        Seconds a cell may run (``--execution-timeout``); default: no limit.
+    reporter : Reporter, optional
+        Where progress goes (one line per section of the report); default: none.
 
     Raises
     ------
@@ -91,37 +100,34 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         the failed notebook is kept in ``<out>/<id>/failed/<notebook name>``). Earlier outputs stay as they were.
     """
     started, clock = manifest.now(), time.perf_counter()
-    check_formats(formats)
-    if final and allow_invalid:
-        raise EvaltoolsError("--final and --allow-invalid exclude each other: a final report needs valid data")
-    with storetx.snapshot_of(config) as store_state:      # one state of the store, read once: an import waits
-        data = open_review(config, lang, skip_invalid=allow_invalid, validate=True)
-    if final or (data.review.status == "final" and not allow_invalid):
-        data, final = _final(data), True
-    else:                                 # --allow-invalid renders a draft, whatever the config says
-        data = replace(data, review=replace(data.review, status="draft"))
+    data, final, store_state = _prepare(config, formats, lang, allow_invalid, final)
     review, lang = data.review, data.lang
     notebooks = notebooks_of(review, data.programme or review_programme(review), notebook)
+    overrides = check_overrides(notebooks["review"], parameters or {})
     checked = _refuse_invalid(data, allow_invalid)
     target = Path(out).resolve() / review.id
-    parameters = {"lang": lang, "formats": sorted(formats)}
+    prints_of = fingerprint_parameters(lang, formats, overrides)
+    watch = Watch(notebooks["review"], lang, review.id, reporter) if notebooks["review"].is_file() else None
+    if watch:
+        watch.begin(f"data read ({checked['high']} high-, {checked['medium']} medium-importance findings)")
     with publish.staged_outputs(target) as staged, _helper(overlap) as helper:
         from .snapshot import write_snapshot
         stage = staged.path
         snapshot = write_snapshot(data, stage / SNAPSHOT)
-        side = helper.submit(_side_work, snapshot, notebooks, parameters, stage, target)
+        side = helper.submit(_side_work, snapshot, notebooks, prints_of, stage, target, timeout)
         threading.Thread(target=_warm_up, daemon=True).start()
-        nb = _execute(notebooks["review"], stage / "review.ipynb", {
+        nb = execute(notebooks["review"], stage / "review.ipynb", {
             "review": str(review.path), "lang": lang, "snapshot": str(snapshot),
-            "high_findings": checked["high"]}, target)
+            "high_findings": checked["high"], **overrides}, target, watch, timeout)
         if final and (problems := final_problems(nb, lang)):
             raise EvaltoolsError(f"{review.id}: not a final report: {'; '.join(problems)}; write them, or render "
                                  "a draft (status: draft, without --final)")
-        _export(nb, data, stage, formats)
+        _export(nb, data, stage, formats, reporter)
         prints = side.result()
         snapshot.unlink()
         files = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
         record = _manifest(data, notebooks, formats, stage, files, started)
+        record["parameters"]["overrides"] = overrides
         record.update(fingerprint=prints, validation={**checked, "allow_invalid": allow_invalid})
         record["store"] = store_state   # which state of the data this run rendered
         iorw.atomic_write(stage / "manifest.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
@@ -129,11 +135,25 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
                      tuple(staged.kept), tuple(staged.removed))
 
 
+def _prepare(config: str | Path, formats: Sequence[str], lang: str | None, allow_invalid: bool,
+             final: bool) -> tuple[ReviewData, bool, dict]:
+    """The review read once (with its store's state), as a final report or a draft."""
+    check_formats(formats)
+    if final and allow_invalid:
+        raise UsageError("--final and --allow-invalid exclude each other: a final report needs valid data")
+    with storetx.snapshot_of(config) as store_state:      # one state of the store, read once: an import waits
+        data = open_review(config, lang, skip_invalid=allow_invalid, validate=True)
+    if final or (data.review.status == "final" and not allow_invalid):
+        return _final(data), True, store_state
+    # --allow-invalid renders a draft, whatever the config says
+    return replace(data, review=replace(data.review, status="draft")), False, store_state
+
+
 def check_formats(formats: Sequence[str]) -> None:
     """Refuse an unknown export format before any work is done."""
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
-        raise EvaltoolsError(f"unknown format(s) {', '.join(unknown) or '(none)'}; expected {', '.join(FORMATS)}")
+        raise UsageError(f"unknown format(s) {', '.join(unknown) or '(none)'}; expected {', '.join(FORMATS)}")
 
 
 def notebooks_of(review: Review, programme: Programme, notebook: str | Path | None = None) -> dict[str, Path]:
@@ -170,7 +190,7 @@ def _helper(overlap: bool) -> Iterator:
 
 
 def _side_work(snapshot: Path, notebooks: dict[str, Path], parameters: dict, stage: Path,
-               target: Path) -> dict:
+               target: Path, timeout: float | None = None) -> dict:
     """Indicator tables and the data-quality page into ``stage``; returns the inputs' fingerprint."""
     from .context import indicators_csv
     from .export.xlsx import indicators_xlsx
@@ -180,8 +200,9 @@ def _side_work(snapshot: Path, notebooks: dict[str, Path], parameters: dict, sta
         data = read_snapshot(snapshot)
         iorw.atomic_write(stage / "indicators.csv", indicators_csv(data))
         iorw.atomic_write(stage / "indicators.xlsx", indicators_xlsx(data))
-        quality = _execute(notebooks["data_quality"], stage / ".data_quality.ipynb",
-                           {"review": str(data.review.path), "lang": data.lang, "snapshot": str(snapshot)}, target)
+        quality = execute(notebooks["data_quality"], stage / ".data_quality.ipynb",
+                          {"review": str(data.review.path), "lang": data.lang, "snapshot": str(snapshot)}, target,
+                          timeout=timeout)
         _export_quality(quality, data, stage)
         return manifest.fingerprint(data.review, data.programme, data.values, data.catalog.units, notebooks,
                                     parameters)
@@ -221,57 +242,28 @@ def _refuse_invalid(data: ReviewData, allow_invalid: bool) -> dict[str, int]:
     return counts
 
 
-def _execute(notebook: Path, output: Path, parameters: dict, target: Path):
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    from .kernel import KERNEL_NAME, ProjectKernelManager
-
-    if not notebook.is_file():
-        raise EvaltoolsError(f"{display_path(notebook)}: notebook not found")
-    try:
-        return papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME, language="python",
-            progress_bar=False, request_save_on_cell_execute=False, kernel_manager_class=ProjectKernelManager)
-        # No ``cwd=``: Papermill would chdir the whole process, and two notebooks run at once.
-    except PapermillExecutionError as exc:
-        failed = iorw.atomic_write(target / "failed" / notebook.name, output.read_bytes())
-        raise EvaltoolsError(describe_failure(exc, notebook, failed)) from None
-
-
-def describe_failure(exc, notebook: Path, failed: Path) -> str:
-    """One line: the cell (as numbered in the committed notebook), its line and the exception."""
-    import nbformat
-
-    cells = nbformat.read(failed, as_version=4).cells
-    markers = [i for i, c in enumerate(cells) if "papermill-error-cell-tag" in c.metadata.get("tags", [])]
-    injected = [i for i, c in enumerate(cells) if "injected-parameters" in c.metadata.get("tags", [])]
-    index = exc.cell_index - (1 if injected and exc.cell_index > injected[0] - len(markers[:1]) else 0)
-    found = _CELL_LINE.findall(_ANSI.sub("", "\n".join(exc.traceback)))
-    line = int(found[0]) if found else 1
-    source = exc.source.splitlines()[line - 1].strip() if exc.source.strip() else ""
-    return (f"{display_path(notebook)}, cell {index + 1}, line {line} `{source}`: "
-            f"{exc.ename}: {exc.evalue} (executed notebook kept in {display_path(failed)})")
-
-
 def programme_css(data: ReviewData) -> str:
     """The programme's CSS (``style: css:``), or nothing."""
     path = data.programme.style_file("css")
     return path.read_text(encoding="utf-8") if path else ""
 
 
-def _export(nb, data: ReviewData, stage: Path, formats: Sequence[str]) -> None:
+def _export(nb, data: ReviewData, stage: Path, formats: Sequence[str], reporter: Reporter | None = None) -> None:
     from . import export
 
     lang, title = data.lang, data.review.title[data.lang]
     nb.metadata.setdefault("evaltools", {}).update(title=title, lang=lang)
+    makers = {"html": lambda page: page, "pdf": export.to_pdf_from_html,
+              "docx": lambda page: export.to_docx_from_html(page, lang, title, nb)}
+    clock = time.perf_counter()
     page = export.to_html(nb, lang, programme_css(data))
-    if "html" in formats:
-        iorw.atomic_write(stage / "report.html", page)
-    if "pdf" in formats:
-        iorw.atomic_write(stage / "report.pdf", export.to_pdf_from_html(page))
-    if "docx" in formats:
-        iorw.atomic_write(stage / "report.docx", export.to_docx_from_html(page, lang, title, nb))
+    for fmt in (f for f in FORMATS if f in formats):
+        if reporter:
+            reporter.status(f"{data.review.id}: writing report.{fmt}")
+        iorw.atomic_write(stage / f"report.{fmt}", makers[fmt](page))
+        if reporter:
+            reporter.line(f"{data.review.id}: report.{fmt} written ({time.perf_counter() - clock:.1f} s)")
+        clock = time.perf_counter()
 
 
 def _export_quality(nb, data: ReviewData, stage: Path) -> None:

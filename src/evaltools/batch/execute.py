@@ -43,6 +43,8 @@ class Task:
     notebook: Path | None              # None: each review's own (config or programme)
     allow_invalid: bool = False
     final: bool = False
+    parameters: tuple[tuple[str, str], ...] = ()      # -p KEY VALUE, as typed
+    timeout: float | None = None                      # --execution-timeout
 
 
 class Interrupted(KeyboardInterrupt):
@@ -83,7 +85,7 @@ def render(task: Task) -> Outcome:
     try:
         # One core per review: the pool already keeps every core busy.
         run_review(task.config, task.formats, task.lang, task.out, task.notebook, task.allow_invalid, overlap=False,
-                   final=task.final)
+                   final=task.final, parameters=dict(task.parameters), timeout=task.timeout)
         return Outcome(task.review_id, "done", time.perf_counter() - clock)
     except Interrupted:
         return Outcome(task.review_id, "interrupted", time.perf_counter() - clock)

@@ -39,22 +39,20 @@ class DataCache:
         return self._values[root]
 
 
-def parameters(lang: str, formats: Sequence[str]) -> dict:
-    """The run parameters that enter the fingerprint (as :func:`evaltools.run.run_review` records them)."""
-    return {"lang": lang, "formats": sorted(formats)}
-
-
 def job_fingerprint(config: Path, lang: str | None, formats: Sequence[str], notebook: Path | None,
-                    cache: DataCache) -> dict[str, str]:
-    """The fingerprint a run of ``config`` would record, from the cached data."""
+                    cache: DataCache, given: dict[str, str] | None = None) -> dict[str, str]:
+    """The fingerprint a run of ``config`` would record, from the cached data (``given``: ``-p`` values)."""
     from ..context import review_programme
+    from ..params import check_overrides, fingerprint_parameters
     from ..run import notebooks_of
 
     review = load_review(config)
     programme = review_programme(review)
     root = review.data
-    return manifest.fingerprint(review, programme, cache.values(root), cache.catalog(root).units,
-                                notebooks_of(review, programme, notebook), parameters(lang or review.language, formats))
+    notebooks = notebooks_of(review, programme, notebook)
+    overrides = check_overrides(notebooks["review"], given or {})
+    return manifest.fingerprint(review, programme, cache.values(root), cache.catalog(root).units, notebooks,
+                                fingerprint_parameters(lang or review.language, formats, overrides))
 
 
 def last_good(folder: Path) -> dict | None:

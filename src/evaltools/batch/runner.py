@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import EvaltoolsError
+from ..errors import EvaltoolsError, UsageError
 from ..run import DEFAULT_FORMATS, check_formats
 from . import execute
 from .fingerprints import DataCache, job_fingerprint, up_to_date
@@ -42,7 +42,8 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
               window: int | None = None, formats: Sequence[str] = DEFAULT_FORMATS, lang: str | None = None,
               out: str | Path = "outputs", notebook: str | Path | None = None, workers: int | None = None,
               scheduler: str | None = None, force: bool = False, allow_invalid: bool = False,
-              final: bool = False, stream: TextIO | None = None) -> BatchResult:
+              final: bool = False, stream: TextIO | None = None, parameters: dict[str, str] | None = None,
+              timeout: float | None = None) -> BatchResult:
     """Render many reviews, each in its own worker and kernel, skipping those already up to date.
 
     Parameters
@@ -67,6 +68,10 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
         As for :func:`evaltools.run.run_review`.
     stream : text stream, optional
         Where progress goes (default: stderr).
+    parameters : dict, optional
+        ``-p`` values for every review's notebook (texts), checked against each notebook.
+    timeout : float, optional
+        Seconds a cell may run (``--execution-timeout``).
 
     Raises
     ------
@@ -76,12 +81,14 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
     clock = time.perf_counter()
     check_formats(formats)
     if workers is not None and workers < 1:
-        raise EvaltoolsError(f"--workers: expected 1 or more, found {workers}")
+        raise UsageError(f"--workers: expected 1 or more, found {workers}")
     out, cache = Path(out).resolve(), DataCache()
     notebook = Path(notebook).resolve() if notebook else None
     jobs = plan(configs, out, areas, years, window, cache)
-    skipped, tasks = _split(jobs, formats, lang, out, notebook, force, cache)
-    tasks = [replace(t, allow_invalid=allow_invalid, final=final) for t in tasks]
+    given = dict(parameters or {})
+    skipped, tasks = _split(jobs, formats, lang, out, notebook, force, cache, given)
+    tasks = [replace(t, allow_invalid=allow_invalid, final=final, parameters=tuple(given.items()), timeout=timeout)
+             for t in tasks]
     progress = Progress(len(jobs), stream)
     progress.start()
     for outcome in skipped:
@@ -101,19 +108,22 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
 
 
 def _split(jobs: Sequence[Job], formats: Sequence[str], lang: str | None, out: Path, notebook: Path | None, force: bool,
-           cache: DataCache) -> tuple[list[Outcome], list[execute.Task]]:
+           cache: DataCache, given: dict[str, str]) -> tuple[list[Outcome], list[execute.Task]]:
     """Skipped outcomes for the jobs whose last good outputs match their inputs; tasks for the rest."""
     skipped, tasks = [], []
     for job in jobs:
-        if not force and _current(job, formats, lang, out, notebook, cache):
+        if not force and _current(job, formats, lang, out, notebook, cache, given):
             skipped.append(Outcome(job.review_id, "skipped", message="unchanged"))
         else:
             tasks.append(execute.Task(job.review_id, job.config, tuple(formats), lang, out, notebook))
     return skipped, tasks
 
 
-def _current(job: Job, formats, lang, out: Path, notebook: Path | None, cache: DataCache) -> bool:
+def _current(job: Job, formats, lang, out: Path, notebook: Path | None, cache: DataCache,
+             given: dict[str, str]) -> bool:
     try:
-        return up_to_date(out / job.review_id, job_fingerprint(job.config, lang, formats, notebook, cache))
+        return up_to_date(out / job.review_id, job_fingerprint(job.config, lang, formats, notebook, cache, given))
+    except UsageError:
+        raise                 # a -p key the notebook does not have: refused before anything renders
     except EvaltoolsError:
         return False          # bad data: render it, and the run names the problem
