@@ -9,6 +9,7 @@ written. The README's YAML and Markdown examples must parse as what they claim t
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -68,9 +69,9 @@ def test_every_readme_command_runs(project):
             # The hand step: every commune fills in its row and sends the file back into returns/.
             fill_returns(project / "outputs" / "templates" / "return-2023.xlsx", project / "data" / "values",
                          project / "returns")
-    # template, 2 imports, new-review, validate, 4 runs, new-programme, 2 batches, indicators, screenshot, help,
+    # template, 2 imports, new-review, validate, 4 runs, new-programme, 3 batches, indicators, screenshot, help,
     # recover
-    assert len(ran) == 16
+    assert len(ran) == 17
     assert (project / "outputs" / "injury-hi-2022" / "report.docx").is_file()
     assert (project / "programmes" / "road-safety" / "review.ipynb").is_file()
     assert {f"annual-{y}" for y in (2020, 2021, 2022)} <= {p.name for p in (project / "outputs").iterdir()}
@@ -82,6 +83,8 @@ def test_every_readme_command_runs(project):
     assert (project / "outputs" / "en" / "ct20-2012-2017" / "report.pdf").is_file()
     assert (project / "docs" / "report-page.png").read_bytes().startswith(b"\x89PNG")
     assert (project / "data" / "reviews" / "ct20-2018-2023.vi.md").is_file()
+    results = json.loads((project / "outputs" / "batch.json").read_text(encoding="utf-8"))["results"]
+    assert [(r["review"], r["status"]) for r in results] == [(f"annual-{y}", "skipped") for y in (2020, 2021, 2022)]
 
 
 def test_the_yaml_examples_parse_and_the_review_example_loads(tmp_path):

@@ -8,6 +8,7 @@ as numbered in the committed notebook and its section; the executed notebook is 
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -49,13 +50,16 @@ def execute(notebook: Path, output: Path, parameters: dict, target: Path, watch:
         nb = papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME, language="python",
             progress_bar=False, request_save_on_cell_execute=False, kernel_manager_class=ProjectKernelManager,
-            execution_timeout=timeout, **hooks)
+            execution_timeout=timeout, engine_name=_engine(), **hooks)
         # No ``cwd=``: Papermill would chdir the whole process, and two notebooks run at once.
     except PapermillExecutionError as exc:
         failed = _keep(output, target, notebook)
         raise EvaltoolsError(describe_failure(exc, notebook, failed, watch)) from None
-    except CellTimeoutError:
-        failed = _keep(output, target, notebook)
+    except CellTimeoutError as exc:
+        import nbformat
+
+        # Papermill writes no notebook on a timeout: the engine handed over the cells run so far.
+        failed = iorw.atomic_write(target / "failed" / notebook.name, nbformat.writes(exc.notebook))
         number, section = watch.where() if watch else (None, None)
         where = f"cell {number} (section {section})" if number else "a cell"
         raise EvaltoolsError(f"{display_path(notebook)}, {where}: still running after {timeout:g} s "
@@ -64,6 +68,28 @@ def execute(notebook: Path, output: Path, parameters: dict, target: Path, watch:
     if watch:
         watch.finish()
     return nb
+
+
+ENGINE = "evaltools"
+
+
+@functools.cache
+def _engine() -> str:
+    """Papermill's nbclient engine, registered under :data:`ENGINE`, that hands a timeout its notebook."""
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class Engine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except CellTimeoutError as exc:
+                exc.notebook = nb_man.nb          # the cells run so far, for failed/
+                raise
+
+    papermill_engines.register(ENGINE, Engine)
+    return ENGINE
 
 
 def _keep(output: Path, target: Path, notebook: Path) -> Path:

@@ -69,6 +69,8 @@ def check_overrides(notebook: Path, given: dict[str, str]) -> dict:
                                (kind != "bool" and isinstance(out[key], bool))):
             raise UsageError(f"-p {key} {text}: expected {'a' if kind != 'int' else 'an'} {kind} "
                              f"(the notebook declares {key}: {kind})")
+        if kind == "float":
+            out[key] = float(out[key])
     return out
 
 

@@ -105,16 +105,20 @@ class Section:
 
 
 def outline(nb, lang: str) -> tuple[list[Section], dict[str, int]]:
-    """The report's sections in order, and the section of each code cell (by cell id)."""
-    shown = [c for c in nb.cells if not (set(c.metadata.get("tags", [])) & ({"remove-cell"} | set(LANGUAGES) - {lang}))]
-    levels = [len(m.group(1)) for c in shown if c.cell_type == "markdown" for m in _HEADING.finditer(c.source)]
-    top = min(levels, default=1)
+    """The report's sections in order, and the section of each code cell (by cell id).
+
+    Headings count only where the report shows them; every code cell with code runs, so counts.
+    """
+    hidden = {"remove-cell"} | set(LANGUAGES) - {lang}
+    shown = {i for i, c in enumerate(nb.cells)
+             if c.cell_type == "markdown" and not set(c.metadata.get("tags", [])) & hidden}
+    top = min((len(m.group(1)) for i in shown for m in _HEADING.finditer(nb.cells[i].source)), default=1)
     sections, of_cell = [Section(START)], {}
-    for cell in shown:
-        if cell.cell_type == "markdown":
-            heading = next((m for m in _HEADING.finditer(cell.source) if len(m.group(1)) == top), None)
-            if heading:
-                sections.append(Section(heading.group(2)))
+    for i, cell in enumerate(nb.cells):
+        heading = next((m for m in _HEADING.finditer(cell.source) if len(m.group(1)) == top), None) \
+            if i in shown else None
+        if heading:
+            sections.append(Section(heading.group(2)))
         elif cell.cell_type == "code" and cell.source.strip() and cell.get("id"):
             of_cell[cell.id] = len(sections) - 1
             sections[-1].cells += 1

@@ -108,14 +108,14 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     target = Path(out).resolve() / review.id
     prints_of = fingerprint_parameters(lang, formats, overrides)
     watch = Watch(notebooks["review"], lang, review.id, reporter) if notebooks["review"].is_file() else None
-    if watch:
-        watch.begin(f"data read ({checked['high']} high-, {checked['medium']} medium-importance findings)")
     with publish.staged_outputs(target) as staged, _helper(overlap) as helper:
         from .snapshot import write_snapshot
         stage = staged.path
         snapshot = write_snapshot(data, stage / SNAPSHOT)
         side = helper.submit(_side_work, snapshot, notebooks, prints_of, stage, target, timeout)
         threading.Thread(target=_warm_up, daemon=True).start()
+        if watch:
+            watch.begin(f"data read ({checked['high']} high-, {checked['medium']} medium-importance findings)")
         nb = execute(notebooks["review"], stage / "review.ipynb", {
             "review": str(review.path), "lang": lang, "snapshot": str(snapshot),
             "high_findings": checked["high"], **overrides}, target, watch, timeout)
