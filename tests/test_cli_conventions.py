@@ -3,7 +3,7 @@
 Reviews by id or path everywhere; ``-p KEY VALUE`` into the report notebook; progress per
 section (plain lines in a log, an updating bar on a terminal); ``--quiet``; ``--log-level``;
 ``--execution-timeout``; exit codes 0 / 1 / 2; ``--json`` and ``run_results.json``; "did you mean".
-Three renders of the sample review are shared by the tests (a log at DEBUG, a terminal, a timeout).
+Two renders of the sample review serve the tests: one in a log at DEBUG, one on a terminal that a timeout stops.
 """
 
 from __future__ import annotations
@@ -102,8 +102,8 @@ def test_the_overrides_reach_the_notebook_and_the_manifest(logged, project):
 
 def test_batch_skips_the_same_overrides_and_says_so_in_json(logged, project):
     done = cli("batch", "data/reviews/ct20-2012-2017.yaml", "--to", "html", "--notebook", "own.ipynb", *OVERRIDES,
-               "--json", cwd=project)
-    assert done.returncode == 0, done.stderr
+               "--json", "--quiet", cwd=project)
+    assert (done.returncode, done.stderr) == (0, "")
     (entry,) = json.loads(done.stdout)["results"]
     assert entry["status"] == "skipped" and entry["parameters"]["threshold"] == 7
     assert entry["outputs"][-1] == "outputs/ct20-2012-2017/manifest.json"
@@ -111,27 +111,25 @@ def test_batch_skips_the_same_overrides_and_says_so_in_json(logged, project):
         "command"] == "batch"
 
 
-def test_a_run_on_a_terminal_draws_a_bar_and_the_sections(project):
-    command = shlex.join([sys.executable, "-m", "evaltools", "run", "ct20-2012-2017", "--to", "html"])
+def test_on_a_terminal_a_bar_is_drawn_and_a_timeout_names_the_cell_on_a_line_of_its_own(project):
+    # 20 s: the other cells finish well within it, even on a busy machine
+    command = shlex.join([sys.executable, "-m", "evaltools", "run", "ct20-2012-2017", "--to", "html", "--notebook",
+                          "own.ipynb", "-p", "pause", "90", "--execution-timeout", "20"])
     done = subprocess.run(["script", "-qec", command, "/dev/null"], cwd=project, capture_output=True, timeout=600,
                           env=os.environ | {"COLUMNS": "100", "LINES": "40"})
-    screen = done.stdout.decode("utf-8")
-    assert done.returncode == 0, screen
-    assert "\r\x1b[K[" in screen and re.search(r"\[#{24}\] 30/30  ct20-2012-2017: Phụ lục II", screen)
-    assert "ct20-2012-2017: [7/7] Phụ lục II (4 cells" in screen
-    assert "\r\x1b[Kct20-2012-2017: writing report.html…" in screen
-
-
-def test_a_cell_past_the_execution_timeout_is_named_with_its_section(project):
-    # 20 s: the other cells finish well within it, even on a busy machine
-    done = cli("run", "ct20-2012-2017", "--to", "html", "--notebook", "own.ipynb", "-p", "pause", "90",
-               "--execution-timeout", "20", "--quiet", cwd=project)
-    assert done.returncode == 1
-    assert done.stderr == ("evaltools: error: own.ipynb, cell 6 (section I. TÌNH HÌNH CHUNG): still running after "
-                           "20 s (--execution-timeout 20); stopped; executed notebook kept in "
+    screen = done.stdout.decode("utf-8").replace("\r\n", "\n")
+    assert done.returncode == 1, screen
+    assert re.search(r"\r\x1b\[K\[#{2}\.{22}\]  2/31  ct20-2012-2017: I\. TÌNH HÌNH CHUNG", screen), screen
+    assert re.search(r"\] ct20-2012-2017: \[1/7\] start \(2 cells, \d+\.\d s\)\n", screen)
+    assert screen.endswith("\r\x1b[Kevaltools: error: own.ipynb, cell 6 (section I. TÌNH HÌNH CHUNG): still running "
+                           "after 20 s (--execution-timeout 20); stopped; executed notebook kept in "
                            "outputs/ct20-2012-2017/failed/own.ipynb\n")
     kept = nbformat.read(project / "outputs" / "ct20-2012-2017" / "failed" / "own.ipynb", as_version=4)
-    assert [c.get("id") for c in kept.cells if c.get("id") == "own-pause"] == ["own-pause"]
+    at = next(i for i, c in enumerate(kept.cells) if c.get("id") == "own-pause")
+    ran, stopped, later = kept.cells[:at], kept.cells[at], [c for c in kept.cells[at + 1:] if c.cell_type == "code"]
+    assert [c.execution_count for c in ran if c.cell_type == "code"] == [1, 2, 3]    # parameters twice, the load
+    assert not [o for o in stopped.outputs if o["output_type"] == "stream"]          # stopped before its print
+    assert later and all(c.execution_count is None for c in later)
 
 
 @pytest.mark.parametrize(("args", "line"), [

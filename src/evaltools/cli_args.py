@@ -91,7 +91,7 @@ def _render_options(p: argparse.ArgumentParser, what: str) -> None:
 
 def _add_indicators(sub) -> None:
     p = _parser(sub, "indicators", help="compute a review's indicators into outputs/<id>/indicators.csv",
-                       description="Compute every indicator of a review per unit, year and period.")
+                     description="Compute every indicator of a review per unit, year and period.")
     p.add_argument("review", help=REVIEW_HELP)
     p.add_argument("--lang", choices=("vi", "en"), help="language of names (default: the review's)")
     p.add_argument("--out", type=Path, help="outputs folder (default: the project's outputs/)")
@@ -99,17 +99,19 @@ def _add_indicators(sub) -> None:
 
 def _add_run(sub) -> None:
     p = _parser(sub, "run", help="render a review: notebook, report (HTML, PDF, Word), indicators, manifest",
-                       description="Execute the report notebook with Papermill in the project's kernel, "
-                                   "export it to HTML and PDF, and write outputs/<id>/ only when all succeeded.")
+                     description="Execute the report notebook with Papermill in the project's kernel, "
+                                 "export it to HTML and PDF, and write outputs/<id>/ only when all succeeded. "
+                                 "Progress (a line per section of the report) goes to stderr; the result to "
+                                 f"stdout and <out>/{RESULTS_FILE}.")
     p.add_argument("review", help=REVIEW_HELP)
     _render_options(p, "the review's")
 
 
 def _add_validate(sub) -> None:
     p = _parser(sub, "validate", help="check a review's data: schema, rules, completeness, outliers",
-                       description="Check every data value of a review against the catalog and the rules "
-                                   "in <data>/catalog/validation_rules.yaml, and list every finding. "
-                                   "Exit code 1 when any finding is of high importance, 0 otherwise.")
+                     description="Check every data value of a review against the catalog and the rules "
+                                 "in <data>/catalog/validation_rules.yaml, and list every finding. "
+                                 "Exit code 1 when any finding is of high importance, 0 otherwise.")
     p.add_argument("review", help=REVIEW_HELP)
     p.add_argument("--csv", type=Path, help="also write the findings to this CSV file")
     p.add_argument("--rules", type=Path, help="rules file (default: <data>/catalog/validation_rules.yaml)")
@@ -118,9 +120,9 @@ def _add_validate(sub) -> None:
 
 def _add_import(sub) -> None:
     p = _parser(sub, "import", help="import communes' returns (CSV or XLSX) into <data>/values",
-                       description="Read returns (the store's long CSV, or wide CSV/XLSX returns such as the "
-                                   "template's) into the data store, all or nothing: any problem in any file "
-                                   "and nothing is written. Each import is logged in <data>/imports.csv.")
+                     description="Read returns (the store's long CSV, or wide CSV/XLSX returns such as the "
+                                 "template's) into the data store, all or nothing: any problem in any file "
+                                 "and nothing is written. Each import is logged in <data>/imports.csv.")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="return files (.csv or .xlsx)")
     p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
     p.add_argument("--dry-run", action="store_true", help="check and show the summary, write nothing")
@@ -130,8 +132,8 @@ def _add_import(sub) -> None:
 
 def _add_template(sub) -> None:
     p = _parser(sub, "template", help="write the .xlsx return template communes fill in for a year",
-                       description="Write an .xlsx return for YEAR: one row per unit that exists in YEAR, "
-                                   "a column per data element and option, instructions in Vietnamese.")
+                     description="Write an .xlsx return for YEAR: one row per unit that exists in YEAR, "
+                                 "a column per data element and option, instructions in Vietnamese.")
     p.add_argument("year", type=int, metavar="YEAR", help="the year the return reports, e.g. 2023")
     p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
     p.add_argument("--out", type=Path, help="output file (default: outputs/templates/return-YEAR.xlsx)")
@@ -139,10 +141,10 @@ def _add_template(sub) -> None:
 
 def _add_new_review(sub) -> None:
     p = _parser(sub, "new-review", help="scaffold the next review of a series from the last one",
-                       description="Write the next review's config (id, title, years and dates moved on; "
-                                   "indicators, targets and comments kept; the old review as predecessor) and "
-                                   "a narrative skeleton per language with last period's text in comments. "
-                                   "Files go beside the old config; an existing review is never overwritten.")
+                     description="Write the next review's config (id, title, years and dates moved on; "
+                                 "indicators, targets and comments kept; the old review as predecessor) and "
+                                 "a narrative skeleton per language with last period's text in comments. "
+                                 "Files go beside the old config; an existing review is never overwritten.")
     p.add_argument("--from", dest="source", required=True, metavar="REVIEW",
                    help="the last review: an id in <data>/reviews/ (e.g. ct20-2012-2017) or a config path")
     p.add_argument("--first", type=int, required=True, help="first year of the new review, e.g. 2017")
@@ -153,11 +155,11 @@ def _add_new_review(sub) -> None:
 
 def _add_batch(sub) -> None:
     p = _parser(sub, "batch", help="render many reviews in parallel, only those whose inputs changed",
-                       description="Render many reviews, each in its own worker process and kernel: the "
-                                   "configs given, or each expanded over areas and/or periods. A review whose "
-                                   "inputs (data in its area and years, catalogs, config, narrative, notebook, "
-                                   "parameters) match its last good outputs is skipped. Ends with a summary "
-                                   "table and writes <out>/index.html. Exit code 1 when any review failed.")
+                     description="Render many reviews, each in its own worker process and kernel: the "
+                                 "configs given, or each expanded over areas and/or periods. A review whose "
+                                 "inputs (data in its area and years, catalogs, config, narrative, notebook, "
+                                 "parameters) match its last good outputs is skipped. Ends with a summary "
+                                 "table and writes <out>/index.html. Exit code 1 when any review failed.")
     p.add_argument("reviews", nargs="+", metavar="REVIEW", help="review ids or configs (YAML)")
     p.add_argument("--areas", help="expand over areas: all-districts (of the review's province) or codes, "
                                    "comma-separated (e.g. 901,902)")
@@ -173,9 +175,9 @@ def _add_batch(sub) -> None:
 
 def _add_new_programme(sub) -> None:
     p = _parser(sub, "new-programme", help="start a programme folder (notebook, texts, style) from another",
-                       description="Copy a programme folder (programmes/<from>/: its review notebook, texts, "
-                                   "workbook layout and style) to programmes/<NAME>/ with its own id, to edit "
-                                   "into another kind of review. An existing programme is never overwritten.")
+                     description="Copy a programme folder (programmes/<from>/: its review notebook, texts, "
+                                 "workbook layout and style) to programmes/<NAME>/ with its own id, to edit "
+                                 "into another kind of review. An existing programme is never overwritten.")
     p.add_argument("name", metavar="NAME", help="the new programme's id and folder name, e.g. injury-hi")
     p.add_argument("--from", dest="source", required=True, metavar="PROGRAMME",
                    help="the programme to start from: an id in programmes/ (e.g. ct20) or a folder")
@@ -183,7 +185,7 @@ def _add_new_programme(sub) -> None:
 
 def _add_recover(sub) -> None:
     p = _parser(sub, "recover", help="complete (or undo) what an interrupted import or run left (every "
-                                       "command does this first; this one does only that)")
+                                     "command does this first; this one does only that)")
     p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
     p.add_argument("--out", type=Path, help="outputs folder (default: the project's outputs/)")
 
@@ -201,7 +203,8 @@ def _seconds(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = Parser(
-        prog="evaltools", description="Compute, check and render periodic policy reviews.")
+        prog="evaltools", description="Compute, check and render periodic policy reviews.",
+        epilog="Exit codes: 0 done, 1 a handled failure (one line on stderr), 2 a usage error, 130 interrupted.")
     parser.add_argument("--version", action="version", version=f"evaltools {__version__}")
     parser.add_argument("--debug", action="store_true",
                         help="on a failure, also show the Python traceback and library log messages")
