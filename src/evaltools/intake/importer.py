@@ -34,6 +34,7 @@ from .merge import compare
 from .numbers import from_cell
 from .problems import FileProblem, locate
 from .readers import Source, open_source
+from .standards import catalog_standards
 from .unitnames import UnitNames
 from .yearcheck import first_in_file, year_notes
 
@@ -261,7 +262,7 @@ def import_files(paths: Sequence[str | Path], data: str | Path, *, dry_run: bool
     reports, parsed, problems = _read_sources(paths, index)
     with storetx.reading(data) if dry_run else storetx.writing(data) as stage:
         frame = _incoming(parsed)
-        checked = check(frame, catalog, names, now.date())
+        checked = check(frame, catalog, names, now.date(), catalog_standards(catalog))
         stored = _stored(data / "values", catalog)
         compared = compare(checked.rows.assign(fileno=frame.loc[checked.rows.index, "fileno"]), stored)
         found = checked.problems + ([] if replace else _conflicts(frame, compared))

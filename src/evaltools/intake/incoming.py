@@ -23,6 +23,7 @@ from ..store import check_values
 from .numbers import from_cell, parse_plain, parse_vi
 from .problems import locate
 from .readers import CellError, Uncomputed
+from .standards import refusals
 from .unitnames import UnitNames
 
 TOKEN = "\ue000"  # private-use mark: tags each row for check_values, never found in a return (NFC text)
@@ -164,12 +165,15 @@ class Checked:
     more: dict[str, int] = field(default_factory=dict)
 
 
-def check(frame: pd.DataFrame, catalog: Catalog, names: UnitNames, today: dt.date) -> Checked:
-    """Check every incoming cell; nothing is dropped silently."""
+def check(frame: pd.DataFrame, catalog: Catalog, names: UnitNames, today: dt.date,
+          standards: pd.DataFrame | None = None) -> Checked:
+    """Check every incoming cell; nothing is dropped silently. ``standards``: the catalog's assessment
+    standards, whose criteria a return may hold only for the years each is in force."""
     texts, value_msg = parse_values(frame, catalog)
     periods, period_msg = parse_periods(frame, today)
     units, unit_msg = resolve_units(frame, periods, names)
     level_msg = level_problems(frame, units, catalog)
+    level_msg = level_msg.where(level_msg.ne(""), refusals(frame["element"], frame["category"], periods, standards))
     filled = texts.notna() | value_msg.ne("")
     problems = (locate(frame, value_msg.where(filled, ""), "column", "row", True, False)
                 + locate(frame, period_msg.where(filled, ""), "period_at", "period_row", False, True)
