@@ -189,6 +189,8 @@ def table(frame: pd.DataFrame, rows: str = "unit_name", columns: str = "period")
     code = _one_series(frame)
     wide = frame.pivot_table(index=rows, columns=columns, values="value", observed=True,
                              aggfunc=lambda v: v.sum(min_count=1))
+    if all(str(c).isdigit() for c in wide.columns):           # indicator periods are text: years as numbers
+        wide.columns = wide.columns.astype(int)
     spec = frame.attrs.get("show", {})
     digits = spec.get("digits_by", {}).get(code) if "indicator" in frame else COMPACT
     return shown(pd.DataFrame(wide), spec.get("lang", "vi"), {"*": digits})

@@ -127,6 +127,7 @@ def gaps(data: ReviewData, indicator: str | None = None, level: str = "commune")
     keys = ["indicator", "unit", "period"]
     options = rows[(rows["category"] != "total") & rows["value"].isna()]
     missing_options = options.groupby(keys, observed=True)["category"].agg(lambda c: ", ".join(map(str, c)))
+    missing_options = missing_options.astype(object)
     total = rows[rows["category"] == "total"].set_index(keys)
     total = total.assign(missing_options=missing_options.reindex(total.index).fillna(""))
     status = pd.Series("", index=total.index, dtype=object)
