@@ -149,9 +149,15 @@ def values(data: ReviewData, unit: Filter = None, element: Filter = None, years:
         "element": rows["element"].astype(str), "element_name": rows["element"].astype(str).map(element_names),
         "period": rows["period"].astype(int), "unit": rows["unit"].astype(str), "unit_name": names,
         "category": rows["category"].astype(str), "value": rows["value"].astype(float),
-        "file": rows["file"].astype(str), "line": rows["line"]})
+        "file": _relative_files(rows["file"]), "line": rows["line"]})
     out = out.sort_values(["element", "unit", "period", "category"]).reset_index(drop=True)
     return shown(_with_style(out, data), data.lang, {"value": COMPACT})
+
+
+def _relative_files(files: pd.Series) -> pd.Series:
+    """Store file names relative to the project, wherever the notebook's kernel started."""
+    names = files.astype(str)
+    return names.map({name: relative(name) for name in names.unique()})
 
 
 def _with_style(frame: pd.DataFrame, data: ReviewData) -> pd.DataFrame:
