@@ -58,13 +58,20 @@ def refusals(elements: pd.Series, categories: pd.Series, periods: pd.Series,
     out = pd.Series("", index=elements.index, dtype=object)
     if standards is None or standards.empty:
         return out
-    keys = pd.Series(list(zip(elements.astype(str), categories.astype(str))), index=elements.index, dtype=object)
-    for year in sorted({int(y) for y in periods.unique() if y}):
+    # only the cells of a standard's element are looked at: a national file may hold millions of others
+    scored = elements.isin(set(standards["element"])).to_numpy()
+    if not scored.any():
+        return out
+    index = elements.index[scored]
+    keys = pd.Series(list(zip(elements[scored].astype(str), categories[scored].astype(str))), index=index,
+                     dtype=object)
+    years = periods[scored]
+    for year in sorted({int(y) for y in years.unique() if y}):
         gone = out_of_force(standards, year)
         current = standard_for(standards, year)
         instead = f"{current['short_vi']} applies: use its criteria" if current is not None else \
             "no standard applies that year"
-        hit = periods.eq(year) & keys.isin(list(gone))
-        out[hit] = [f"criterion {k[1]} of {gone[k]['short_vi']}: that standard applies {years_of(gone[k])}; "
-                    f"this return is for {year} ({instead})" for k in keys[hit]]
+        hit = years.eq(year) & keys.map(lambda k: k in gone)
+        out[hit[hit].index] = [f"criterion {k[1]} of {gone[k]['short_vi']}: that standard applies "
+                               f"{years_of(gone[k])}; this return is for {year} ({instead})" for k in keys[hit]]
     return out
