@@ -90,6 +90,15 @@ def test_numbers_read_the_way_of_each_language(holes):
         assert cards.set_index("period").at["2012-2017", "value"] == 3_667_005_000
         assert formatted(explore.table(explore.indicators(d, indicator="INJURY_RATE", years=2012))).at[
             d.name("unit", "19606"), 2012] == rate
+    # the district's 2012 rate rests on 8 of 9 returns (Σ/Σ over the communes that sent both figures)
+    district = explore.indicators(en, indicator="INJURY_RATE", unit="468", years=2012)[["value", "coverage"]]
+    rates = store(holes)
+    rates = rates[(rates["period"] == 2012) & (rates["unit"].str.len() == 5)]
+    sent = set(rates.loc[rates["element"] == "INJURIES", "unit"])
+    by_hand = rates.loc[rates["element"] == "INJURIES", "value"].sum() / rates.loc[
+        (rates["element"] == "CHILDREN") & rates["unit"].isin(sent), "value"].sum() * 1000
+    assert district["value"].iloc[0] == pytest.approx(by_hand)
+    assert formatted(district).iloc[0].tolist() == [f"{by_hand:.2f}", "89%"]       # the code column selected away
     values = explore.values(en, element="CHILDREN", unit="19597", years=2012)
     assert formatted(values).at[0, "value"] == "3,210" and formatted(values).at[0, "period"] == 2012
 

@@ -35,7 +35,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import __version__
 from .context import ReviewData, open_review
-from .explore_show import COMPACT, relative, shown
+from .explore_show import COMPACT, PERCENT, relative, shown
 from .report.charts import DEFAULT_PALETTE, Chart, _number_axis, theme
 
 Filter = str | Iterable[str] | None
@@ -179,7 +179,8 @@ def indicators(data: ReviewData, indicator: Filter = None, unit: Filter = None,
         keep &= rows["category"].astype(str).isin(_as_set(category))
     out = rows[keep].astype({"indicator": str, "unit": str, "unit_name": str, "period": str, "category": str})
     return shown(_with_style(out.reset_index(drop=True), data), data.lang,
-                 {"value": "by", "numerator": COMPACT, "denominator": COMPACT}, "indicator", _decimals(data))
+                 {"value": "by", "numerator": COMPACT, "denominator": COMPACT, "coverage": PERCENT}, "indicator",
+                 _decimals(data))
 
 
 def _decimals(data: ReviewData) -> dict[str, int]:

@@ -19,6 +19,7 @@ from . import vnformat
 from .project import project_of
 
 COMPACT = None          # a column written with at most two decimals, trailing zeros dropped
+PERCENT = "%"           # a share (0.889) written as a whole percentage (89 %)
 
 
 class Shown(pd.DataFrame):
@@ -42,20 +43,27 @@ def shown(frame: pd.DataFrame, lang: str, columns: Mapping[object, int | None], 
     Parameters
     ----------
     columns
-        Column -> decimals (``None``: at most two, trailing zeros dropped; ``"*"``: every column).
+        Column (``"*"``: every column) -> decimals: a number; ``None``, at most two, trailing zeros
+        dropped; ``"%"``, a share as a whole percentage; ``"by"``, each row's indicator's.
     by, digits_by
         For a column whose decimals are ``"by"``: the column naming each row's indicator, and each
         indicator's decimals.
     """
     out = Shown(frame)
-    out.attrs = {**frame.attrs, "show": {"lang": lang, "columns": dict(columns), "by": by,
-                                         "digits_by": dict(digits_by or {})}}
+    digits_by = dict(digits_by or {})
+    # one indicator in the frame: its decimals hold even after the ``by`` column is selected away
+    codes = set(frame[by].astype(str)) if by in frame.columns else set()
+    only = digits_by.get(codes.pop()) if len(codes) == 1 else None
+    out.attrs = {**frame.attrs, "show": {"lang": lang, "columns": dict(columns), "by": by, "digits_by": digits_by,
+                                         "only": only}}
     return out
 
 
-def _text(value: object, digits: int | None, lang: str) -> str:
+def _text(value: object, digits: int | str | None, lang: str) -> str:
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return vnformat.MISSING if value is None or value is pd.NA else str(value)
+    if digits == PERCENT:
+        return vnformat.percent(100 * float(value), 0, lang)
     if digits is None:
         return vnformat.compact(float(value), lang)
     return vnformat.number(float(value), int(digits), lang)
@@ -75,8 +83,9 @@ def formatted(frame: pd.DataFrame) -> pd.DataFrame:
         if how == "by" and spec["by"] in frame.columns:
             places = frame[spec["by"]].map(spec["digits_by"]).where(lambda s: s.notna(), None)
         else:
-            places = pd.Series([None if how == "by" else how] * len(frame), index=frame.index, dtype=object)
-        out[column] = [_text(v, None if p is None or p != p else int(p), lang)
+            fixed = spec.get("only") if how == "by" else how
+            places = pd.Series([fixed] * len(frame), index=frame.index, dtype=object)
+        out[column] = [_text(v, p if p is None or isinstance(p, str) else None if p != p else int(p), lang)
                        for v, p in zip(frame[column], places)]
     return out
 

@@ -33,12 +33,12 @@ def ranked(data: ReviewData, indicator: str, year: int | None = None, level: str
     direction = data.catalog.indicators.at[indicator, "direction"]
     order = rows.sort_values(["value", "unit_name"], ascending=[direction == "lower", True], na_position="last")
     order = order.assign(rank=order["value"].rank(method="min", ascending=direction == "lower"))
-    out = pd.DataFrame(order[RANK_COLUMNS]).reset_index(drop=True)
+    out = pd.DataFrame(order[RANK_COLUMNS]).reset_index(drop=True).assign(indicator=indicator)
     out.attrs.update(rows.attrs, year=year, indicator=indicator, coverage=(int(out["value"].notna().sum()), len(out)),
                      title=str(data.catalog.indicators.at[indicator, f"name_{data.lang}"]),
                      year_label=data.year_label(year) if year in data.years else str(year))
     return shown(out, data.lang, {"value": "by", "numerator": COMPACT, "denominator": COMPACT, "rank": 0},
-                 "indicator", _decimals(data)).assign(indicator=indicator)[[*RANK_COLUMNS, "indicator"]]
+                 "indicator", _decimals(data))
 
 
 def ranking_chart(frame: pd.DataFrame, lang: str = "vi") -> Chart:
