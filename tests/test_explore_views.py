@@ -163,3 +163,12 @@ def test_where_coverage_is_incomplete(data, holes):
                                        years.loc[years["element"] == "CHILDREN", "period"]) if len(u) == 5} - have
     assert {(u, int(p)) for u, p in zip(missing["unit"], missing["period"])} == expected
     assert vnformat.MISSING == "–"
+
+
+def test_a_wrong_code_or_name_says_where_to_look(data):
+    with pytest.raises(ValueError, match=r"no indicator 'INJURY'; see explore.catalog\(data, 'indicators'\)"):
+        explore.ranked(data, "INJURY", 2012)
+    with pytest.raises(ValueError, match=r"no data element 'CHILD'; see explore.catalog\(data\)"):
+        explore.history(data, "Thanh An", "CHILD")
+    with pytest.raises(ValueError, match="no unit 'Cam Lo Moi' in the catalog"):
+        explore.lineage(data, "Cam Lo Moi")

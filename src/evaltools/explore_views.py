@@ -27,6 +27,8 @@ def ranked(data: ReviewData, indicator: str, year: int | None = None, level: str
     each figure rests on; ``partial`` marks a year cut off early. ``attrs`` hold the year and how
     many units have a figure (``coverage``), which :func:`ranking_chart` writes in its title.
     """
+    if indicator not in data.catalog.indicators.index:
+        raise ValueError(f"no indicator {indicator!r}; see explore.catalog(data, 'indicators')")
     year = int(year or data.review.last_year)
     rows = indicators(data, indicator=indicator, years=year)
     rows = rows[rows["level"] == level]
@@ -97,7 +99,9 @@ def history(data: ReviewData, unit: str, element: str, category: str | None = No
     averaged over units), missing when no unit of it reported; ``reported``/``expected``: how many
     of its units that existed that year sent the figure.
     """
-    codes = _lineage_codes(data, element and unit)
+    if element not in data.catalog.elements.index:
+        raise ValueError(f"no data element {element!r}; see explore.catalog(data)")
+    codes = _lineage_codes(data, unit)
     rows = data.values[data.values["unit"].astype(str).isin(codes) & (data.values["element"] == element)]
     if category is not None:
         rows = rows[rows["category"].astype(str) == str(category)]
