@@ -116,3 +116,23 @@ def test_instructions_skipped_is_said_once_for_every_file(tmp_path):
     assert (code, err) == (0, "")
     notes = [line for line in out.splitlines() if "skipped" in line]
     assert notes == ["sheet 'Hướng dẫn' skipped (instructions) in all 3 files"]
+
+
+def test_a_stored_score_under_a_standard_not_in_force_is_a_high_finding(python, tmp_path):
+    """Typed into the store by hand (no import to refuse it): validation reports it, and `run` would refuse."""
+    data = data_copy(tmp_path)
+    store = data / "values" / "cam-lo-2020.csv"
+    lines = store.read_text(encoding="utf-8").splitlines()
+    store.write_text("\n".join([*lines, "CF_SCORE,2020,19606,qd34_c03,70,typed by hand,"]) + "\n", encoding="utf-8")
+    done = subprocess.run([python, "-m", "evaltools", "validate", "ct20-2012-2022"], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert done.returncode == 1
+    from evaltools.validation import validate
+
+    found = validate(data / "reviews" / "ct20-2012-2022.yaml").findings
+    hit = found[found["rule"] == "STANDARD_NOT_IN_FORCE"]
+    assert hit[["importance", "unit", "year", "element", "value", "line"]].values.tolist() == [
+        ["high", "19606", 2020, "CF_SCORE.qd34_c03", 70.0, len(lines) + 1]]
+    assert hit["message"].tolist() == ["criterion qd34_c03 of QĐ 34/2014/QĐ-TTg: that standard applies 2012–2018; "
+                                       "this value is for 2020 (QĐ 06/QĐ-TTg applies: use its criteria)"]
+    assert "STANDARD_NOT_IN_FORCE" in done.stdout

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__, faults, limits, storetx
+from ..assess.inforce import catalog_standards
 from ..catalog import Catalog, load_catalog
 from ..errors import EvaltoolsError, Problem, display_path
 from ..store import load_values, value_files
@@ -34,7 +35,6 @@ from .merge import compare
 from .numbers import from_cell
 from .problems import FileProblem, locate
 from .readers import Source, open_source
-from .standards import catalog_standards
 from .unitnames import UnitNames
 from .yearcheck import first_in_file, year_notes
 

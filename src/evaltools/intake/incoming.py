@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..assess.inforce import refusals
 from ..catalog import Catalog
 from ..errors import Problem
 from ..store import check_values
 from .numbers import from_cell, parse_plain, parse_vi
 from .problems import locate
 from .readers import CellError, Uncomputed
-from .standards import refusals
 from .unitnames import UnitNames
 
 TOKEN = "\ue000"  # private-use mark: tags each row for check_values, never found in a return (NFC text)

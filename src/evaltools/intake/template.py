@@ -33,13 +33,13 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from ..assess.inforce import catalog_standards, out_of_force, years_of
+from ..assess.scorecards import standard_for
 from ..catalog import Catalog
 from ..errors import EvaltoolsError
 from ..iorw import atomic_write
 from ..units import valid_in
-from ..assess.scorecards import standard_for
 from .columns import ROW_COLUMNS, Column, data_columns
-from .standards import catalog_standards, out_of_force, years_of
 
 DATA_SHEET, HELP_SHEET = "Số liệu", "Hướng dẫn"
 HEADER_ROW, CODE_ROW, FIRST_ROW = 4, 5, 6

@@ -1,11 +1,12 @@
-"""Which criteria a year's return holds: only those of the standard in force that year.
+"""Which criteria a year may hold: only those of the assessment standard in force that year.
 
 An assessment standard (``catalog/standards.yaml``) keeps its criteria as options of
 one data element, and a year is assessed under the standard that applies on 31
-December of that year (:func:`evaltools.assess.scorecards.standard_for`). So the
-template of a year offers only that standard's criteria, and an import refuses points
-for a criterion of a standard not in force in the return's year, naming the years it
-applies. The dates come from the catalog, never from here.
+December of that year (:func:`.scorecards.standard_for`). So the template of a year
+offers only that standard's criteria, an import refuses points for a criterion of a
+standard not in force in the return's year, naming the years it applies, and
+validation reports such a value found in the store. The dates come from the catalog,
+never from here.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..assess.scorecards import load_standards, standard_for
 from ..catalog import Catalog
+from .scorecards import load_standards, standard_for
 
 STANDARDS_FILE = "standards.yaml"
 
@@ -49,8 +50,8 @@ def out_of_force(standards: pd.DataFrame | None, year: int) -> dict[tuple[str, s
 
 
 def refusals(elements: pd.Series, categories: pd.Series, periods: pd.Series,
-             standards: pd.DataFrame | None) -> pd.Series:
-    """Per incoming cell, why its criterion cannot be in a return of its year ('' when it can).
+             standards: pd.DataFrame | None, holder: str = "return") -> pd.Series:
+    """Per value, why its criterion cannot be in its year ('' when it can); ``holder``: what the value is in.
 
     "criterion qd34_c01 of QĐ 34/2014/QĐ-TTg: that standard applies 2012–2018; this return is for
     2023 (QĐ 06/QĐ-TTg applies: use its criteria)". Standards are cited as the reports cite them.
@@ -73,5 +74,5 @@ def refusals(elements: pd.Series, categories: pd.Series, periods: pd.Series,
             "no standard applies that year"
         hit = years.eq(year) & keys.map(lambda k: k in gone)
         out[hit[hit].index] = [f"criterion {k[1]} of {gone[k]['short_vi']}: that standard applies "
-                               f"{years_of(gone[k])}; this return is for {year} ({instead})" for k in keys[hit]]
+                               f"{years_of(gone[k])}; this {holder} is for {year} ({instead})" for k in keys[hit]]
     return out
