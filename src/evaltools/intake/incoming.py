@@ -173,7 +173,9 @@ def check(frame: pd.DataFrame, catalog: Catalog, names: UnitNames, today: dt.dat
     periods, period_msg = parse_periods(frame, today)
     units, unit_msg = resolve_units(frame, periods, names)
     level_msg = level_problems(frame, units, catalog)
-    level_msg = level_msg.where(level_msg.ne(""), refusals(frame["element"], frame["category"], periods, standards))
+    refused = refusals(frame["element"], frame["category"], periods, standards)
+    if refused.ne("").any():                          # the common case costs nothing on a national file
+        level_msg = level_msg.where(level_msg.ne(""), refused)
     filled = texts.notna() | value_msg.ne("")
     problems = (locate(frame, value_msg.where(filled, ""), "column", "row", True, False)
                 + locate(frame, period_msg.where(filled, ""), "period_at", "period_row", False, True)
