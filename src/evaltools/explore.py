@@ -194,8 +194,8 @@ def table(frame: pd.DataFrame, rows: str = "unit_name", columns: str = "period")
     A cell whose figures are all missing stays missing (NaN, shown "–"): never 0.
     """
     code = _one_series(frame)
-    wide = frame.pivot_table(index=rows, columns=columns, values="value", observed=True,
-                             aggfunc=lambda v: v.sum(min_count=1))
+    # min_count=1: pivot_table(aggfunc="sum") would turn a cell of missing figures into 0
+    wide = frame.groupby([rows, columns], observed=True)["value"].sum(min_count=1).unstack(columns)
     if all(str(c).isdigit() for c in wide.columns):           # indicator periods are text: years as numbers
         wide.columns = wide.columns.astype(int)
     spec = frame.attrs.get("show", {})

@@ -52,7 +52,7 @@ def ranking_chart(frame: pd.DataFrame, lang: str = "vi") -> Chart:
         fig = Chart(figsize=(7, 0.35 * len(frame) + 1.1))
         ax = fig.subplots()
         labels = [f"{name}{'' if v == v else ' (–)'}" for name, v in zip(frame["unit_name"], frame["value"])]
-        ax.barh(range(len(frame)), frame["value"].fillna(0).where(frame["value"].notna(), 0),
+        ax.barh(range(len(frame)), frame["value"].fillna(0),                # no figure: no bar, "(–)" by the name
                 color=_palette(frame, 3)[1])
         ax.set_yticks(range(len(frame)), labels)
         ax.invert_yaxis()
