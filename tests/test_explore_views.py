@@ -172,3 +172,11 @@ def test_a_wrong_code_or_name_says_where_to_look(data):
         explore.history(data, "Thanh An", "CHILD")
     with pytest.raises(ValueError, match="no unit 'Cam Lo Moi' in the catalog"):
         explore.lineage(data, "Cam Lo Moi")
+
+
+def test_a_long_table_shows_its_first_and_last_rows_written_out(data):
+    every = explore.values(data)                               # the whole store: thousands of rows
+    assert len(every) > 1000 and every["value"].dtype == "float64"
+    text = repr(every)
+    assert text.endswith(f"\n[{len(every)} rows × 9 columns: the first and last 5 shown]")
+    assert every._repr_html_().endswith(f"<p>[{len(every)} rows × 9 columns: the first and last 5 shown]</p>")

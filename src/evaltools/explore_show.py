@@ -30,10 +30,26 @@ class Shown(pd.DataFrame):
         return Shown
 
     def _repr_html_(self) -> str | None:
-        return formatted(self)._repr_html_()
+        shown_rows, note = _visible(self)
+        with pd.option_context("display.show_dimensions", not note):   # the note gives the true shape
+            html = formatted(shown_rows)._repr_html_() or ""
+        return html + (f"<p>{note}</p>" if note else "")
 
     def __repr__(self) -> str:
-        return repr(formatted(self))
+        shown_rows, note = _visible(self)
+        with pd.option_context("display.show_dimensions", not note):
+            return repr(formatted(shown_rows)) + (f"\n{note}" if note else "")
+
+
+def _visible(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rows a display shows (a long frame: its first and last few, as pandas shows them), and a note
+    saying so: only those are written out, so a national store displays at once."""
+    most = pd.get_option("display.max_rows")
+    if most is None or len(frame) <= most:
+        return frame, ""
+    half = max((pd.get_option("display.min_rows") or 10) // 2, 1)
+    return (pd.concat([frame.iloc[:half], frame.iloc[-half:]]),
+            f"[{len(frame)} rows × {len(frame.columns)} columns: the first and last {half} shown]")
 
 
 def shown(frame: pd.DataFrame, lang: str, columns: Mapping[object, int | None], by: str | None = None,
