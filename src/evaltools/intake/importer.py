@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__, faults, limits, storetx
+from ..assess.inforce import catalog_standards
 from ..catalog import Catalog, load_catalog
 from ..errors import EvaltoolsError, Problem, display_path
 from ..store import load_values, value_files
@@ -261,7 +262,7 @@ def import_files(paths: Sequence[str | Path], data: str | Path, *, dry_run: bool
     reports, parsed, problems = _read_sources(paths, index)
     with storetx.reading(data) if dry_run else storetx.writing(data) as stage:
         frame = _incoming(parsed)
-        checked = check(frame, catalog, names, now.date())
+        checked = check(frame, catalog, names, now.date(), catalog_standards(catalog))
         stored = _stored(data / "values", catalog)
         compared = compare(checked.rows.assign(fileno=frame.loc[checked.rows.index, "fileno"]), stored)
         found = checked.problems + ([] if replace else _conflicts(frame, compared))

@@ -31,8 +31,7 @@ def format_summary(result: ImportResult) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
     lines = ["  ".join(c.ljust(w) if i < 4 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
              for r in rows]
-    for report in result.files:
-        lines += [f"{report.name}: {note}" for note in report.notes]
+    lines += _notes(result.files)
     for r in result.replaced.head(MAX_REPLACED_SHOWN).itertuples():
         lines.append(f"replaced {r.element} {r.period} {r.unit} {r.category}: {from_cell(r.stored_value)} "
                      f"({r.stored_at}) -> {from_cell(r.value)} ({r.source})")
@@ -40,6 +39,23 @@ def format_summary(result: ImportResult) -> str:
         lines.append(f"... and {len(result.replaced) - MAX_REPLACED_SHOWN} more replaced")
     lines.append(_outcome(result))
     return "\n".join(lines)
+
+
+def _notes(files: list[FileReport]) -> list[str]:
+    """Each file's notes; a note several files share ("sheet 'Hướng dẫn' skipped") is said once."""
+    shared: dict[str, list[str]] = {}
+    for report in files:
+        for note in dict.fromkeys(report.notes):
+            shared.setdefault(note, []).append(report.name)
+    out = []
+    for note, names in shared.items():
+        if len(names) == 1:
+            out.append(f"{names[0]}: {note}")
+        else:
+            which = "all" if len(names) == len(files) else "these"
+            shown = "" if which == "all" else ": " + ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
+            out.append(f"{note} in {which} {len(names)} files{shown}")
+    return out
 
 
 def _outcome(result: ImportResult) -> str:
