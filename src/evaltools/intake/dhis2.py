@@ -230,7 +230,8 @@ def _year_of(group: list[tuple[Record, Period, str]], element: str, year: int, c
     if figure.value is None:
         return (), (first.at, first.labels[1], f"{element} {year}: {figure.problem}")
     record = group[figure.at][0]
-    comments = list(dict.fromkeys(r.fields[6] for r, _, _ in group if r.fields[6]))
+    used = group if rule == "sum" else [group[figure.at]]
+    comments = list(dict.fromkeys(r.fields[6] for r, _, _ in used if r.fields[6]))
     return (record, figure.value, "; ".join(comments), figure.origin), ()
 
 

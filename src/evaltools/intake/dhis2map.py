@@ -78,7 +78,9 @@ def load_mapping(catalog_dir: str | Path, catalog: Catalog | None = None) -> Map
         raise EvaltoolsError(f"{name}: attribute_option_combos: expected a list of the default's identifiers")
     if catalog is not None:
         _check_codes(name, catalog, elements, options, units)
-    return Mapping(name, elements, options, units, frozenset({"", DEFAULT_OPTION, *map(str, defaults)}),
+    # DHIS2's default category option combo is also the default attribute option combo
+    defaults = [*map(str, defaults), *(k for k, v in options.items() if v == DEFAULT_OPTION)]
+    return Mapping(name, elements, options, units, frozenset({"", DEFAULT_OPTION, *defaults}),
                    str(raw.get("data_set") or ""))
 
 

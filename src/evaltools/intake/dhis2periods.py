@@ -108,7 +108,7 @@ def year_figure(given: Mapping[Period, str | None], rule: str, last_day: dt.date
             return YearFigure(None, "", (
                 f"a stock's yearly figure is its value at the year's end, {end.text}, which is "
                 f"{'empty' if end in given else 'missing'} ({what}); send {end.text} (or the year's figure)"))
-        return YearFigure(given[end], f"value of {end.text}, the year's end", at=periods.index(end))
+        return YearFigure(given[end], f"value of {end.text} (the year's end)", at=periods.index(end))
     missing = [p.text for p in expected if given.get(p) is None]
     if missing:
         shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
