@@ -204,3 +204,19 @@ def test_json_is_told_by_its_content_and_broken_json_is_one_line(tmp_path):
     code, _, err = run(["import", named_csv.name, "--data", data], tmp_path)
     assert (code, err) == (0, "")
     assert returns(data, 2023) == ["GIFTS,2023,19600,default,41,from-dhis2.csv[dataValues]:0,"]
+
+
+def test_a_file_of_bad_values_gives_twenty_lines_and_a_count(tmp_path):
+    data = project(tmp_path, mapping=None)
+    path = tmp_path / "many.csv"
+    rows = ["dataelement,period,orgunit,catoptcombo,attroptcombo,value", "GIFTS,2023"]
+    rows += [f"GIFTS,2023,ou{n:09d},,,1" for n in range(30)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, _, err = run(["import", path.name, "--data", data], tmp_path)
+    lines = problem_lines(err)
+    assert code == 1 and len(lines) == 21
+    assert lines[0] == ("many.csv:2: expected at least dataelement, period, orgunit (then catoptcombo, attroptcombo, "
+                        "value...), found 2 cell(s)")
+    assert lines[1] == ("many.csv:3: column 'orgunit': unknown org unit 'ou000000000': neither a GSO unit code nor "
+                        "mapped in data/catalog/dhis2.yaml (org_units:)")
+    assert lines[-1] == "many.csv: ... 11 more problems of DHIS2 values like these"

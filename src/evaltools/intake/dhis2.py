@@ -23,12 +23,14 @@ import csv
 import io
 import json
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
 from .. import limits
 from ..catalog import DEFAULT_OPTION, Catalog
 from ..errors import Problem
+from ..store import MAX_PER_CHECK
 from .numbers import from_cell
 from .dhis2map import Mapping
 from .dhis2periods import EXPECTED, Period, parse_period, plain, year_figure
@@ -49,6 +51,11 @@ class Context:
 
     catalog: Catalog
     mapping: Mapping
+
+    @cached_property
+    def options(self) -> frozenset[str]:
+        """Every option code of the catalog (looked up once per file, not once per value)."""
+        return frozenset(self.catalog.options["option"])
 
 
 @dataclass
@@ -159,7 +166,7 @@ def _resolve(record: Record, context: Context) -> tuple[tuple[str, str, str, Per
         return None, (record.labels[2], f"unknown org unit {ou!r}: neither a GSO unit code nor mapped in "
                                         f"{mapping.path} (org_units:)")
     option = mapping.options.get(coc, DEFAULT_OPTION if coc in ("", DEFAULT_OPTION) else coc)
-    if option != DEFAULT_OPTION and option not in set(catalog.options["option"]):
+    if option != DEFAULT_OPTION and option not in context.options:
         return None, (record.labels[3], f"unknown category option combo {coc!r}: neither an option code of the "
                                         f"catalog nor mapped in {mapping.path} (category_option_combos:)")
     if aoc not in mapping.attribute_defaults:
@@ -260,7 +267,11 @@ def read_into(source: Source, context: Context, parsed, columns: tuple[str, ...]
         base = source.name.rsplit("/", 1)[-1]
     parsed.rows += len(records)
     cells, more = incoming(records, context, (source.name, base))
-    parsed.problems += problems + more
+    found = problems + more
+    if len(found) > MAX_PER_CHECK:      # as the other checks do: a file of bad values is not a screen of lines
+        found = found[:MAX_PER_CHECK] + [Problem(source.name, None, None, f"... {len(found) - MAX_PER_CHECK} more "
+                                                                          "problems of DHIS2 values like these")]
+    parsed.problems += found
     if cells:
         frame = pd.DataFrame(cells, columns=list(columns), dtype=object)
         parsed.frames.append(frame.astype({"row": "int64", "period_row": "int64"}))
