@@ -272,10 +272,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--project", type=Path, metavar="DIR",
                         help="the project folder (default: the first folder from here upwards with evaltools.yaml)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    from .export.dhis2cli import add_export_parser
+    from .dhis2cli import add_export_parser, add_pull_parser
 
     for add in (_add_indicators, _add_run, _add_validate, _add_import, _add_template, _add_new_review,
-                _add_new_programme, _add_batch, _add_recover, add_export_parser):
+                _add_new_programme, _add_batch, _add_recover, add_export_parser,
+                add_pull_parser):
         add(sub)
     return parser
 
