@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -86,7 +87,8 @@ def _text(value: object) -> str | None:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return from_cell(value)
-    return value.strip() if isinstance(value, str) else None
+    # a JSON escape (\u0301) can spell a decomposed letter the decoded text had composed
+    return unicodedata.normalize("NFC", value.strip()) if isinstance(value, str) else None
 
 
 def json_records(text: str, name: str) -> tuple[list[Record], list[Problem], int]:

@@ -63,7 +63,7 @@ def _is_long_header(cells: list[object]) -> bool:
     return {"element", "value"} <= names
 
 
-def read(source: Source, index: ColumnIndex, dhis2: Context | None = None) -> Parsed:
+def read(source: Source, index: ColumnIndex, dhis2: Context) -> Parsed:
     """Every incoming cell of a return, with its layout, counts and problems (DHIS2's: see :mod:`.dhis2`)."""
     parsed = Parsed()
     if source.kind == "JSON" or source.kind == "CSV" and is_dhis2_csv(source):
