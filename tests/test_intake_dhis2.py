@@ -84,15 +84,24 @@ def test_dhis2s_csv_export_and_its_import_example_read_by_position_months_to_yea
         "Ix2HsbDMLea","2023","FNnj3jKGS7i","V6L425pT3A0",,"10","bombali","2010-04-17"
         "CHILD_POP","2023","19597","default",,"3401","bombali","2010-04-06"
         '''), encoding="utf-8")
-    code, out, err = run(["import", export.name, example.name, "--data", data], tmp_path)
+    newer = tmp_path / "newer.csv"      # DHIS2 2.38+: full column names, `deleted` (null, or true: skipped)
+    newer.write_text("dataelement,period,orgunit,categoryoptioncombo,attributeoptioncombo,value,storedby,lastupdated,"
+                     "comment,followup,deleted\n"
+                     "Ix2HsbDMLea,2023,FNnj3jKGS7i,HllvX50cXC0,HllvX50cXC0,4,admin,2024-01-05T00:00:00.000+0000,,"
+                     "false,true\n"
+                     "f7n9E0hX8qk,2023,19600,HllvX50cXC0,HllvX50cXC0,1205,admin,2024-01-05T00:00:00.000+0000,,"
+                     "false,null\n", encoding="utf-8")
+    code, out, err = run(["import", export.name, example.name, newer.name, "--data", data], tmp_path)
     assert (code, err) == (0, "")
+    assert "newer.csv: 1 value(s) marked deleted in DHIS2 skipped" in out.splitlines()
     assert returns(data, 2023) == [
         # a flow: the twelve months added up, 1 + ... + 12; a stock: December's value, not a sum
         "INJURIES,2023,19606,traffic,78,export.csv:2 from sum of 12 months 202301–202312,",
         "CHILDREN,2023,19606,default,1512,export.csv:16 from value of 202312 (the year's end),month 12",
         "INJURIES,2023,19597,drowning,7,import.txt:2,",
         "INJURIES,2023,19597,traffic,10,import.txt:3,",
-        "CHILDREN,2023,19597,default,3401,import.txt:4,"]
+        "CHILDREN,2023,19597,default,3401,import.txt:4,",
+        "CHILDREN,2023,19600,default,1205,newer.csv:3,"]
     assert [line.split()[:3] for line in out.splitlines()[1:3]] == [["export.csv", "DHIS2", "CSV"],
                                                                       ["import.txt", "DHIS2", "CSV"]]
 

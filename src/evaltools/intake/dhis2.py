@@ -10,7 +10,8 @@
 - **CSV**: DHIS2 reads its columns by position under a header row it ignores
   (``dataelement,period,orgunit,catoptcombo,attroptcombo,value,storedby,lastupdated,
   comment,followup``); a file is taken as DHIS2's when its first three headers are
-  ``dataelement, period, orgunit``. A problem names the line.
+  ``dataelement, period, orgunit``; newer DHIS2 versions add ``deleted``, and a value marked
+  deleted is skipped (as in JSON). A problem names the line.
 
 Identifiers go through the mapping file (:mod:`.dhis2map`); periods to years through
 :mod:`.dhis2periods`. From there the values take the same road as every return: the
@@ -131,10 +132,11 @@ def json_records(text: str, name: str) -> tuple[list[Record], list[Problem], int
     return records, problems, deleted
 
 
-def csv_records(text: str, delimiter: str, name: str) -> tuple[list[Record], list[Problem]]:
-    """The data values of a DHIS2 CSV file (its header row skipped, columns by position), and problems."""
+def csv_records(text: str, delimiter: str, name: str) -> tuple[list[Record], list[Problem], int]:
+    """The data values of a DHIS2 CSV file (its header row skipped, columns by position), problems, and how
+    many were marked deleted (the eleventh column of DHIS2's newer CSV, ``deleted``)."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records, problems, header, line = [], [], True, 1
+    records, problems, header, line, deleted = [], [], True, 1, 0
     for row in reader:
         at, line = line, reader.line_num + 1
         cells = [c.strip() for c in row]
@@ -147,9 +149,12 @@ def csv_records(text: str, delimiter: str, name: str) -> tuple[list[Record], lis
             problems.append(Problem(name, at, None, f"expected at least {', '.join(CSV_FIELDS[:3])} (then "
                                                     f"{', '.join(CSV_FIELDS[3:6])}...), found {len(cells)} cell(s)"))
             continue
+        if len(cells) > len(CSV_FIELDS) and cells[len(CSV_FIELDS)].casefold() == "true":
+            deleted += 1
+            continue
         cells += [""] * (len(CSV_FIELDS) - len(cells))
         records.append(Record(at, tuple(cells[j] for j in (0, 1, 2, 3, 4, 5, 8)), CSV_FIELDS[:6] + ("comment",)))
-    return records, problems
+    return records, problems, deleted
 
 
 def _resolve(record: Record, context: Context) -> tuple[tuple[str, str, str, Period] | None, tuple[str, str]]:
@@ -260,13 +265,13 @@ def read_into(source: Source, context: Context, parsed, columns: tuple[str, ...]
     if source.kind == "JSON":
         parsed.layout = JSON_LAYOUT
         records, problems, deleted = json_records(source.text, source.name)
-        if deleted:
-            parsed.notes.append(f"{deleted} value(s) marked deleted in DHIS2 skipped")
         base = f"{source.name.rsplit('/', 1)[-1]}[dataValues]"
     else:
         parsed.layout = CSV_LAYOUT
-        records, problems = csv_records(source.text, source.delimiter, source.name)
+        records, problems, deleted = csv_records(source.text, source.delimiter, source.name)
         base = source.name.rsplit("/", 1)[-1]
+    if deleted:
+        parsed.notes.append(f"{deleted} value(s) marked deleted in DHIS2 skipped")
     parsed.rows += len(records)
     cells, more = incoming(records, context, (source.name, base))
     found = problems + more
