@@ -189,7 +189,8 @@ def _add_import(sub) -> None:
                        description="Read returns (the store's long CSV, or wide CSV/XLSX returns such as the "
                                    "template's) into the data store, all or nothing: any problem in any file "
                                    "and nothing is written. Each import is logged in <data>/imports.csv.")
-    p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="return files (.csv or .xlsx)")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE",
+                   help="return files (.csv or .xlsx), or DHIS2 data value sets (JSON or DHIS2's CSV)")
     p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
     p.add_argument("--dry-run", action="store_true", help="check and show the summary, write nothing")
     p.add_argument("--replace", action="store_true",
