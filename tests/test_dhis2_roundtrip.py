@@ -54,6 +54,9 @@ def test_round_trip_through_a_dhis2_json_set_gives_identical_indicators(exported
     document = json.loads(sent.read_text(encoding="utf-8"))
     stored = sum(len(pd.read_csv(p)) for p in (ROOT / "data" / "values").glob("*.csv"))
     assert document["idScheme"] == "CODE" and len(document["dataValues"]) == stored     # every value, once
+    cards = [v for v in document["dataValues"] if (v["dataElement"], v["period"], v["orgUnit"]) ==
+             ("HI_CARDS", "2017", "19597")]
+    assert [v["comment"] for v in cards] == ["partial year: figures to 31/05/2017"]
     empty = copy_project(tmp_path, empty=True)
     done = cli("import", sent, cwd=empty)
     assert (f"import summary (DHIS2): status SUCCESS, importCount imported {stored}, updated 0, ignored 0, "

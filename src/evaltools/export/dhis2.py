@@ -9,7 +9,8 @@ Two sets can be written:
   period and are left out.
 - **data**: the data values the review reads (every element, its area's units, its
   years), what ``evaltools import`` takes back: exporting them and importing them into
-  an empty store gives the same indicators.
+  an empty store gives the same indicators. A partial year's values say so in the
+  comment too (after the stored comment, if any).
 
 Identifiers are the catalog's codes (``idScheme: CODE``) or, with ``ids="mapped"``,
 the DHIS2 identifiers of the mapping file (:mod:`evaltools.intake.dhis2map`). The
@@ -71,10 +72,14 @@ def data_rows(data: ReviewData) -> pd.DataFrame:
     values = data.values
     mine = values[values["unit"].astype(str).isin(area) & values["period"].between(review.first_year,
                                                                                    review.last_year)]
+    # DHIS2 reads "2017" as the whole year: a year whose figures stop earlier says so
+    notes = {y: f"partial year: figures to {d:%d/%m/%Y}" for y, d in data.partial_years.items()}
+    comments = [f"{c}; {notes[y]}" if c and y in notes else c or notes.get(y, "")
+                for c, y in zip(mine["comment"].astype(str), mine["period"])]
     return pd.DataFrame({
         "dataElement": mine["element"].astype(str), "period": mine["period"].astype(str),
         "orgUnit": mine["unit"].astype(str), "categoryOptionCombo": mine["category"].astype(str),
-        "value": [_number(v) for v in mine["value"]], "comment": mine["comment"].astype(str)})
+        "value": [_number(v) for v in mine["value"]], "comment": comments})
 
 
 def identified(rows: pd.DataFrame, mapping: Mapping | None) -> pd.DataFrame:
