@@ -13,8 +13,10 @@ def _cmd_export_dhis2(args: argparse.Namespace) -> int:
     from .limits import check_review_inputs
     from .publish import recover_outputs
 
+    from .cli import _folder       # the outputs folder as every command finds it
+
     check_review_inputs(args.review)
-    out = args.out or _outputs()
+    out = _folder(args.out, "outputs")
     recover_outputs(out)
     data = open_review(resolve_review(args.review))
     mapping = load_mapping(data.review.catalog_dir, data.catalog) if args.ids == "mapped" else None
@@ -23,16 +25,6 @@ def _cmd_export_dhis2(args: argparse.Namespace) -> int:
     for path, (_, count) in zip(written(out / data.review.id, files), files.values()):
         print(f"{display_path(path)}: {count} data values ({ids})")
     return 0
-
-
-def _outputs() -> Path:
-    from .errors import EvaltoolsError
-    from .project import find_project
-
-    try:
-        return find_project().outputs
-    except EvaltoolsError:
-        return Path("outputs")
 
 
 def add_export_parser(sub) -> None:
