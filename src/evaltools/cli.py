@@ -273,11 +273,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--project", type=Path, metavar="DIR",
                         help="the project folder (default: the first folder from here upwards with evaltools.yaml)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    from .dhis2cli import add_export_parser, add_pull_parser
+    from .dhis2cli import add_parsers as add_dhis2_parsers       # export dhis2, pull dhis2
 
     for add in (_add_indicators, _add_run, _add_validate, _add_import, _add_template, _add_new_review,
-                _add_new_programme, _add_batch, _add_recover, add_export_parser,
-                add_pull_parser):
+                _add_new_programme, _add_batch, _add_recover, add_dhis2_parsers):
         add(sub)
     return parser
 
