@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .progress import LEVELS
+from .texts import LANGUAGES
 from .refs import did_you_mean
 
 
@@ -63,6 +64,18 @@ def _parser(sub, name: str, **kw) -> argparse.ArgumentParser:
     return sub.add_parser(name, parents=[COMMON], **kw)
 
 
+def _data(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
+
+
+def _out(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, help="outputs folder (default: the project's outputs/)")
+
+
+def _lang(p: argparse.ArgumentParser, what: str, default: str = "the review's") -> None:
+    p.add_argument("--lang", choices=LANGUAGES, help=f"{what} (default: {default})")
+
+
 RESULTS_FILE = "run_results.json"
 REVIEW_HELP = "review id (data/reviews/<id>.yaml, e.g. ct20-2012-2017) or config path"
 
@@ -78,8 +91,8 @@ def _render_options(p: argparse.ArgumentParser, what: str) -> None:
                    help=f"print the result as JSON on stdout (as written to <out>/{RESULTS_FILE})")
     p.add_argument("--to", default="html,pdf",
                    help="comma-separated exports: html, pdf, docx (Word copy) (default: html,pdf)")
-    p.add_argument("--lang", choices=("vi", "en"), help=f"report language (default: {what})")
-    p.add_argument("--out", type=Path, help="outputs folder (default: the project's outputs/)")
+    _lang(p, "report language", what)
+    _out(p)
     p.add_argument("--notebook", type=Path,
                    help="report notebook (default: the config's notebook:, else its programme's)")
     p.add_argument("--allow-invalid", action="store_true",
@@ -93,8 +106,8 @@ def _add_indicators(sub) -> None:
     p = _parser(sub, "indicators", help="compute a review's indicators into outputs/<id>/indicators.csv",
                      description="Compute every indicator of a review per unit, year and period.")
     p.add_argument("review", help=REVIEW_HELP)
-    p.add_argument("--lang", choices=("vi", "en"), help="language of names (default: the review's)")
-    p.add_argument("--out", type=Path, help="outputs folder (default: the project's outputs/)")
+    _lang(p, "language of names")
+    _out(p)
 
 
 def _add_run(sub) -> None:
@@ -115,7 +128,7 @@ def _add_validate(sub) -> None:
     p.add_argument("review", help=REVIEW_HELP)
     p.add_argument("--csv", type=Path, help="also write the findings to this CSV file")
     p.add_argument("--rules", type=Path, help="rules file (default: <data>/catalog/validation_rules.yaml)")
-    p.add_argument("--lang", choices=("vi", "en"), help="language of rule names (default: the review's)")
+    _lang(p, "language of rule names")
 
 
 def _add_import(sub) -> None:
@@ -125,7 +138,7 @@ def _add_import(sub) -> None:
                                  "and nothing is written. Each import is logged in <data>/imports.csv.")
     p.add_argument("files", type=Path, nargs="+", metavar="FILE",
                    help="return files (.csv or .xlsx), or DHIS2 data value sets (JSON or DHIS2's CSV)")
-    p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
+    _data(p)
     p.add_argument("--dry-run", action="store_true", help="check and show the summary, write nothing")
     p.add_argument("--replace", action="store_true",
                    help="overwrite stored values that differ (default: refuse them)")
@@ -136,7 +149,7 @@ def _add_template(sub) -> None:
                      description="Write an .xlsx return for YEAR: one row per unit that exists in YEAR, "
                                  "a column per data element and option, instructions in Vietnamese.")
     p.add_argument("year", type=int, metavar="YEAR", help="the year the return reports, e.g. 2023")
-    p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
+    _data(p)
     p.add_argument("--out", type=Path, help="output file (default: outputs/templates/return-YEAR.xlsx)")
 
 
@@ -151,7 +164,7 @@ def _add_new_review(sub) -> None:
     p.add_argument("--first", type=int, required=True, help="first year of the new review, e.g. 2017")
     p.add_argument("--last", type=int, required=True, help="last year of the new review, e.g. 2022")
     p.add_argument("--id", help="id of the new review (default: the old id with its years moved)")
-    p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
+    _data(p)
 
 
 def _add_batch(sub) -> None:
@@ -187,8 +200,8 @@ def _add_new_programme(sub) -> None:
 def _add_recover(sub) -> None:
     p = _parser(sub, "recover", help="complete (or undo) what an interrupted import or run left (every "
                                      "command does this first; this one does only that)")
-    p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
-    p.add_argument("--out", type=Path, help="outputs folder (default: the project's outputs/)")
+    _data(p)
+    _out(p)
 
 
 def _seconds(text: str) -> float:
