@@ -32,7 +32,7 @@ from . import faults, filehash, locks, store, storescope
 from .errors import EvaltoolsError, display_path
 from .iorw import atomic_write, fsync_dir
 
-FOLDER, MANIFEST, MEMO = ".columnar", "generation.json", "hashes.json"
+FOLDER, MANIFEST, MEMO, BUILDING = ".columnar", "generation.json", "hashes.json", ".building"
 FORMAT = 1
 SETTING = "EVALTOOLS_COLUMNAR"          # "off": read the CSV files themselves (benchmarks, a read-only store)
 TEXT = list(store.REQUIRED + store.OPTIONAL)
@@ -133,7 +133,7 @@ def _tidy(cache: Path, keep: str) -> None:
         return
     try:
         for entry in cache.iterdir():
-            if entry.is_dir() and entry.name != keep:
+            if entry.is_dir() and entry.name not in (keep, BUILDING):
                 shutil.rmtree(entry, ignore_errors=True)
     finally:
         os.close(fd)
@@ -158,12 +158,14 @@ def generation(folder: Path, keys: pd.Series) -> Iterator[Path]:
     cache = folder.parent / FOLDER
     cache.mkdir(exist_ok=True)
     gen, files = _current(folder, cache, keys)
-    built = False
-    with locks.locked(cache, locks.SHARED, "another command tidying the columnar copy"):
-        if not (cache / gen / MANIFEST).is_file():
-            _build(cache, gen, files, keys)
-            built = True
-    if built:
+    if not (cache / gen / MANIFEST).is_file():
+        building = cache / BUILDING
+        building.mkdir(exist_ok=True)
+        # One builder at a time (batch workers start together); the others wait and find it built.
+        with locks.locked(building, locks.EXCLUSIVE, "another command building the columnar copy"), \
+                locks.locked(cache, locks.SHARED, "another command tidying the columnar copy"):
+            if not (cache / gen / MANIFEST).is_file():
+                _build(cache, gen, files, keys)
         _tidy(cache, gen)
     with locks.locked(cache, locks.SHARED, "another command tidying the columnar copy"):
         if not (cache / gen / MANIFEST).is_file():      # removed in between by a reader of other data
@@ -219,7 +221,7 @@ def _read_csv(folder: Path, keys: pd.Series, scope) -> tuple[pd.DataFrame, list]
     return _ordered(frames), problems
 
 
-def read_rows(folder: str | Path, units: pd.DataFrame, scope=None) -> tuple[pd.DataFrame, list]:
+def read_rows(folder: str | Path, units: pd.DataFrame, scope=None, copy: bool = True) -> tuple[pd.DataFrame, list]:
     """The store's rows within ``scope`` (None: all) and every unplaced row, as text.
 
     Returns
@@ -227,12 +229,12 @@ def read_rows(folder: str | Path, units: pd.DataFrame, scope=None) -> tuple[pd.D
     (DataFrame, list)
         The rows exactly as :func:`evaltools.store.read_values_csv` reads them (text columns,
         ``file``, ``line``), in file and line order; and ``(path, message)`` of every file the
-        store refuses. Read from the columnar copy, or from the CSV files when it is turned off
-        or the data folder cannot be written.
+        store refuses. Read from the columnar copy, or from the CSV files when ``copy`` is
+        false, the copy is turned off (:data:`SETTING`) or the data folder cannot be written.
     """
     folder = Path(folder)
     keys = storescope.partition_keys(units)
-    if enabled():
+    if copy and enabled():
         try:
             with generation(folder, keys) as gen:
                 return _read_generation(gen, folder, keys, scope)
