@@ -164,7 +164,7 @@ def test_every_district_expands_over_the_whole_catalog(country, tmp_path):
 
     _, config = country
     national = plan([config], tmp_path / "out", areas="every-district", years="2022")
-    assert [job.review_id for job in national] == [f"ct20-{p}0{d}-2022" for p in "123" for d in "12"]
+    assert [job.review_id for job in national] == [f"ct20-0{p}0{d}-2022" for p in "123" for d in "12"]
     assert len(plan([config], tmp_path / "out", areas="all-districts", years="2022")) == 2
 
 
