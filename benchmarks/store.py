@@ -1,7 +1,7 @@
 """Benchmark: one district's ``evaltools indicators`` and ``evaltools run`` as the store grows from 1 to ~700 districts.
 
     .venv/bin/python benchmarks/store.py [--provinces 29 --districts 24] [--first 2016 --last 2022]
-                                         [--repeat 3] [--work /tmp/evaltools-store-bench]
+                                         [--repeat 3] [--work /tmp/evaltools-store-bench] [--read-only]
 
 A synthetic country (data/province.py: ``provinces`` × ``districts`` districts of 8–12
 communes, one values file per province and year) is written once into ``--work`` and kept
@@ -12,8 +12,10 @@ For each, side by side in this process, fresh commands (new processes, as a user
 - baseline: ``EVALTOOLS_COLUMNAR=off``, every CSV file read whole (the store before issue 15);
 - columnar: the Parquet copy, first the command that builds it (cold), then warm (best of ``--repeat``).
 
-Prints wall times, peak memory of each command, and the ratio of the largest store to the
-smallest (target for the columnar read: <= 1.2 x).
+Prints wall and CPU times (CPU: the command and the processes it waited for; steadier than
+wall time on a shared machine), peak memory of each command, and the ratio of the largest
+store to the smallest (target for the columnar read: <= 1.2 x). ``--read-only`` times the
+store's read alone (checked rows of the review) in this process, without the commands' fixed costs.
 """
 
 from __future__ import annotations
@@ -66,21 +68,21 @@ def variant(work: Path, whole: Path, name: str, keep) -> Path:
     return root
 
 
-def measured(command: list[str], cwd: Path, columnar: bool) -> tuple[float, float]:
-    """Wall seconds and peak memory (MB) of one command, in a new process."""
+def measured(command: list[str], cwd: Path, columnar: bool) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (the command and every process it waited for: kernels, helpers) and peak
+    memory (MB, its largest process) of one command, in a new process."""
     env = {**os.environ, "EVALTOOLS_COLUMNAR": "on" if columnar else "off"}
     started = time.perf_counter()
-    child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
-    out, err = child.communicate()
     if status != 0:
-        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{child.stderr.read().decode()[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def timings(root: Path, config: str, repeat: int) -> dict:
-    """Best-of-``repeat`` wall time (and peak MB) of indicators and run, baseline and columnar."""
+    """Best-of-``repeat`` wall and CPU time (and peak MB) of indicators and run, baseline and columnar."""
     shutil.rmtree(root / "data" / ".columnar", ignore_errors=True)
     commands = {"indicators": EVALTOOLS + ["indicators", config, "--out", "out"],
                 "run": EVALTOOLS + ["run", config, "--to", "html", "--out", "out"]}
@@ -88,8 +90,40 @@ def timings(root: Path, config: str, repeat: int) -> dict:
     for what, command in commands.items():
         for columnar in (False, True):
             runs = [measured(command, root, columnar) for _ in range(repeat if what == "indicators" else 1)]
-            out[what, columnar] = (min(w for w, _ in runs), max(m for _, m in runs))
+            out[what, columnar] = (min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs))
     return out
+
+
+def reads(stores: list[tuple[str, Path]], config: str, repeat: int) -> None:
+    """The store's read alone, in this process: a review's checked rows from the columnar copy (warm) against
+    every CSV file read and checked whole (what each review did before the copy)."""
+    from evaltools import columnar
+    from evaltools.catalog import load_catalog
+    from evaltools.review import load_review
+    from evaltools.storescope import review_scope
+    from evaltools.validation.schema_checks import check_store
+
+    print(f"\nthe read alone (check_store), best of {repeat}: wall s (rows returned)")
+    first = {}
+    for name, root in stores:
+        review = load_review(root / config)
+        catalog = load_catalog(root / "data" / "catalog")
+        scope = review_scope(review, catalog.units)
+        out = {}
+        for label, setting, cut in (("CSV whole", "off", None), ("columnar scoped", "on", scope)):
+            os.environ[columnar.SETTING] = setting
+            check_store(review.values_dir, catalog, cut)                  # warm: the copy exists, files cached
+            times = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                rows = len(check_store(review.values_dir, catalog, cut)[0])
+                times.append(time.perf_counter() - started)
+            out[label] = min(times)
+            print(f"  {name:<14} {label:<16} {min(times):7.3f} s ({rows:,} rows)", flush=True)
+        first.setdefault("csv", out["CSV whole"]), first.setdefault("col", out["columnar scoped"])
+        last = out
+    print(f"  largest / smallest store: CSV whole {last['CSV whole'] / first['csv']:6.2f} x, "
+          f"columnar scoped {last['columnar scoped'] / first['col']:5.2f} x")
 
 
 def main() -> None:
@@ -100,6 +134,7 @@ def main() -> None:
     parser.add_argument("--last", type=int, default=2022)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/evaltools-store-bench"))
+    parser.add_argument("--read-only", action="store_true", help="measure the read alone (in this process)")
     args = parser.parse_args()
     whole = country(args.work, args.provinces, args.districts, args.first, args.last)
     from evaltools.catalog import load_catalog
@@ -110,22 +145,25 @@ def main() -> None:
               (f"{args.districts} districts", variant(args.work, whole, "province", lambda u: u.str[:2] == "01")),
               (f"{args.provinces * args.districts} districts", whole)]
     config = f"data/reviews/ct20-{args.first}-{args.last}.yaml"
-    print(f"review of district 0101, {args.first}-{args.last}; best of {args.repeat} (run: 1); wall s (peak MB)")
-    print(f"{'store':<14} {'values':>9} {'build':>7} {'indicators csv':>16} {'indicators col':>16} "
-          f"{'run csv':>14} {'run col':>14}")
+    if args.read_only:
+        return reads(stores, config, args.repeat)
+    print(f"review of district 0101, {args.first}-{args.last}; best of {args.repeat} (run: 1): "
+          "wall s / CPU s (peak MB); load average now {:.1f} on {} cores".format(os.getloadavg()[0], os.cpu_count()))
+    heads = ("indicators csv", "indicators col", "run csv", "run col")
+    print(f"{'store':<14} {'values':>9} {'build':>6} " + " ".join(f"{h:>22}" for h in heads))
     results = []
     for name, root in stores:
         rows = sum(sum(1 for _ in p.open(encoding="utf-8")) - 1 for p in (root / "data" / "values").glob("*.csv"))
         t = timings(root, config, args.repeat)
         results.append(t)
-        cell = lambda key: f"{t[key][0]:7.2f} ({t[key][1]:4.0f})"       # noqa: E731
-        print(f"{name:<14} {rows:>9,} {t['cold'][0]:7.2f} {cell(('indicators', False)):>16} "
-              f"{cell(('indicators', True)):>16} {cell(('run', False)):>14} {cell(('run', True)):>14}", flush=True)
+        cells = [f"{t[k][0]:6.2f} / {t[k][1]:6.2f} ({t[k][2]:4.0f})"
+                 for k in (("indicators", False), ("indicators", True), ("run", False), ("run", True))]
+        print(f"{name:<14} {rows:>9,} {t['cold'][0]:6.2f} " + " ".join(f"{c:>22}" for c in cells), flush=True)
     for what in ("indicators", "run"):
         for columnar, label in ((False, "baseline (CSV)"), (True, "columnar")):
-            ratio = results[-1][what, columnar][0] / results[0][what, columnar][0]
+            wall, cpu = (results[-1][what, columnar][i] / results[0][what, columnar][i] for i in (0, 1))
             target = "   (target <= 1.2)" if columnar else ""
-            print(f"{what:<10} {label:<15} largest / smallest store {ratio:5.2f} x{target}")
+            print(f"{what:<10} {label:<15} largest / smallest store: wall {wall:5.2f} x, CPU {cpu:5.2f} x{target}")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ from .periods import year_cutoffs
 from .programme import Programme, load_programme, programme_folder
 from .project import find_project, project_of
 from .review import Review, load_review
-from .storescope import review_scope
 
 
 @dataclass(frozen=True)
@@ -46,8 +45,7 @@ class ReviewData:
         Every file the review read (role, path, lines, SHA-256), as the manifest and the
         report's appendix list them: hashed once, when the data were read.
     read_years : range or None
-        The years of the store that were read (the review's, its predecessor's and the year
-        before its first): :meth:`for_years` refuses others. None: every year.
+        Years read from the store (see :func:`evaltools.storescope.review_scope`); :meth:`for_years` refuses others.
     """
 
     review: Review
@@ -59,7 +57,7 @@ class ReviewData:
     lang: str
     validation: object | None = None
     inputs: tuple = ()
-    read_years: range | None = None     # the years of the store read (None: all)
+    read_years: range | None = None
 
     @property
     def years(self) -> list[int]:
@@ -178,7 +176,7 @@ class ReviewData:
     def for_years(self, first: int, last: int) -> ReviewData:
         """The same review over other years (last year's figures, for a yearly report), expressed in
         this review's units (as of its last year), so that the two compare like with like."""
-        if self.read_years is not None and not (first in self.read_years and last in self.read_years):
+        if self.read_years is not None and not {first, last} <= set(self.read_years):
             raise EvaltoolsError(f"{self.review.id}: years {first}-{last} were not read from the store (read: "
                                  f"{self.read_years.start}-{self.read_years.stop - 1}); open the review for them")
         review = replace(self.review, first_year=first, last_year=last)
@@ -251,7 +249,7 @@ def review_catalog(review: Review, programme: Programme | None) -> Catalog:
 
 def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid: bool = False,
                 validate: bool = False) -> ReviewData:
-    """Load a review config (path or id) and compute its indicators, reading the store once.
+    """Load a review config (path or id) and compute its indicators, reading its area and years of the store once.
 
     Parameters
     ----------
@@ -266,6 +264,7 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
         Also run every validation check on the same read (``ReviewData.validation``).
     """
     from .validation import validate as run_checks
+    from .storescope import review_scope
     from .validation.schema_checks import check_store
 
     review = ref if isinstance(ref, Review) else load_review(resolve_review(ref))
@@ -276,8 +275,7 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
     if unknown:
         raise EvaltoolsError(f"{review.path.name}: unknown indicator(s) {', '.join(unknown)}; "
                              f"see {review.catalog_dir / 'indicators.yaml'}")
-    scope = review_scope(review, catalog.units)        # its area and years only: the read does not grow with the store
-    checked = check_store(review.values_dir, catalog, scope)
+    checked = check_store(review.values_dir, catalog, scope := review_scope(review, catalog.units))
     passed, schema, complete = checked
     if not schema.empty and not skip_invalid and not validate:
         from .store import load_values

@@ -115,7 +115,9 @@ def _history_checks(rows: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame,
     if rows.empty:
         return rows, pd.DataFrame()
     years = sorted(rows["period"].unique())
-    table = unit_years(catalog.units, years, None).set_index(["unit", "year"])
+    # The units the rows name, not the whole catalog (a national one): validity and level are each unit's own.
+    named = catalog.units[catalog.units["code"].isin(set(rows["unit"].astype(str)))]
+    table = unit_years(named, years, None).set_index(["unit", "year"])
     where = pd.MultiIndex.from_arrays([rows["unit"], rows["period"]])
     valid = table["valid"].reindex(where).fillna(False).to_numpy(dtype=bool)
     unit_level = table["level"].reindex(where).to_numpy()
