@@ -13,7 +13,6 @@ projected hours for every district of the country on 2, 8, 32 and 128 workers.
 
 from __future__ import annotations
 
-import argparse
 import os
 import resource
 import subprocess
@@ -22,21 +21,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from store import country  # noqa: E402
+from store import country, country_options  # noqa: E402
 
 EVALTOOLS = [sys.executable, "-m", "evaltools"]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--provinces", type=int, default=29)
-    parser.add_argument("--districts", type=int, default=24)
-    parser.add_argument("--first", type=int, default=2016)
-    parser.add_argument("--last", type=int, default=2022)
+    parser = country_options(__doc__)
     parser.add_argument("--reviews", type=int, default=10)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--to", default="html,pdf")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/evaltools-store-bench"))
     args = parser.parse_args()
     root = country(args.work, args.provinces, args.districts, args.first, args.last)
     from evaltools.batch.plan import EVERY_DISTRICT, area_codes

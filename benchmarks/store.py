@@ -126,14 +126,20 @@ def reads(stores: list[tuple[str, Path]], config: str, repeat: int) -> None:
           f"columnar scoped {last['columnar scoped'] / first['col']:5.2f} x")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def country_options(doc: str) -> argparse.ArgumentParser:
+    """The options that name the synthetic country (shared with benchmarks/national.py)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--provinces", type=int, default=29)
     parser.add_argument("--districts", type=int, default=24)
     parser.add_argument("--first", type=int, default=2016)
     parser.add_argument("--last", type=int, default=2022)
-    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path("/tmp/evaltools-store-bench"))
+    return parser
+
+
+def main() -> None:
+    parser = country_options(__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--read-only", action="store_true", help="measure the read alone (in this process)")
     args = parser.parse_args()
     whole = country(args.work, args.provinces, args.districts, args.first, args.last)
