@@ -256,8 +256,13 @@ def test_the_run_trace_fills_only_its_stage_before_it_commits(run_world):
     assert names[:2] == ["store.snapshot#1", "stage#1"]     # the store read; the stage about to be made
     assert "kernel.started#1" in names[2:commit]             # a kernel runs while the stage is filled
     assert all(".tmp" in Path(p).parent.name for s, p in trace[2:commit] if s != "kernel.started#1"), trace[:commit]
-    assert names[commit:] == ["journal.commit#1", "journal.committed#1",
-                              *[f"journal.apply#{i}" for i in range(1, 7)], "journal.remove#1", "journal.retire#1"]
+    retired = names.index("journal.retire#1") + 1
+    assert names[commit:retired] == ["journal.commit#1", "journal.committed#1",
+                                     *[f"journal.apply#{i}" for i in range(1, 7)], "journal.remove#1",
+                                     "journal.retire#1"]
+    # then outputs/index.html is refreshed on its own (an atomic write: a kill leaves the old page or the new)
+    assert [(s.split("#")[0], Path(p).name) for s, p in trace[retired:]] == [("write", "index.html"),
+                                                                           ("rename", "index.html")]
     assert Path(trace[commit + 7][1]).name == "manifest.json"              # the manifest goes in last
     assert set(new) == {"data_quality.html", "indicators.csv", "indicators.xlsx", "manifest.json", "report.html",
                         "review.ipynb", "report.docx"}
@@ -306,7 +311,8 @@ def test_run_killed_at_each_step_leaves_old_or_new_after_recovery(run_world, kil
 def test_recovery_killed_at_each_step_of_its_replay_still_ends_new(run_world, killed_runs, tmp_path):
     _, old, new, trace, *_ = run_world
     committed = killed_runs["pristine"][0]
-    replay = [s for s, _ in trace][[s for s, _ in trace].index("journal.apply#1"):]
+    names = [s for s, _ in trace]
+    replay = names[names.index("journal.apply#1"):names.index("journal.retire#1") + 1]
     for i, step in enumerate(replay):
         here = _copy_world(committed, tmp_path / f"r{i}")
         assert cli(["recover", "--out", "outputs"], here, fault=f"kill:{step}").returncode == KILLED, step

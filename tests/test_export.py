@@ -15,7 +15,7 @@ import pytest
 from evaltools.export import to_html, to_pdf, to_pdf_from_html
 
 from .export_notebooks import (CODE_MARKER, COMMUNES, DEFAULT_PARAMETER, HEADINGS,
-                               INJECTED_PARAMETER, SECTION_FROM_OUTPUT, SECTION_II_2, SENTENCE,
+                               INJECTED_PARAMETER, SENTENCE,
                                TITLE, executed_report)
 
 

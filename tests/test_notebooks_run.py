@@ -137,4 +137,9 @@ def test_explore_shows_a_commune_and_its_charts(executed):
         pytest.skip("explore only")
     text = _texts(nb)
     assert "Xã Cam Thủy" in text and "Trẻ em đang hưởng trợ cấp xã hội hằng tháng" in text
-    assert _mimes(nb).count("image/svg+xml") == 3
+    assert _mimes(nb).count("image/svg+xml") == 4                 # trend, compare, rates, ranking
+    # numbers as the report writes them (the district's 2012 injury rate is 2.381708...), paths relative
+    assert "2,38" in text and "2.381708" not in text and "data/reviews/ct20-2012-2017.yaml" in text
+    assert str(ROOT) + "/data" not in text
+    # the ranking of 2017, a history across the 2020 merger, the gaps
+    assert "Xã Thanh An" in text and "01/01/2020" in text and "partial year" in text

@@ -68,9 +68,9 @@ def test_every_readme_command_runs(project):
             # The hand step: every commune fills in its row and sends the file back into returns/.
             fill_returns(project / "outputs" / "templates" / "return-2023.xlsx", project / "data" / "values",
                          project / "returns")
-    # template, 2 imports, new-review, validate, 4 runs, new-programme, 2 batches, indicators, screenshot, help,
-    # recover
-    assert len(ran) == 16
+    # template, 2 imports, new-review, validate, 4 runs, new-programme, 2 batches, DHIS2 export and import,
+    # indicators, screenshot, help, recover
+    assert len(ran) == 18
     assert (project / "outputs" / "injury-hi-2022" / "report.docx").is_file()
     assert (project / "programmes" / "road-safety" / "review.ipynb").is_file()
     assert {f"annual-{y}" for y in (2020, 2021, 2022)} <= {p.name for p in (project / "outputs").iterdir()}

@@ -189,7 +189,8 @@ def _add_import(sub) -> None:
                        description="Read returns (the store's long CSV, or wide CSV/XLSX returns such as the "
                                    "template's) into the data store, all or nothing: any problem in any file "
                                    "and nothing is written. Each import is logged in <data>/imports.csv.")
-    p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="return files (.csv or .xlsx)")
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE",
+                   help="return files (.csv or .xlsx), or DHIS2 data value sets (JSON or DHIS2's CSV)")
     p.add_argument("--data", type=Path, help="data folder (default: the project's data/)")
     p.add_argument("--dry-run", action="store_true", help="check and show the summary, write nothing")
     p.add_argument("--replace", action="store_true",
@@ -272,8 +273,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--project", type=Path, metavar="DIR",
                         help="the project folder (default: the first folder from here upwards with evaltools.yaml)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    from .dhis2cli import add_parsers as add_dhis2_parsers       # export dhis2, pull dhis2
+
     for add in (_add_indicators, _add_run, _add_validate, _add_import, _add_template, _add_new_review,
-                _add_new_programme, _add_batch, _add_recover):
+                _add_new_programme, _add_batch, _add_recover, add_dhis2_parsers):
         add(sub)
     return parser
 

@@ -9,6 +9,13 @@ Each is one call in a notebook cell and returns a DataFrame or a chart::
     explore.trend(rows)                                   # a line per unit (seaborn)
     explore.indicators(data, indicator="CASE_RATE")       # the indicator table, filtered
     explore.findings(data)                                # what `evaltools validate` finds
+    explore.ranked(data, "CASE_RATE", 2017)               # communes best first, with coverage
+    explore.lineage(data, "Thanh An"); explore.history(data, "Thanh An", "CASES")   # across mergers
+    explore.gaps(data)                                    # commune-years missing or partial
+
+Tables are DataFrames of real floats (NaN where a figure is missing) that show themselves
+as the report writes them: ``3.667.005.000``, ``98,5``, ``–`` for missing, never 0
+(:mod:`evaltools.explore_show`).
 
 Units are matched by GSO code or by name as returns write them ("Cam Thuỷ",
 "TT. Cam Lộ"); names follow each year's boundaries (19603 is Xã Cam An until 2019 and
@@ -28,6 +35,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import __version__
 from .context import ReviewData, open_review
+from .explore_show import COMPACT, PERCENT, relative, shown
 from .report.charts import DEFAULT_PALETTE, Chart, _number_axis, theme
 
 Filter = str | Iterable[str] | None
@@ -39,10 +47,11 @@ def load(review: str | Path, lang: str | None = None) -> ReviewData:
 
 
 def environment(data: ReviewData | None = None) -> pd.DataFrame:
-    """Which Python runs this notebook (the project's kernel is ``.venv/bin/python``), and which data."""
-    rows = [("python", sys.executable), ("evaltools", __version__)]
+    """Which Python runs this notebook (the project's kernel is ``.venv/bin/python``), and which data;
+    paths relative to the project."""
+    rows = [("python", relative(sys.executable)), ("evaltools", __version__)]
     if data is not None:
-        rows += [("review", str(data.review.path)), ("data", str(data.review.data))]
+        rows += [("review", relative(data.review.path)), ("data", relative(data.review.data))]
     return pd.DataFrame(rows, columns=["what", "value"]).set_index("what")
 
 
@@ -140,9 +149,15 @@ def values(data: ReviewData, unit: Filter = None, element: Filter = None, years:
         "element": rows["element"].astype(str), "element_name": rows["element"].astype(str).map(element_names),
         "period": rows["period"].astype(int), "unit": rows["unit"].astype(str), "unit_name": names,
         "category": rows["category"].astype(str), "value": rows["value"].astype(float),
-        "file": rows["file"].astype(str), "line": rows["line"]})
+        "file": _relative_files(rows["file"]), "line": rows["line"]})
     out = out.sort_values(["element", "unit", "period", "category"]).reset_index(drop=True)
-    return _with_style(out, data)
+    return shown(_with_style(out, data), data.lang, {"value": COMPACT})
+
+
+def _relative_files(files: pd.Series) -> pd.Series:
+    """Store file names relative to the project, wherever the notebook's kernel started."""
+    names = files.astype(str)
+    return names.map({name: relative(name) for name in names.unique()})
 
 
 def _with_style(frame: pd.DataFrame, data: ReviewData) -> pd.DataFrame:
@@ -163,13 +178,29 @@ def indicators(data: ReviewData, indicator: Filter = None, unit: Filter = None,
     if category is not None:
         keep &= rows["category"].astype(str).isin(_as_set(category))
     out = rows[keep].astype({"indicator": str, "unit": str, "unit_name": str, "period": str, "category": str})
-    return _with_style(out.reset_index(drop=True), data)
+    return shown(_with_style(out.reset_index(drop=True), data), data.lang,
+                 {"value": "by", "numerator": COMPACT, "denominator": COMPACT, "coverage": PERCENT}, "indicator",
+                 _decimals(data))
+
+
+def _decimals(data: ReviewData) -> dict[str, int]:
+    """Each indicator's decimals, as the report writes it."""
+    return {str(k): int(v) for k, v in data.catalog.indicators["decimals"].items()}
 
 
 def table(frame: pd.DataFrame, rows: str = "unit_name", columns: str = "period") -> pd.DataFrame:
-    """A wide table (default: units × years), options added up; filter to one element or indicator first."""
-    _one_series(frame)
-    return frame.pivot_table(index=rows, columns=columns, values="value", aggfunc="sum", observed=True)
+    """A wide table (default: units × years), options added up; filter to one element or indicator first.
+
+    A cell whose figures are all missing stays missing (NaN, shown "–"): never 0.
+    """
+    code = _one_series(frame)
+    # min_count=1: pivot_table(aggfunc="sum") would turn a cell of missing figures into 0
+    wide = frame.groupby([rows, columns], observed=True)["value"].sum(min_count=1).unstack(columns)
+    if all(str(c).isdigit() for c in wide.columns):           # indicator periods are text: years as numbers
+        wide.columns = wide.columns.astype(int)
+    spec = frame.attrs.get("show", {})
+    digits = spec.get("digits_by", {}).get(code) if "indicator" in frame else COMPACT
+    return shown(pd.DataFrame(wide), spec.get("lang", "vi"), {"*": digits})
 
 
 def _one_series(frame: pd.DataFrame) -> str:
@@ -247,3 +278,7 @@ def completeness(data: ReviewData) -> pd.DataFrame:
     from .validation import completeness_matrix, validate
 
     return completeness_matrix(validate(data.review).completeness, data.lang)
+
+
+# The analyst's first questions live in their own module, which builds on the helpers above.
+from .explore_views import gaps, history, lineage, ranked, ranking_chart  # noqa: E402,F401

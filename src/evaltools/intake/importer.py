@@ -23,11 +23,14 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__, faults, limits, storetx
+from ..assess.inforce import catalog_standards
 from ..catalog import Catalog, load_catalog
 from ..errors import EvaltoolsError, Problem, display_path
 from ..store import load_values, value_files
 from . import storewrite
 from .columns import ColumnIndex
+from .dhis2 import JSON_LAYOUT, Context, relocate
+from .dhis2map import load_mapping
 from .incoming import Checked, check
 from .layouts import INCOMING, Parsed, read
 from .merge import compare
@@ -75,7 +78,8 @@ class ImportResult:
     log: Path | None = None
 
 
-def _read_sources(paths: Sequence[Path], index: ColumnIndex) -> tuple[list[FileReport], list[Parsed], list[Problem]]:
+def _read_sources(paths: Sequence[Path], index: ColumnIndex,
+                  dhis2: Context) -> tuple[list[FileReport], list[Parsed], list[Problem]]:
     """Read every file (each once: a second file with the same bytes is a problem), keeping going past bad ones."""
     reports, parsed_all, problems, seen = [], [], [], {}
     for path in paths:
@@ -95,7 +99,7 @@ def _read_sources(paths: Sequence[Path], index: ColumnIndex) -> tuple[list[FileR
         else:
             seen[source.sha256] = report.name
             try:
-                parsed = read(source, index)
+                parsed = read(source, index, dhis2)
             except FileProblem as exc:
                 parsed.problems.append(exc.problem)
         del source
@@ -258,10 +262,11 @@ def import_files(paths: Sequence[str | Path], data: str | Path, *, dry_run: bool
     data, now = Path(data), now or dt.datetime.now().astimezone()
     catalog = load_catalog(data / "catalog")
     names, index = UnitNames(catalog.units), ColumnIndex(catalog)
-    reports, parsed, problems = _read_sources(paths, index)
+    dhis2 = Context(catalog, load_mapping(data / "catalog", catalog))
+    reports, parsed, problems = _read_sources(paths, index, dhis2)
     with storetx.reading(data) if dry_run else storetx.writing(data) as stage:
         frame = _incoming(parsed)
-        checked = check(frame, catalog, names, now.date())
+        checked = check(frame, catalog, names, now.date(), catalog_standards(catalog))
         stored = _stored(data / "values", catalog)
         compared = compare(checked.rows.assign(fileno=frame.loc[checked.rows.index, "fileno"]), stored)
         found = checked.problems + ([] if replace else _conflicts(frame, compared))
@@ -274,7 +279,8 @@ def import_files(paths: Sequence[str | Path], data: str | Path, *, dry_run: bool
         for report in reports:
             if report.sha256 in previous:
                 report.notes.append(f"same content imported before, on {previous[report.sha256]}")
-        result = ImportResult(reports, _ordered(problems, reports), _replaced(rows), dry_run)
+        indexed = {r.name for r in reports if r.layout == JSON_LAYOUT}     # located by dataValues[i], not a line
+        result = ImportResult(reports, relocate(_ordered(problems, reports), indexed), _replaced(rows), dry_run)
         if problems or dry_run:
             return result
         if (rows["status"] != "unchanged").any():

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..assess.inforce import refusals
 from ..catalog import Catalog
 from ..errors import Problem
 from ..store import check_values
@@ -164,12 +165,17 @@ class Checked:
     more: dict[str, int] = field(default_factory=dict)
 
 
-def check(frame: pd.DataFrame, catalog: Catalog, names: UnitNames, today: dt.date) -> Checked:
-    """Check every incoming cell; nothing is dropped silently."""
+def check(frame: pd.DataFrame, catalog: Catalog, names: UnitNames, today: dt.date,
+          standards: pd.DataFrame | None = None) -> Checked:
+    """Check every incoming cell; nothing is dropped silently. ``standards``: the catalog's assessment
+    standards, whose criteria a return may hold only for the years each is in force."""
     texts, value_msg = parse_values(frame, catalog)
     periods, period_msg = parse_periods(frame, today)
     units, unit_msg = resolve_units(frame, periods, names)
     level_msg = level_problems(frame, units, catalog)
+    refused = refusals(frame["element"], frame["category"], periods, standards)
+    if refused.ne("").any():                          # the common case costs nothing on a national file
+        level_msg = level_msg.where(level_msg.ne(""), refused)
     filled = texts.notna() | value_msg.ne("")
     problems = (locate(frame, value_msg.where(filled, ""), "column", "row", True, False)
                 + locate(frame, period_msg.where(filled, ""), "period_at", "period_row", False, True)

@@ -27,6 +27,7 @@ import pandas as pd
 from ..errors import Problem
 from ..store import OPTIONAL, REQUIRED
 from .columns import Column, ColumnIndex, header_key
+from .dhis2 import Context, is_dhis2_csv, read_into
 from .problems import column_letter, place
 from .readers import CellError, Grid, Source, Uncomputed, csv_frame, csv_rows
 
@@ -62,9 +63,12 @@ def _is_long_header(cells: list[object]) -> bool:
     return {"element", "value"} <= names
 
 
-def read(source: Source, index: ColumnIndex) -> Parsed:
-    """Every incoming cell of a return, with its layout, counts and problems."""
+def read(source: Source, index: ColumnIndex, dhis2: Context) -> Parsed:
+    """Every incoming cell of a return, with its layout, counts and problems (DHIS2's: see :mod:`.dhis2`)."""
     parsed = Parsed()
+    if source.kind == "JSON" or source.kind == "CSV" and is_dhis2_csv(source):
+        read_into(source, dhis2, parsed, INCOMING)
+        return parsed
     if source.kind == "CSV":
         head = csv_rows(source.text, source.delimiter, limit=HEADER_SCAN)
         first = next((r for r in head if any(r)), [])

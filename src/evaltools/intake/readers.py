@@ -100,6 +100,9 @@ def open_source(path: Path) -> Source:
         raise FileProblem(name, "empty file: expected a header row and rows of figures")
     limits.check_control(decoded.text, name)
     source.text, source.encoding = decoded.text, decoded.encoding
+    if decoded.text.lstrip()[:1] == "{":      # JSON (a DHIS2 data value set is an object), whatever its name
+        source.kind = "JSON"
+        return source
     source.delimiter = sniff_delimiter(decoded.text)
     check_cells(source.text, source.delimiter, name, longest)
     return source

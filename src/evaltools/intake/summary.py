@@ -31,15 +31,53 @@ def format_summary(result: ImportResult) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
     lines = ["  ".join(c.ljust(w) if i < 4 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
              for r in rows]
-    for report in result.files:
-        lines += [f"{report.name}: {note}" for note in report.notes]
+    lines += _notes(result.files)
     for r in result.replaced.head(MAX_REPLACED_SHOWN).itertuples():
         lines.append(f"replaced {r.element} {r.period} {r.unit} {r.category}: {from_cell(r.stored_value)} "
                      f"({r.stored_at}) -> {from_cell(r.value)} ({r.source})")
     if len(result.replaced) > MAX_REPLACED_SHOWN:
         lines.append(f"... and {len(result.replaced) - MAX_REPLACED_SHOWN} more replaced")
+    if any(r.layout.startswith("DHIS2") for r in result.files):
+        lines.append(dhis2_count(result))
     lines.append(_outcome(result))
     return "\n".join(lines)
+
+
+def _notes(files: list[FileReport]) -> list[str]:
+    """Each file's notes; a note several files share ("sheet 'Hướng dẫn' skipped") is said once."""
+    shared: dict[str, list[str]] = {}
+    for report in files:
+        for note in dict.fromkeys(report.notes):
+            shared.setdefault(note, []).append(report.name)
+    out = []
+    for note, names in shared.items():
+        if len(names) == 1:
+            out.append(f"{names[0]}: {note}")
+        else:
+            which = "all" if len(names) == len(files) else "these"
+            shown = "" if which == "all" else ": " + ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
+            out.append(f"{note} in {which} {len(names)} files{shown}")
+    return out
+
+
+def dhis2_count(result: ImportResult) -> str:
+    """The outcome in the words of DHIS2's import summary (status, importCount, conflicts).
+
+    imported = values added, updated = values replaced, ignored = values unchanged or
+    refused (DHIS2 ignores an unchanged value too); an import is all or nothing, so a
+    refused one imported and updated nothing. Nothing is ever deleted. Counts are of yearly values
+    as stored (twelve months make one), except that a refused import ignores every data value read.
+    """
+    values = sum(r.values for r in result.files)
+    if result.problems:     # every data value read is ignored, months included
+        status, imported, updated, ignored = "ERROR", 0, 0, sum(r.rows for r in result.files)
+    else:
+        imported, updated = sum(r.added for r in result.files), sum(r.replaced for r in result.files)
+        ignored = values - imported - updated
+        status = "SUCCESS"
+    dry = " (dry run: what would be imported)" if result.dry_run and not result.problems else ""
+    return (f"import summary (DHIS2): status {status}, importCount imported {imported}, updated {updated}, "
+            f"ignored {ignored}, deleted 0; conflicts {len(result.problems)}{dry}")
 
 
 def _outcome(result: ImportResult) -> str:

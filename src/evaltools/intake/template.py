@@ -12,6 +12,9 @@ Sheet **Số liệu** (the figures):
 - row 5: the machine codes the reader matches on: ``UNIT``, ``UNIT_NAME``, one
   ``ELEMENT`` or ``ELEMENT.option`` per data column, ``COMMENT``; without this row the reader falls
   back to the Vietnamese headers;
+- only the criteria of the assessment standard in force in YEAR (``catalog/standards.yaml``):
+  the 2023 template has QĐ 06/QĐ-TTg's criteria, not those of QĐ 34/2014/QĐ-TTg, which
+  ended with 2018;
 - from row 6: one row per commune (code and name filled in), each district's
   communes followed by the district's own row, which holds the district-level
   elements (catalog ``level: district``). Cells that do not apply to a row's
@@ -30,6 +33,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from ..assess.inforce import catalog_standards, out_of_force, years_of
+from ..assess.scorecards import standard_for
 from ..catalog import Catalog
 from ..errors import EvaltoolsError
 from ..iorw import atomic_write
@@ -51,6 +56,10 @@ INSTRUCTIONS = (
     "Cột “Ghi chú”: giải thích cho số liệu của hàng, nếu cần.",
     "Gửi lại đúng tệp .xlsx này (không chuyển sang .xls).",
 )
+
+# Said when the catalog has assessment standards: only the one in force has columns.
+STANDARD_LINE = ("Các tiêu chí chấm điểm trong biểu là của {name} (áp dụng cho các năm {years}); "
+                 "tiêu chí của tiêu chuẩn không còn áp dụng không được báo cáo.")
 
 
 def template_units(catalog: Catalog, year: int) -> list[tuple[str, str, str]]:
@@ -128,13 +137,14 @@ def _data_sheet(ws, columns: list[Column], units: list[tuple[str, str, str]], ye
     ws.freeze_panes = ws.cell(FIRST_ROW, 3)
 
 
-def _help_sheet(ws, columns: list[Column], year: int) -> None:
+def _help_sheet(ws, columns: list[Column], year: int, more: list[str]) -> None:
     from openpyxl.styles import Alignment, Font
 
     ws["A1"], ws["A1"].font = "HƯỚNG DẪN ĐIỀN BIỂU", Font(bold=True, size=14)
-    for i, line in enumerate(INSTRUCTIONS, 3):
-        ws.cell(i, 1, f"{i - 2}. {line.format(year=year)}")
-    top = len(INSTRUCTIONS) + 4
+    lines = [line.format(year=year) for line in INSTRUCTIONS] + more
+    for i, line in enumerate(lines, 3):
+        ws.cell(i, 1, f"{i - 2}. {line}")
+    top = len(lines) + 4
     ws.cell(top, 1, "DANH SÁCH CỘT SỐ LIỆU").font = Font(bold=True)
     heads = ("Mã cột", "Tên cột", "Loại số", "Cấp báo cáo")
     kinds = {"integer": "số nguyên", "amount": "số tiền (đồng)", "boolean": "có = 1, không = 0",
@@ -156,12 +166,16 @@ def write_template(catalog: Catalog, year: int, path: str | Path) -> Path:
     units = template_units(catalog, year)
     if not any(level == "commune" for _, _, level in units):
         raise EvaltoolsError(f"no commune exists in {year}: nothing to put in a return template")
-    columns = data_columns(catalog)
+    standards = catalog_standards(catalog)
+    gone = out_of_force(standards, year)
+    columns = [c for c in data_columns(catalog) if (c.element, c.category) not in gone]
+    current = None if standards is None else standard_for(standards, year)
+    more = [] if current is None else [STANDARD_LINE.format(name=current["name_vi"], years=years_of(current))]
     book = Workbook()
     data = book.active
     data.title = DATA_SHEET
     _data_sheet(data, columns, units, year)
-    _help_sheet(book.create_sheet(HELP_SHEET), columns, year)
+    _help_sheet(book.create_sheet(HELP_SHEET), columns, year, more)
     book.properties.title = f"Báo cáo số liệu về trẻ em năm {year}"
     buffer = io.BytesIO()
     book.save(buffer)

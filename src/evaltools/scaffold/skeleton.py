@@ -9,7 +9,6 @@ analyst has not written yet reads "no text yet", and the drafted parts
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 
 from ..mdscan import blank_comments, heading_key

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..assess.inforce import catalog_standards
 from ..periods import is_partial, year_cutoffs
 from ..review import Review, load_review
 from .checks import check_rules
@@ -16,7 +17,7 @@ from .narrative import check_narrative
 from .outliers import find_outliers
 from .rules import RULES_FILE, load_rules
 from .schema_checks import check_store
-from .timing import check_not_before, check_signing_date
+from .timing import check_not_before, check_signing_date, check_standards
 from .unityears import unit_years
 
 SKIPPED = ("SCHEMA_TOO_MANY", "Quá nhiều lỗi cấu trúc", "Too many schema problems")
@@ -106,6 +107,7 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
     parts = [schema, check_signing_date(review), check_narrative(review, programme)]
     if complete:
         parts += [check_rules(rows, ruleset, table), check_not_before(rows, ruleset.not_before, last_days),
+                  check_standards(rows, catalog_standards(catalog)),
                   missing_returns(returns, ruleset.completeness_importance),
                   find_outliers(rows, catalog, ruleset.outliers, table, partial)]
     else:

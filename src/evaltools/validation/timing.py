@@ -1,4 +1,5 @@
-"""Checks of dates: results that cannot exist yet by a year's cut-off, and a review signed too early.
+"""Checks of dates: results that cannot exist yet by a year's cut-off, criteria of a standard not in force
+in their year, and a review signed too early.
 
 A year's figures stop on its last day (:func:`evaltools.periods.year_cutoffs`: 31
 December, the review's cut-off, or a partial year of ``catalog/periods.yaml``). A
@@ -14,10 +15,13 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from ..assess.inforce import refusals
 from ..errors import display_path
 from ..review import Review
 from .findings import number
 
+OUT_OF_FORCE = ("STANDARD_NOT_IN_FORCE", "Tiêu chí của tiêu chuẩn không áp dụng trong năm",
+                "Criterion of a standard not in force that year")
 SIGNED_EARLY = ("REVIEW_SIGNED_BEFORE_CUTOFF", "Báo cáo ký trước ngày chốt số liệu",
                 "Review signed before its data cut-off")
 
@@ -74,3 +78,18 @@ def check_signing_date(review: Review) -> pd.DataFrame:
                     "before the day its figures run to; sign it later or set an earlier cut-off"],
         "file": [display_path(review.path)]})
 
+
+
+def check_standards(rows: pd.DataFrame, standards: pd.DataFrame | None) -> pd.DataFrame:
+    """High findings: points for a criterion of a standard not in force in the value's year
+    (``catalog/standards.yaml``): such points would be added into that year's score."""
+    why = refusals(rows["element"], rows["category"], rows["period"].astype(int), standards, holder="value")
+    hit = rows[why.ne("")]
+    if hit.empty:
+        return pd.DataFrame()
+    return pd.DataFrame({
+        "importance": "high", "kind": "rule", "rule": OUT_OF_FORCE[0], "rule_name_vi": OUT_OF_FORCE[1],
+        "rule_name_en": OUT_OF_FORCE[2], "unit": hit["unit"].astype(str).to_numpy(), "year": hit["period"].to_numpy(),
+        "element": (hit["element"].astype(str) + "." + hit["category"].astype(str)).to_numpy(),
+        "value": hit["value"].to_numpy(), "message": why[why.ne("")].to_numpy(), "file": hit["file"].to_numpy(),
+        "line": hit["line"].to_numpy(), "source": hit["source"].to_numpy()})
