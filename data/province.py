@@ -60,24 +60,36 @@ def _unique_names(rng: np.random.Generator, count: int, taken: set[str]) -> list
     return names
 
 
-def province_units(districts: int, first_year: int, last_year: int, seed: int) -> list[dict]:
-    """Org-unit rows of the synthetic province: 8–12 communes per district, some merged in 2020.
+def province_units(districts: int, first_year: int, last_year: int, seed: int, provinces: int = 1) -> list[dict]:
+    """Org-unit rows of the synthetic province(s): 8–12 communes per district, some merged in 2020.
 
     In every third district commune 3 merges into commune 2 on 01/01/2020 (when 2020 lies in
-    the years), like Cam An and Cam Thanh in the sample.
+    the years), like Cam An and Cam Thanh in the sample. One province is coded 99; several
+    (a synthetic country) are coded 01, 02 ... with ``districts`` districts each.
     """
     rng = np.random.default_rng(seed)
     start = dt.date(first_year, 1, 1).isoformat()
-    rows = [{"code": PROVINCE_CODE, "name": "Tỉnh Mẫu", "level": "province", "parent": None, "valid_from": start}]
+    rows = []
+    for p in range(1, provinces + 1):
+        code = PROVINCE_CODE if provinces == 1 else f"{p:02d}"
+        name = "Tỉnh Mẫu" if provinces == 1 else f"Tỉnh Mẫu {p}"
+        rows.append({"code": code, "name": name, "level": "province", "parent": None, "valid_from": start})
+        rows += _province_rows(code, districts, first_year, last_year, rng, start, provinces == 1)
+    return rows
+
+
+def _province_rows(province: str, districts: int, first_year: int, last_year: int, rng: np.random.Generator,
+                   start: str, alone: bool) -> list[dict]:
+    rows: list[dict] = []
     taken: set[str] = set()
     number = 1
     for d, name in enumerate(_unique_names(rng, districts, taken), 1):
-        dc = f"{PROVINCE_CODE[0]}{d:02d}"
-        rows.append({"code": dc, "name": f"Huyện {name}", "level": "district", "parent": PROVINCE_CODE,
+        dc = f"{province[0]}{d:02d}" if alone else f"{province}{d:02d}"
+        rows.append({"code": dc, "name": f"Huyện {name}", "level": "district", "parent": province,
                      "valid_from": start})
         merge = d % 3 == 1 and first_year < 2020 <= last_year
         for c, cname in enumerate(_unique_names(rng, int(rng.integers(8, 13)), taken), 1):
-            code = f"{90000 + 3 * number}"
+            code = f"{90000 + 3 * number}" if alone else f"{province}{number:03d}"
             number += 1
             row = {"code": code, "name": f"Thị trấn {name}" if c == 1 else f"Xã {cname}", "level": "commune",
                    "parent": dc, "valid_from": start}
@@ -220,7 +232,8 @@ def province_values(catalog: Catalog, standards: pd.DataFrame, prices: dict[int,
 
 
 def write_province(folder: str | Path, districts: int = 24, first_year: int = 2012, last_year: int = 2022,
-                   seed: int = 1, catalog: str | Path | None = None, programme: str | Path = SAMPLE_PROGRAMME) -> Path:
+                   seed: int = 1, catalog: str | Path | None = None, programme: str | Path = SAMPLE_PROGRAMME,
+                   provinces: int = 1) -> Path:
     """Write a synthetic province as a data root: ``catalog/``, ``values/``, ``reviews/``.
 
     Parameters
@@ -238,6 +251,9 @@ def write_province(folder: str | Path, districts: int = 24, first_year: int = 20
         sample's ``data/catalog``); org units are the province's own.
     programme : path
         The programme folder the reviews name (default: the sample's ``programmes/ct20``).
+    provinces : int
+        More than one: a synthetic country of that many provinces of ``districts`` districts,
+        one values file per province and year (``province-<code>-<year>.csv``).
 
     Returns
     -------
@@ -251,7 +267,7 @@ def write_province(folder: str | Path, districts: int = 24, first_year: int = 20
     from evaltools.validation.rules import load_rules
 
     folder, source = Path(folder), Path(catalog) if catalog else SAMPLE_CATALOG
-    units = province_units(districts, first_year, last_year, seed)
+    units = province_units(districts, first_year, last_year, seed, provinces)
     for name in _SHARED_CATALOGS:
         atomic_write(folder / "catalog" / name, (source / name).read_bytes())
     atomic_write(folder / "catalog" / "org_units.yaml", _org_units_yaml(units, seed))
@@ -259,9 +275,11 @@ def write_province(folder: str | Path, districts: int = 24, first_year: int = 20
     prices = load_rules(folder / "catalog" / "validation_rules.yaml", cat).constants["hi_card_price"]
     values = province_values(cat, load_standards(folder / "catalog" / "standards.yaml"), prices,
                              first_year, last_year, seed)
-    for year, part in values.groupby("period"):
+    home = {r["code"]: r["code"][:2] for r in units}          # a unit's province (several: its code's first two)
+    for key, part in values.groupby(["period"] if provinces == 1 else [values["unit"].map(home), "period"]):
         text = part.assign(source="evaltools.synthetic", comment="").to_csv(index=False, lineterminator="\n")
-        atomic_write(folder / "values" / f"province-{year}.csv", text)
+        name = f"province-{key[0]}.csv" if provinces == 1 else f"province-{key[0]}-{key[1]}.csv"
+        atomic_write(folder / "values" / name, text)
     return _write_province_reviews(folder / "reviews", units[1], first_year, last_year, Path(programme).resolve())
 
 

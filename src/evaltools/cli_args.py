@@ -175,8 +175,8 @@ def _add_batch(sub) -> None:
                                  "parameters) match its last good outputs is skipped. Ends with a summary "
                                  "table and writes <out>/index.html. Exit code 1 when any review failed.")
     p.add_argument("reviews", nargs="+", metavar="REVIEW", help="review ids or configs (YAML)")
-    p.add_argument("--areas", help="expand over areas: all-districts (of the review's province) or codes, "
-                                   "comma-separated (e.g. 901,902)")
+    p.add_argument("--areas", help="expand over areas: all-districts (of the review's province), "
+                                   "every-district (of the catalog) or codes, comma-separated (e.g. 901,902)")
     p.add_argument("--years", help="expand over periods: a span such as 2013-2022 (one annual review per year)")
     p.add_argument("--window", type=int, help="with --years: reviews of N years each, one ending in every year")
     _render_options(p, "each review's")

@@ -45,6 +45,8 @@ class ReviewData:
     inputs : list of dict
         Every file the review read (role, path, lines, SHA-256), as the manifest and the
         report's appendix list them: hashed once, when the data were read.
+    read_years : range or None
+        Years read from the store (see :func:`evaltools.storescope.review_scope`); :meth:`for_years` refuses others.
     """
 
     review: Review
@@ -56,6 +58,7 @@ class ReviewData:
     lang: str
     validation: object | None = None
     inputs: tuple = ()
+    read_years: range | None = None
 
     @property
     def years(self) -> list[int]:
@@ -174,6 +177,9 @@ class ReviewData:
     def for_years(self, first: int, last: int) -> ReviewData:
         """The same review over other years (last year's figures, for a yearly report), expressed in
         this review's units (as of its last year), so that the two compare like with like."""
+        if self.read_years is not None and not {first, last} <= set(self.read_years):
+            raise EvaltoolsError(f"{self.review.id}: years {first}-{last} were not read from the store (read: "
+                                 f"{self.read_years.start}-{self.read_years.stop - 1}); open the review for them")
         review = replace(self.review, first_year=first, last_year=last)
         periods = engine.periods_for(first, last)
         facts = engine.aggregate(self.values, self.catalog, review.area, periods, as_of=self.review.last_year,
@@ -234,7 +240,7 @@ def review_catalog(review: Review, programme: Programme | None) -> Catalog:
 
 def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid: bool = False,
                 validate: bool = False) -> ReviewData:
-    """Load a review config (path or id) and compute its indicators, reading the store once.
+    """Load a review config (path or id) and compute its indicators, reading its area and years of the store once.
 
     Parameters
     ----------
@@ -249,6 +255,7 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
         Also run every validation check on the same read (``ReviewData.validation``).
     """
     from .validation import validate as run_checks
+    from .storescope import review_scope
     from .validation.schema_checks import check_store
 
     review = ref if isinstance(ref, Review) else load_review(resolve_review(ref))
@@ -259,11 +266,11 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
     if unknown:
         raise EvaltoolsError(f"{review.path.name}: unknown indicator(s) {', '.join(unknown)}; "
                              f"see {review.catalog_dir / 'indicators.yaml'}")
-    checked = check_store(review.values_dir, catalog)
+    checked = check_store(review.values_dir, catalog, scope := review_scope(review, catalog.units))
     passed, schema, complete = checked
     if not schema.empty and not skip_invalid and not validate:
         from .store import load_values
-        load_values(review.values_dir, catalog)          # raises the store's own one-line-per-problem error
+        load_values(review.values_dir, catalog, scope)   # raises the store's own one-line-per-problem error
     if skip_invalid and not complete:
         raise EvaltoolsError(f"{review.values_dir}: too many bad rows to set aside one by one; "
                              "fix the data (see evaltools validate)")
@@ -274,7 +281,7 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
     result = run_checks(review, catalog=catalog, checked=checked, programme=programme) if validate else None
     inputs = manifest.input_files(review, programme, manifest.used_files(values, catalog.units, review))
     return ReviewData(review, programme, catalog, values, facts, label(table, catalog, lang, review.last_year),
-                      lang, result, tuple(inputs))
+                      lang, result, tuple(inputs), scope.years)
 
 
 def indicators_csv(data: ReviewData) -> str:

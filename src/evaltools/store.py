@@ -35,7 +35,16 @@ def value_files(folder: str | Path) -> list[Path]:
 def read_values_csv(path: Path) -> pd.DataFrame:
     """Read one store file (bounded, see :mod:`evaltools.limits`) as text columns, with ``file`` and ``line``."""
     name = display_path(path)
-    data = limits.read_bytes(path, limits.STORE_FILE, "a CSV file of data values", name)
+    return parse_values(read_store_bytes(path, name), name)
+
+
+def read_store_bytes(path: Path, name: str) -> bytearray:
+    """The bytes of one store file, refused past the store's size limit (``name`` in the message)."""
+    return limits.read_bytes(path, limits.STORE_FILE, "a CSV file of data values", name)
+
+
+def parse_values(data: bytes, name: str) -> pd.DataFrame:
+    """The rows of one store file's bytes as text columns, with ``file`` (``name``) and ``line``."""
     limits.check_rows(data, name)
     limits.check_control(data, name)
     try:
@@ -115,8 +124,12 @@ def _allowed(catalog: Catalog, element: str) -> str:
     return "one of " + ", ".join(catalog.options.loc[disagg, "option"])
 
 
-def load_values(folder: str | Path, catalog: Catalog) -> pd.DataFrame:
-    """Read and check every CSV of the store.
+def load_values(folder: str | Path, catalog: Catalog, scope=None, copy: bool = True) -> pd.DataFrame:
+    """Read and check the CSV files of the store (through its columnar copy, :mod:`evaltools.columnar`).
+
+    ``scope`` (a :class:`evaltools.storescope.Scope`) reads only a review's units and years,
+    and every row that cannot be placed in a unit and year; None reads the whole store.
+    ``copy=False`` reads the CSV files themselves (an import, about to change them).
 
     Returns
     -------
@@ -129,11 +142,14 @@ def load_values(folder: str | Path, catalog: Catalog) -> pd.DataFrame:
     InputError
         Listing every problem of every file, with file, line and column.
     """
+    from . import columnar
+
     with storetx.reading(Path(folder).parent):
-        files = value_files(folder)
-        if not files:
+        if not value_files(folder):
             raise EvaltoolsError(f"{display_path(folder)}: no data value files (*.csv)")
-        frame = pd.concat([read_values_csv(f) for f in files], ignore_index=True)
+        frame, refused = columnar.read_rows(folder, catalog.units, scope, copy)
+    if refused:
+        raise EvaltoolsError(refused[0][1])
     typed, problems = check_values(frame, catalog)
     if problems:
         raise InputError(problems)

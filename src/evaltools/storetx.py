@@ -24,7 +24,6 @@ from pathlib import Path
 
 from . import faults, journal, locks
 from .errors import EvaltoolsError, display_path
-from .iorw import sha256
 
 PREFIX = ".import"
 STAGE, JOURNAL = PREFIX + journal.STAGE, PREFIX + journal.COMMITTED
@@ -141,7 +140,11 @@ def digest(data: str | Path) -> dict:
     """The store's state as one SHA-256 over its value files and log, for a run's manifest."""
     data = Path(data)
     files = sorted((data / "values").glob("*.csv")) + [p for p in [data / LOG_NAME] if p.is_file()]
+    from . import columnar, filehash
+
+    # Remembered by size and times (see evaltools.filehash): a national store is not read whole per review.
+    shas = filehash.hashes(files, data / columnar.FOLDER / columnar.MEMO if columnar.enabled() else None)
     whole = hashlib.sha256()
     for path in files:
-        whole.update(f"{path.relative_to(data).as_posix()}\0{sha256(path)}\n".encode())
+        whole.update(f"{path.relative_to(data).as_posix()}\0{shas[os.path.abspath(path)]}\n".encode())
     return {"sha256": whole.hexdigest(), "files": len(files)}

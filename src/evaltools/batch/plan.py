@@ -16,6 +16,7 @@ from . import expand
 from .fingerprints import DataCache
 
 ALL_DISTRICTS = "all-districts"
+EVERY_DISTRICT = "every-district"      # of the whole catalog: a national batch
 GENERATED = Path(".batch") / "configs"        # under the outputs folder
 _YEARS = re.compile(r"^\s*(\d{4})\s*(?:[-–]\s*(\d{4}))?\s*$")
 
@@ -52,8 +53,12 @@ def periods(first: int, last: int, window: int | None = None) -> list[tuple[int,
 
 
 def area_codes(spec: str, review: Review, units: pd.DataFrame, as_of: int) -> list[str]:
-    """The areas a spec names: ``all-districts`` (of the review's province) or codes, comma-separated."""
+    """The areas a spec names: ``all-districts`` (of the review's province), ``every-district`` (of the
+    catalog, the whole country) or codes, comma-separated."""
     rows = unitlib.current_rows(units, as_of)
+    if spec.strip() == EVERY_DISTRICT:
+        alive = set(units.loc[unitlib.valid_in(units, as_of), "code"])
+        return sorted(c for c in rows.index[rows["level"] == "district"] if c in alive)
     if spec.strip() == ALL_DISTRICTS:
         chain = [review.area] + unitlib.ancestors(units, as_of).get(review.area, [])
         top = next((c for c in chain if rows.at[c, "level"] == "province"), None) if review.area in rows.index \
@@ -67,7 +72,7 @@ def area_codes(spec: str, review: Review, units: pd.DataFrame, as_of: int) -> li
     unknown = [c for c in codes if c not in rows.index]
     if unknown or not codes:
         raise EvaltoolsError(f"--areas: unknown unit code(s) {', '.join(unknown) or '(none given)'}; expected "
-                             f"{ALL_DISTRICTS} or codes from {display_path(review.catalog_dir / 'org_units.yaml')}")
+                             f"{ALL_DISTRICTS}, {EVERY_DISTRICT} or codes from {display_path(review.catalog_dir / 'org_units.yaml')}")
     return codes
 
 

@@ -51,7 +51,7 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
     configs : paths
         Review configs (YAML).
     areas : str, optional
-        Expand each config over areas: ``all-districts`` (of the config's province) or codes
+        Expand each config over areas: ``all-districts`` (of the config's province), ``every-district`` (of the catalog) or codes
         ``"901,902"``.
     years, window : optional
         Expand over periods: ``"2013-2022"`` gives one annual review per year; with ``window=5``

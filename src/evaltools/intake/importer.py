@@ -122,7 +122,7 @@ def _stored(folder: Path, catalog: Catalog) -> pd.DataFrame | None:
     """The store as it is, or None when it holds no value file yet."""
     if not folder.is_dir() or not value_files(folder):
         return None
-    return load_values(folder, catalog)
+    return load_values(folder, catalog, copy=False)     # a write reads the record itself, not the copy it outdates
 
 
 def _conflicts(frame: pd.DataFrame, compared: pd.DataFrame) -> list[tuple[float, Problem]]:

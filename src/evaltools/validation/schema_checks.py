@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import store, storetx
+from .. import columnar, store, storetx
 from ..catalog import Catalog
 from ..errors import EvaltoolsError, Problem, display_path
 from .findings import number
@@ -39,8 +39,11 @@ _FIELD_RULES = {"element": "SCHEMA_ELEMENT", "unit": "SCHEMA_UNIT", "period": "S
 _ROW = ["file", "line", "element", "period", "unit", "category", "value", "source"]
 
 
-def check_store(folder: str | Path, catalog: Catalog) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
-    """Read and check every CSV file of a store, reporting every problem.
+def check_store(folder: str | Path, catalog: Catalog, scope=None) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
+    """Read and check the CSV files of a store, reporting every problem.
+
+    ``scope`` (a :class:`evaltools.storescope.Scope`) reads only a review's units and years
+    (and every row that cannot be placed in a unit and year); None reads the whole store.
 
     Returns
     -------
@@ -50,15 +53,9 @@ def check_store(folder: str | Path, catalog: Catalog) -> tuple[pd.DataFrame, pd.
         (False when the store summarised a long run of one problem as
         "... N more rows": then the passed rows cannot be told apart).
     """
-    frames, problems = [], []
     with storetx.reading(Path(folder).parent):          # one committed state of the store
-        for path in store.value_files(folder):
-            try:
-                frames.append(store.read_values_csv(path))
-            except EvaltoolsError as exc:
-                problems.append(_file_problem(path, str(exc)))
-    columns = list(store.REQUIRED + store.OPTIONAL) + ["file", "line"]
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns, dtype=str)
+        frame, refused = columnar.read_rows(folder, catalog.units, scope)
+    problems = [_file_problem(path, text) for path, text in refused]
     typed, found = store.check_values(frame, catalog)
     problems += found
     complete = not any(p.line is None and p.message.startswith("...") for p in found)
@@ -118,7 +115,9 @@ def _history_checks(rows: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame,
     if rows.empty:
         return rows, pd.DataFrame()
     years = sorted(rows["period"].unique())
-    table = unit_years(catalog.units, years, None).set_index(["unit", "year"])
+    # The units the rows name, not the whole catalog (a national one): validity and level are each unit's own.
+    named = catalog.units[catalog.units["code"].isin(set(rows["unit"].astype(str)))]
+    table = unit_years(named, years, None).set_index(["unit", "year"])
     where = pd.MultiIndex.from_arrays([rows["unit"], rows["period"]])
     valid = table["valid"].reindex(where).fillna(False).to_numpy(dtype=bool)
     unit_level = table["level"].reindex(where).to_numpy()

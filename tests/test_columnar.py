@@ -1,0 +1,184 @@
+"""The store's columnar copy: the same rows as the CSV files, only a review's, never stale, safe under a kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pandas as pd
+import pytest
+
+from evaltools import columnar, filehash, storescope
+from evaltools.catalog import load_catalog
+from evaltools.context import open_review
+from evaltools.errors import EvaltoolsError, display_path
+from evaltools.iorw import sha256
+from evaltools.review import load_review
+from evaltools.store import load_values
+
+from .conftest import ROOT, make_project
+from .sample import write_province
+
+
+@pytest.fixture(scope="module")
+def country(tmp_path_factory):
+    """Three provinces of two districts, 2018-2022 (the written files are only read by these tests)."""
+    folder = tmp_path_factory.mktemp("country")
+    config = write_province(folder, districts=2, first_year=2018, last_year=2022, seed=5, provinces=3)
+    return folder, config
+
+
+@pytest.fixture()
+def world(country, tmp_path, monkeypatch):
+    """A private copy of the country (tests edit it), as the working folder."""
+    shutil.copytree(country[0], tmp_path / "data", ignore=shutil.ignore_patterns(".columnar"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "data", tmp_path / "data" / "reviews" / country[1].name
+
+
+def plain(values, scope=None, keys=None):
+    """The store's rows as plain pandas reads the CSV files (NFC, stripped text: the generator writes such)."""
+    frames = []
+    for path in sorted(values.glob("*.csv")):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = frame.assign(file=display_path(path), line=range(2, len(frame) + 2))
+        frames.append(frame[["element", "period", "unit", "category", "value", "source", "comment", "file", "line"]])
+    whole = pd.concat(frames, ignore_index=True).astype({"line": "int64"})
+    if scope is None:
+        return whole
+    inside = whole["unit"].isin(scope.units) & whole["period"].astype(int).isin(list(scope.years))
+    return whole[inside].reset_index(drop=True)
+
+
+def test_a_district_reads_its_units_and_years_only_and_exactly_what_pandas_reads(world):
+    data, config = world
+    catalog = load_catalog(data / "catalog")
+    review = load_review(config)
+    scope = storescope.review_scope(review, catalog.units)
+    assert review.area == "0101" and (scope.years.start, scope.years.stop) == (2017, 2023)
+    frame, refused = columnar.read_rows(data / "values", catalog.units, scope)
+    expected = plain(data / "values", scope)
+    pd.testing.assert_frame_equal(frame, expected)                 # dtypes, order and index included
+    assert refused == [] and set(frame["unit"].str[:2]) == {"01"} and len(frame) == len(expected) > 1000
+    whole, _ = columnar.read_rows(data / "values", catalog.units)
+    pd.testing.assert_frame_equal(whole, plain(data / "values"))
+    assert whole["unit"].str[:2].nunique() == 3
+
+
+def test_a_review_loads_the_same_values_and_figures_as_from_the_csv_files(world, monkeypatch):
+    data, config = world
+    fast = open_review(config)
+    monkeypatch.setenv(columnar.SETTING, "off")
+    slow = open_review(config)
+    pd.testing.assert_frame_equal(fast.values, slow.values)
+    pd.testing.assert_frame_equal(fast.indicators, slow.indicators)
+    catalog = fast.catalog
+    scope = storescope.review_scope(fast.review, catalog.units)
+    typed = load_values(data / "values", catalog, scope)                # the CSV path, read whole, then cut
+    assert list(fast.values.columns) == list(typed.columns) and len(fast.values) == len(typed)
+    assert fast.read_years == range(2017, 2023)
+    with pytest.raises(EvaltoolsError, match="years 2015-2015 were not read from the store"):
+        fast.for_years(2015, 2015)
+
+
+def test_out_of_scope_partitions_are_never_opened(world):
+    data, config = world
+    catalog = load_catalog(data / "catalog")
+    scope = storescope.review_scope(load_review(config), catalog.units)
+    expected, _ = columnar.read_rows(data / "values", catalog.units, scope)
+    generation = next((data / ".columnar").glob("g*"))
+    spoiled = [f for f in generation.rglob("*.parquet") if f.parent.name != "01"]
+    for fragment in spoiled:                        # other provinces' fragments made unreadable
+        fragment.write_bytes(b"not parquet")
+    again, _ = columnar.read_rows(data / "values", catalog.units, scope)
+    pd.testing.assert_frame_equal(again, expected)
+    assert len(spoiled) == 2 * 5 and len(list(generation.rglob("*.parquet"))) == 3 * 5
+
+
+def test_a_hand_edit_is_read_next_time_and_the_old_copy_goes(world):
+    data, config = world
+    first = open_review(config)
+    before = [p.name for p in (data / ".columnar").glob("g*")]
+    path = data / "values" / "province-01-2022.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("CHILDREN,2022,01001,"))
+    old = lines[row].split(",")[4]
+    lines[row] = lines[row].replace(f",{old},", ",12345,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    second = open_review(config)
+    pick = lambda d: d.values[(d.values["element"] == "CHILDREN") & (d.values["unit"] == "01001")  # noqa: E731
+                              & (d.values["period"] == 2022)]["value"].tolist()
+    assert pick(first) == [float(old)] and pick(second) == [12345.0]
+    after = [p.name for p in (data / ".columnar").glob("g*")]
+    assert len(before) == len(after) == 1 and before != after
+
+
+def test_a_kill_while_the_copy_is_built_leaves_no_generation_and_the_next_read_builds_it(world, python):
+    data, config = world
+    env = {**os.environ, "EVALTOOLS_FAULT": "kill:columnar.build#4"}
+    killed = subprocess.run([python, "-m", "evaltools", "indicators", str(config)], env=env,
+                            capture_output=True, text=True)
+    cache = data / ".columnar"
+    assert killed.returncode == -9
+    assert sorted(p.name[:5] for p in cache.iterdir() if p.is_dir()) == [".buil", ".tmp-"]
+    done = subprocess.run([python, "-m", "evaltools", "indicators", str(config)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    folders = [p for p in cache.iterdir() if p.is_dir() and p.name != columnar.BUILDING]
+    assert len(folders) == 1 and folders[0].name.startswith("g")
+    files = json.loads((folders[0] / columnar.MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert [f["name"] for f in files] == sorted(p.name for p in (data / "values").glob("*.csv"))
+    assert "0101: 2017-2022" not in done.stdout and "indicators.csv" in done.stdout
+
+
+def test_remembered_hashes_are_trusted_only_for_files_older_than_the_memo(tmp_path):
+    path, memo = tmp_path / "a.csv", tmp_path / "memo.json"
+    path.write_text("one\n")
+    assert filehash.hashes([path], memo) == {str(path): sha256(path)}
+    path.write_text("two\n")                        # same size, same tick: read again
+    assert filehash.hashes([path], memo)[str(path)] == sha256(path)
+    saved = json.loads(memo.read_text())
+    saved["files"][str(path)].update(sha256="remembered", at=saved["files"][str(path)]["at"] + 10**10)
+    memo.write_text(json.dumps(saved))              # as if hashed 10 s after its last change
+    assert filehash.hashes([path], memo)[str(path)] == "remembered"
+    path.write_text("three\n")
+    assert filehash.hashes([path], memo)[str(path)] == sha256(path)
+
+
+def test_the_sample_renders_the_same_through_the_copy(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    make_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    config = tmp_path / "data" / "reviews" / "ct20-2012-2017.yaml"
+    fast = open_review(config)
+    monkeypatch.setenv(columnar.SETTING, "off")
+    slow = open_review(config)
+    pd.testing.assert_frame_equal(fast.values, slow.values)
+    pd.testing.assert_frame_equal(fast.indicators, slow.indicators)
+    assert fast.value("ALLOWANCE", 2017) == slow.value("ALLOWANCE", 2017) == 353
+
+
+def test_every_district_expands_over_the_whole_catalog(country, tmp_path):
+    from evaltools.batch.plan import plan
+
+    _, config = country
+    national = plan([config], tmp_path / "out", areas="every-district", years="2022")
+    assert [job.review_id for job in national] == [f"ct20-0{p}0{d}-2022" for p in "123" for d in "12"]
+    assert len(plan([config], tmp_path / "out", areas="all-districts", years="2022")) == 2
+
+
+def test_a_national_batch_on_two_dask_workers_reads_the_shared_copy(tmp_path):
+    from distributed import LocalCluster
+
+    from evaltools.batch import run_batch
+
+    config = write_province(tmp_path / "data", districts=1, first_year=2021, last_year=2022, seed=5, provinces=2)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        result = run_batch([config], areas="every-district", years="2022", formats=["html"], out=tmp_path / "out",
+                           scheduler=cluster.scheduler_address)
+    assert result.by_status("done") == ["ct20-0101-2022", "ct20-0201-2022"]
+    generations = list((tmp_path / "data" / ".columnar").glob("g*"))
+    assert len(generations) == 1                                   # built once, shared by both workers
+    page = (tmp_path / "out" / "ct20-0201-2022" / "indicators.csv").read_text(encoding="utf-8")
+    assert ",0201," in page and ",0101," not in page
