@@ -26,12 +26,21 @@ def _failure(debug: bool, line: str, code: int = HANDLED) -> int:
     return code
 
 
+def _unraisable(hook_args) -> None:
+    """Ctrl-C landing in a finaliser (a weakref callback) is not a failure to print: Python would show a
+    traceback as "Exception ignored in ..."; the command is stopping anyway. Anything else, one line."""
+    if not issubclass(hook_args.exc_type, KeyboardInterrupt):
+        print(f"evaltools: warning: ignored {hook_args.exc_type.__name__} in a clean-up ({hook_args.exc_value}); "
+              "run with --debug for details", file=sys.stderr)
+
+
 def guarded(command: Callable[[], int], debug: bool) -> int:
     """Run ``command`` under the error contract; return its exit code."""
     if debug:
         logging.basicConfig(level=logging.INFO, force=True)
     else:
         logging.getLogger().addHandler(logging.NullHandler())   # no library chatter (asyncio, nbclient)
+        sys.unraisablehook = _unraisable
     try:
         return command()
     except EvaltoolsError as exc:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import EvaltoolsError
+from ..publish import LAST
 from .summary import Outcome
 
 Report = Callable[[Outcome], None]
@@ -80,7 +81,7 @@ def render(task: Task) -> Outcome:
         return Outcome(task.review_id, "interrupted")
     from ..run import run_review
 
-    clock = time.perf_counter()
+    clock, started = time.perf_counter(), time.time()
     _state["running"] = True
     try:
         # One core per review: the pool already keeps every core busy.
@@ -88,7 +89,10 @@ def render(task: Task) -> Outcome:
                    final=task.final, parameters=dict(task.parameters), timeout=task.timeout)
         return Outcome(task.review_id, "done", time.perf_counter() - clock)
     except Interrupted:
-        return Outcome(task.review_id, "interrupted", time.perf_counter() - clock)
+        # a stop that arrives while the outputs are published is held until they are: it then lands
+        # after a complete review, which must be reported done (its manifest goes in last)
+        status = "done" if _published_since(task, started) else "interrupted"
+        return Outcome(task.review_id, status, time.perf_counter() - clock)
     except EvaltoolsError as exc:
         message = "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
         return Outcome(task.review_id, "failed", time.perf_counter() - clock, message)
@@ -96,6 +100,13 @@ def render(task: Task) -> Outcome:
         return Outcome(task.review_id, "failed", time.perf_counter() - clock, f"{type(exc).__name__}: {exc}")
     finally:
         _state["running"] = False
+
+
+def _published_since(task: Task, started: float) -> bool:
+    try:
+        return (task.out / task.review_id / LAST).stat().st_mtime >= started
+    except OSError:
+        return False
 
 
 def default_workers() -> int:
