@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import columnar, store, storetx
 from ..catalog import Catalog
-from ..errors import EvaltoolsError, Problem, display_path
+from ..errors import Problem, display_path
 from .findings import number
 from .unityears import unit_years, validity_text
 
