@@ -52,8 +52,9 @@ def steps(trace: Path) -> list[tuple[str, str]]:
 
 
 def tree(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file below ``folder``; not the store's read copy (a cache of the CSV files)."""
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".columnar" not in p.relative_to(folder).parts}
 
 
 def hidden(folder: Path) -> list[str]:

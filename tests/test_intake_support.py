@@ -30,9 +30,10 @@ def data_copy(tmp_path: Path) -> Path:
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file below ``folder``, by relative path."""
+    """SHA-256 of every file below ``folder``, by relative path; not the store's read copy (``.columnar/``,
+    a cache of the CSV files that any read may refresh and anyone may delete)."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".columnar" not in p.relative_to(folder).parts}
 
 
 def cp1258_bytes(text: str) -> bytes:
