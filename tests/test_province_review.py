@@ -108,3 +108,23 @@ def test_the_appendix_and_the_sentences_speak_of_districts_and_the_province(prov
     assert appendix and all(t["rows"][0][0] == "Huyện" for t in appendix)
     names = units.loc[units["level"] == "district"].sort_values("code")["name"].tolist()
     assert [r[0] for r in appendix[0]["rows"][1:]] == [*names, "Toàn tỉnh"]
+
+
+def test_a_district_with_a_missing_return_is_listed_unranked_and_marked(tmp_path):
+    from evaltools import report
+    from evaltools.report import tables
+
+    write_province(tmp_path, districts=3, first_year=2021, last_year=2022, seed=5)
+    config = write_province_review(tmp_path, 2022, 2022)
+    units = yaml.safe_load((tmp_path / "catalog" / "org_units.yaml").read_text(encoding="utf-8"))["units"]
+    commune = next(u["code"] for u in units if u["parent"] == "902")
+    store = tmp_path / "values" / "province-2022.csv"
+    values = pd.read_csv(store, dtype=str, keep_default_na=False)
+    values = values[~((values["element"] == "INJURIES") & (values["unit"] == commune))]
+    store.write_text(values.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
+    data = report.load(str(config), lang="en")
+    table = tables.ranking(data, report.assess(data), report.texts(data), "INJURY_RATE")
+    assert list(table.index) == [*sorted({"901", "903"}, key=lambda u: table.at[u, "Rank"]), "902", "99"]
+    assert table.loc[["901", "903"], "Rank"].notna().all() and table.loc[["902", "99"], "Rank"].isna().all()
+    assert table.attrs["marks"].loc["902", "‰"] == "†" and table.loc["99", "District"] == "Province"
+    assert table.attrs["notes"][-1].startswith("† Incomplete")

@@ -105,9 +105,9 @@ def summary(data: ReviewData, texts: Texts, codes: list[str] | None = None) -> p
 def level_words(data: ReviewData, texts: Texts, group: str) -> str:
     """``group`` (``tables.levels``, ``assessment.parts``: the units compared) in the words of the level
     below the area; ``tables.totals`` and ``assessment.whole``: of the area's own level."""
-    area_side = group.endswith(("totals", "whole"))
-    level = (sublevel.level_of(data.catalog.units, data.review.area, data.review.last_year) or "country"
-             if area_side else data.sublevel)
+    own = sublevel.level_of(data.catalog.units, data.review.area, data.review.last_year) or "country"
+    # an area without units below it (a commune's own review) lists only itself: its own level's words
+    level = own if group.endswith(("totals", "whole")) else data.sublevel or own
     return texts.label(f"{group}.{level}")
 
 
