@@ -59,11 +59,11 @@ def province(tmp_path_factory, python, root):
     done = subprocess.run([python, "-m", "evaltools", "run", str(config), "--to", "html", "--out", str(out), "-q"],
                           capture_output=True, text=True, cwd=root)
     assert done.returncode == 0, done.stderr[-3000:]
-    parser = Tables()
-    parser.feed((out / "province-2021-2022" / "report.html").read_text(encoding="utf-8"))
+    parser, page = Tables(), (out / "province-2021-2022" / "report.html").read_text(encoding="utf-8")
+    parser.feed(page)
     units = pd.DataFrame(yaml.safe_load((folder / "catalog" / "org_units.yaml").read_text(encoding="utf-8"))["units"])
     values = pd.concat(pd.read_csv(folder / "values" / f"province-{y}.csv", dtype={"unit": str}) for y in (2021, 2022))
-    return parser.tables, units, values
+    return parser.tables, units, values, page
 
 
 def injury_rates(units: pd.DataFrame, values: pd.DataFrame) -> tuple[pd.DataFrame, float]:
@@ -87,7 +87,7 @@ def vn(value: float, places: int) -> str:
 
 
 def test_the_ranking_lists_the_districts_in_plain_pandas_order_with_the_province_figure(province):
-    tables, units, values = province
+    tables, units, values, _ = province
     ranking = [t for t in tables if "ranking" in t["class"] and "Trẻ em bị tai nạn thương tích" in t["caption"]]
     assert len(ranking) == 1, [t["caption"] for t in tables if "ranking" in t["class"]]
     assert ranking[0]["caption"].startswith("Xếp hạng các huyện theo chỉ tiêu")
@@ -103,11 +103,13 @@ def test_the_ranking_lists_the_districts_in_plain_pandas_order_with_the_province
 
 
 def test_the_appendix_and_the_sentences_speak_of_districts_and_the_province(province):
-    tables, units, values = province
+    tables, units, values, page = province
     appendix = [t for t in tables if "appendix" in t["class"]]
     assert appendix and all(t["rows"][0][0] == "Huyện" for t in appendix)
     names = units.loc[units["level"] == "district"].sort_values("code")["name"].tolist()
     assert [r[0] for r in appendix[0]["rows"][1:]] == [*names, "Toàn tỉnh"]
+    assert "SỐ LIỆU CHI TIẾT THEO HUYỆN VÀ THEO NĂM" in page and "THEO XÃ" not in page
+    assert "Toàn tỉnh có" in page and "ở một số huyện còn" in page and "Toàn huyện" not in page
 
 
 def test_a_district_with_a_missing_return_is_listed_unranked_and_marked(tmp_path):
