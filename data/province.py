@@ -284,8 +284,8 @@ def write_province(folder: str | Path, districts: int = 24, first_year: int = 20
 
 
 _REVIEW = """\
-# {what} of a synthetic district (evaltools.synthetic.write_province). Expand it over the
-# province: evaltools batch {name} --areas all-districts
+# {what} (evaltools.synthetic.write_province).
+# {usage}
 id: {id}
 programme: {programme}
 kind: {kind}
@@ -294,10 +294,10 @@ title:
   en: {title_en}
 superior_office:
   vi: UBND {district_vi}
-  en: {place} District People's Committee
+  en: {superior_en}
 issuing_office:
-  vi: Phòng Lao động - Thương binh và Xã hội
-  en: Office of Labour, Invalids and Social Affairs
+  vi: {issuer_vi}
+  en: {issuer_en}
 place: {place}
 date: {last}-12-20
 area: "{area}"
@@ -327,6 +327,9 @@ targets:
       vi: Kế hoạch xây dựng xã, thị trấn phù hợp với trẻ em của tỉnh
       en: Provincial child-friendly communes plan
 """
+_EXPAND = "Expand it over the province: evaltools batch {name} --areas all-districts"
+_DISTRICT_OFFICE = {"issuer_vi": "Phòng Lao động - Thương binh và Xã hội",
+                    "issuer_en": "Office of Labour, Invalids and Social Affairs"}
 _NARRATIVE = {
     "vi": "<!-- Phần lời chung cho mọi huyện của tỉnh mẫu (dữ liệu tổng hợp, không có thật). -->\n\n"
           "## Tình hình chung {#general}\n\nCông tác bảo vệ, chăm sóc và giáo dục trẻ em được các cấp ủy Đảng, "
@@ -346,16 +349,39 @@ def _write_province_reviews(folder: Path, district: dict, first_year: int, last_
 
     place = district["name"].removeprefix("Huyện ")
     common = {"area": district["code"], "place": place, "district_vi": "huyện " + place, "last": last_year,
-              "programme": programme}
+              "programme": programme, "superior_en": f"{place} District People's Committee", **_DISTRICT_OFFICE}
     for lang, text in _NARRATIVE.items():
         atomic_write(folder / f"province.{lang}.md", text)
     annual = f"annual-{last_year}"
     atomic_write(folder / f"{annual}.yaml", _REVIEW.format(
-        what="Annual report", name=f"{annual}.yaml", id=annual, kind="annual", first=last_year,
+        what="Annual report of a synthetic district", usage=_EXPAND.format(name=f"{annual}.yaml"), id=annual, kind="annual", first=last_year,
         title_vi=f"Báo cáo kết quả công tác trẻ em năm {last_year}",
         title_en=f"Child protection in {last_year}, annual report", **common))
     review = f"ct20-{first_year}-{last_year}"
     return atomic_write(folder / f"{review}.yaml", _REVIEW.format(
-        what="Review of Directive 20-CT/TW", name=f"{review}.yaml", id=review, kind="final", first=first_year,
+        what="Review of Directive 20-CT/TW of a synthetic district", usage=_EXPAND.format(name=f"{review}.yaml"), id=review, kind="final", first=first_year,
         title_vi=f"Tổng kết thực hiện Chỉ thị số 20-CT/TW giai đoạn {first_year}–{last_year}",
         title_en=f"Review of Directive 20-CT/TW, {first_year}–{last_year}", **common))
+
+
+def write_province_review(folder: str | Path, first_year: int, last_year: int,
+                          programme: str | Path = SAMPLE_PROGRAMME) -> Path:
+    """The province's own review over the data :func:`write_province` wrote in ``folder``: its area is
+    the province (code 99), so its tables and rankings compare the province's districts.
+
+    Returns
+    -------
+    Path
+        ``reviews/province-<first>-<last>.yaml``
+    """
+    from evaltools.iorw import atomic_write
+
+    review = f"province-{first_year}-{last_year}"
+    return atomic_write(Path(folder) / "reviews" / f"{review}.yaml", _REVIEW.format(
+        what="Review of Directive 20-CT/TW of the synthetic province, its districts compared",
+        usage=f"Render it: evaltools run {review}.yaml", id=review, kind="final", first=first_year,
+        last=last_year, area=PROVINCE_CODE, place="Tỉnh Mẫu", district_vi="tỉnh Mẫu",
+        superior_en="Mẫu Provincial People's Committee", issuer_vi="Sở Lao động - Thương binh và Xã hội",
+        issuer_en="Department of Labour, Invalids and Social Affairs", programme=Path(programme).resolve(),
+        title_vi=f"Tổng kết thực hiện Chỉ thị số 20-CT/TW trên địa bàn tỉnh giai đoạn {first_year}–{last_year}",
+        title_en=f"Review of Directive 20-CT/TW in the province, {first_year}–{last_year}"))

@@ -78,7 +78,7 @@ def test_the_history_is_where_the_documentation_puts_it(tables):
 @pytest.fixture(scope="module")
 def report_tables(tmp_path_factory):
     from evaltools.context import open_review
-    from evaltools.report.tables import by_commune, summary
+    from evaltools.report.tables import by_unit, summary
     from evaltools.texts import load_texts
 
     folder = tmp_path_factory.mktemp("second-report")
@@ -86,7 +86,7 @@ def report_tables(tmp_path_factory):
     data = open_review(review, "vi")
     text = load_texts("vi", None)
     want = expected(pd.read_csv(folder / "data" / "values" / "second.csv", dtype={"unit": str}))
-    return summary(data, text), by_commune(data, text, "CASE_RATE"), want.set_index(KEYS)
+    return summary(data, text), by_unit(data, text, "CASE_RATE"), want.set_index(KEYS)
 
 
 def test_the_summary_table_shows_the_plain_pandas_figures_years_and_marks(report_tables):

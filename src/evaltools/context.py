@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import engine, manifest, units as unitlib, vnformat
+from . import engine, manifest, sublevel, units as unitlib, vnformat
 from .catalog import Catalog, load_catalog
 from .errors import EvaltoolsError, display_path
 from .periods import year_cutoffs
@@ -165,14 +165,16 @@ class ReviewData:
                              "group": categories.map(groups).fillna(categories),
                              "value": rows["value"]}).reset_index(drop=True)
 
-    def by_unit(self, code: str, period: str | int | None = None, level: str = "commune") -> pd.DataFrame:
-        """One indicator for every unit of a level: ``unit, unit_name, value`` (units with data)."""
-        table = self.indicators
-        rows = table[(table["indicator"] == code) & (table["level"] == level)
-                     & (table["period"] == str(period or self.span)) & (table["category"] == "total")
-                     & table["value"].notna()]
-        return pd.DataFrame({"unit": rows["unit"].astype(str), "unit_name": rows["unit_name"].astype(str),
-                             "value": rows["value"]}).reset_index(drop=True)
+    @property
+    def sublevel(self) -> str | None:
+        """The level the area is compared on: that of its children (district area: ``commune``), see
+        :func:`evaltools.sublevel.level_below`."""
+        return sublevel.level_below(self.catalog.units, self.review.area, self.review.last_year)
+
+    def by_unit(self, code: str, period: str | int | None = None, level: str | None = None) -> pd.DataFrame:
+        """One indicator for every unit of a level (default :attr:`sublevel`): ``unit, unit_name, value,
+        coverage, partial`` (units with data), see :func:`evaltools.sublevel.by_unit`."""
+        return sublevel.by_unit(self.indicators, code, str(period or self.span), level or self.sublevel)
 
     def for_years(self, first: int, last: int) -> ReviewData:
         """The same review over other years (last year's figures, for a yearly report), expressed in

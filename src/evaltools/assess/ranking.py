@@ -1,4 +1,5 @@
-"""Communes ranked per indicator, ties shared, and the lagging communes named."""
+"""The units below an area (a district's communes, a province's districts) ranked per indicator, ties
+shared, and the lagging units named."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def rank_units(table: pd.DataFrame, indicators: pd.DataFrame, area: str, period:
     rank of the tie (1, 2, 2, 4). A unit is *lagging* when its rank is among the
     last ``lagging`` places and its value is worse than the area's. Only units whose
     figure is complete (``coverage`` 100 %, when the table has it) are ranked: a
-    commune with a missing return is not ranked against those without.
+    unit with a missing return is not ranked against those without.
 
     Returns
     -------

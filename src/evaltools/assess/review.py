@@ -84,7 +84,7 @@ def assess_review(data: ReviewData) -> Assessment:
         targets=targets.attainment(table, review.targets, review.area, review.first_year, review.last_year, flows),
         trends=_trends(data, shown, settings),
         ranking=ranking.rank_units(table, shown[shown.index.isin(_comparable(catalog, shown))], review.area,
-                                   span, settings["lagging"]),
+                                   span, settings["lagging"], level=data.sublevel),
         scorecards=cards,
         scorecard_summary=scorecards.summary(cards, catalog.units, review.area, _partial_years(data)[1]),
         standards=standards,

@@ -16,6 +16,7 @@ from ..assess.review import Assessment
 from ..context import ReviewData
 from ..texts import Texts
 from ..units import valid_in
+from .tables import level_words
 
 
 def _plan(lang: str, plan) -> str:
@@ -142,6 +143,8 @@ def lagging(data: ReviewData, a: Assessment, texts: Texts) -> list[str]:
         units = [texts.plain("assessment.unit_value", unit=u, value=format(data.as_quantity(code, v), "u"))
                  for u, v in zip(rows["unit_name"], rows["value"])]
         out.append(texts(f"assessment.lagging_{direction}", indicator=data.name("indicator", code),
+                         parts=level_words(data, texts, "assessment.parts"),
+                         whole=level_words(data, texts, "assessment.whole"),
                          area=format(data.as_quantity(code, rows["area_value"].iloc[0]), "u"), units=", ".join(units)))
     return out
 

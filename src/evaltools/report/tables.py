@@ -14,7 +14,7 @@ import html
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from .. import units as unitlib, vnformat
+from .. import sublevel, units as unitlib, vnformat
 from ..context import ReviewData
 from ..texts import Texts
 
@@ -102,19 +102,56 @@ def summary(data: ReviewData, texts: Texts, codes: list[str] | None = None) -> p
     return frame
 
 
-def by_commune(data: ReviewData, texts: Texts, code: str) -> pd.DataFrame:
-    """One indicator per commune (GSO code order) and period, the area's total last (index: unit code)."""
+def level_words(data: ReviewData, texts: Texts, group: str) -> str:
+    """``group`` (``tables.levels``, ``assessment.parts``: the units compared) in the words of the level
+    below the area; ``tables.totals`` and ``assessment.whole``: of the area's own level."""
+    own = sublevel.level_of(data.catalog.units, data.review.area, data.review.last_year) or "country"
+    # an area without units below it (a commune's own review) lists only itself: its own level's words
+    level = own if group.endswith(("totals", "whole")) else data.sublevel or own
+    return texts.label(f"{group}.{level}")
+
+
+def by_unit(data: ReviewData, texts: Texts, code: str) -> pd.DataFrame:
+    """One indicator per unit of the level below the area (a district's communes, a province's districts;
+    GSO code order) and period, the area's total last (index: unit code)."""
     columns = period_columns(data, texts)
     table = data.indicators
-    rows = table[(table["indicator"] == code) & (table["category"] == "total")]
+    rows = table[(table["indicator"] == code) & (table["category"] == "total")
+                 & table["level"].isin([data.sublevel])]
     names = rows.drop_duplicates("unit").set_index("unit")["unit_name"].astype(str)
     area = data.review.area
     values, marks = {}, {}
-    for unit in [*sorted(u for u in names.index if u != area), area]:
+    for unit in [*sorted(names.index), area]:
         cells, marks[unit] = _cells(data, code, unit, [p for p, _ in columns])
-        values[unit] = [names.get(unit, unit) if unit != area else texts.label("tables.district_total"), *cells]
+        values[unit] = [names.get(unit, unit) if unit != area else level_words(data, texts, "tables.totals"),
+                        *cells]
     periods = [h for _, h in columns]
-    return _frame(values, [texts.label("tables.commune"), *periods], marks, periods, data, texts)
+    return _frame(values, [level_words(data, texts, "tables.levels"), *periods], marks, periods, data, texts)
+
+
+def ranking(data: ReviewData, assessment, texts: Texts, code: str) -> pd.DataFrame:
+    """The units below the area ranked on ``code`` over the whole period (rank 1 the best, ties sharing
+    the best rank; :func:`evaltools.assess.ranking.rank_units`), the area's own figure last; units with
+    missing returns follow unranked, marked †; a figure resting on a year cut off early is marked *."""
+    ranked = assessment.ranking[assessment.ranking["indicator"] == code]
+    scale = _scale(data, code)
+    figures = data.by_unit(code)
+    short = figures[(figures["coverage"] < 1) & ~figures["unit"].isin(ranked["unit"])].sort_values("unit")
+    value, rank = unit_label(data, code), texts.label("tables.rank")
+    rows = {u: [r, n, v * scale] for u, r, n, v in
+            zip(ranked["unit"], ranked["rank"], ranked["unit_name"], ranked["value"])}
+    rows |= {u: [float("nan"), n, v * scale] for u, n, v in zip(short["unit"], short["unit_name"], short["value"])}
+    area = data.row(code)
+    rows[data.review.area] = [float("nan"), level_words(data, texts, "tables.totals"),
+                              float(area["value"]) * scale if area is not None else float("nan")]
+    partial = (dict(zip(ranked["unit"], ranked["partial"])) | dict(zip(short["unit"], short["partial"]))
+               | {data.review.area: area is not None and bool(area.get("partial", False))})
+    marks = {u: ["†" if u in set(short["unit"]) else "*" if partial.get(u) else ""] for u in rows}
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=[rank, level_words(data, texts, "tables.levels"),
+                                                                  value])
+    frame.attrs["marks"] = pd.DataFrame.from_dict(marks, orient="index", columns=[value])
+    frame.attrs["notes"] = notes(data, texts, not short.empty)
+    return frame
 
 
 def informative(frame: pd.DataFrame) -> bool:
