@@ -24,6 +24,7 @@ class DataCache:
 
     def __init__(self) -> None:
         self._catalogs: dict[Path, Catalog] = {}
+        self._keys: dict[Path, object] = {}
 
     def catalog(self, root: Path) -> Catalog:
         """The catalog of the data root ``root``."""
@@ -34,10 +35,13 @@ class DataCache:
 
     def values(self, review: Review):
         """The checked data values a run of ``review`` reads: its area and years of its data root's store."""
-        from ..storescope import review_scope
+        from ..storescope import partition_keys, review_scope
 
-        catalog = self.catalog(review.data)
-        return load_values(review.values_dir, catalog, review_scope(review, catalog.units))
+        root = Path(review.data).resolve()
+        catalog = self.catalog(root)
+        if root not in self._keys:
+            self._keys[root] = partition_keys(catalog.units)
+        return load_values(review.values_dir, catalog, review_scope(review, catalog.units), keys=self._keys[root])
 
 
 def job_fingerprint(config: Path, lang: str | None, formats: Sequence[str], notebook: Path | None,
