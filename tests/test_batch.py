@@ -93,8 +93,9 @@ def test_one_value_change_rerenders_exactly_the_reviews_that_read_it(annual):
     values.loc[row, "value"] = str(int(values.loc[row, "value"].iloc[0]) + 7)
     store.write_text(values.to_csv(index=False, lineterminator="\n"), encoding="utf-8")
     result = run_batch([template], areas="901,902", years="2021-2022", formats=["html"], out=out, workers=2)
-    assert result.by_status("done") == ["ct20-902-2021"]
-    assert result.by_status("skipped") == ["ct20-901-2021", "ct20-901-2022", "ct20-902-2022"]
+    # 902's 2022 review reads 2021 too (its report compares the year with the one before)
+    assert result.by_status("done") == ["ct20-902-2021", "ct20-902-2022"]
+    assert result.by_status("skipped") == ["ct20-901-2021", "ct20-901-2022"]
     table = pd.read_csv(out / "ct20-902-2021" / "indicators.csv", dtype={"unit": str})
     gifts = table[(table["indicator"] == "GIFTS") & (table["unit"] == commune)
                   & (table["period"].astype(str) == "2021")]

@@ -115,6 +115,51 @@ def test_a_hand_edit_is_read_next_time_and_the_old_copy_goes(world):
     assert len(before) == len(after) == 1 and before != after
 
 
+def test_a_damaged_fragment_of_the_review_falls_back_to_the_csv_files_and_the_copy_is_built_again(world):
+    data, config = world
+    catalog = load_catalog(data / "catalog")
+    scope = storescope.review_scope(load_review(config), catalog.units)
+    expected, _ = columnar.read_rows(data / "values", catalog.units, scope)
+    generation = next((data / ".columnar").glob("g*"))
+    cut = next(f for f in sorted(generation.rglob("*.parquet")) if f.parent.name == "01")
+    cut.write_bytes(b"")                                # a fragment cut short by a power loss
+    again, refused = columnar.read_rows(data / "values", catalog.units, scope)
+    pd.testing.assert_frame_equal(again, expected)
+    assert refused == [] and not generation.exists()
+    columnar.read_rows(data / "values", catalog.units, scope)
+    assert (generation / columnar.MANIFEST).is_file() and cut.stat().st_size > 0
+
+
+def test_a_file_refused_under_a_limit_is_read_once_the_limit_is_raised(world, monkeypatch):
+    data, _ = world
+    catalog = load_catalog(data / "catalog")
+    whole, _ = columnar.read_rows(data / "values", catalog.units)
+    monkeypatch.setenv("EVALTOOLS_MAX_ROWS", "10")
+    rows, refused = columnar.read_rows(data / "values", catalog.units)
+    assert len(rows) == 0 and len(refused) == len(list((data / "values").glob("*.csv"))) == 15
+    assert "over the limit of 10 rows" in refused[0][1]
+    monkeypatch.delenv("EVALTOOLS_MAX_ROWS")
+    again, refused = columnar.read_rows(data / "values", catalog.units)
+    assert refused == [] and len(again) == len(whole) > 1000
+
+
+def test_a_unit_merged_in_from_another_district_is_read_with_the_district_it_joined():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    start, end = dt.date(2012, 1, 1), dt.date(2020, 12, 31)
+    units = pd.DataFrame({                               # a commune of 0102 merged into one of 0101 in 2021
+        "code": ["01", "0101", "0102", "010101", "010201", "010202"],
+        "level": ["province", "district", "district", "commune", "commune", "commune"],
+        "parent": [None, "01", "01", "0101", "0102", "0102"],
+        "valid_from": [start] * 6, "valid_to": [None] * 5 + [end], "successor": [None] * 5 + ["010101"],
+        "class": ["standard"] * 6, "line": range(6), "name_vi": list("abcdef"), "name_en": list("abcdef")})
+    review = SimpleNamespace(area="0101", first_year=2019, last_year=2022, predecessor=None)
+    scope = storescope.review_scope(review, units)
+    assert scope.units == {"0101", "010101", "010202"}            # 010202's 2019-2020 returns add into 010101
+    assert scope.years == range(2018, 2023)
+
+
 def test_a_kill_while_the_copy_is_built_leaves_no_generation_and_the_next_read_builds_it(world, python):
     data, config = world
     env = {**os.environ, "EVALTOOLS_FAULT": "kill:columnar.build#4"}

@@ -57,7 +57,9 @@ def tree(folder: Path) -> dict[str, str]:
 
 
 def hidden(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) if folder.is_dir() else []
+    """Hidden leftovers (stages, journals); not the store's read copy, a cache rebuilt from the CSV files."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != ".columnar") \
+        if folder.is_dir() else []
 
 
 def survivors(tag: str) -> list[int]:

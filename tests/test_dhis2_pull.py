@@ -99,3 +99,7 @@ def test_refusals_are_one_line_and_save_nothing(tmp_path, server):
     assert done.returncode == 1 and done.stderr.startswith(
         "evaltools: error: http://127.0.0.1:9/api/dataValueSets.json: cannot reach the server (")
     assert done.stderr.count("\n") == 1 and not list(tmp_path.iterdir())
+    done = cli(["pull", "dhis2", "http://127.0.0.1:abc", "--data-set", "X", "--period", "2023", "--org-unit", "Y"],
+               tmp_path)
+    assert (done.returncode, done.stderr) == (1, "evaltools: error: http://127.0.0.1:abc/api/dataValueSets.json: "
+                                                 "cannot reach the server (nonnumeric port: 'abc')\n")

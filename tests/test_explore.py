@@ -46,6 +46,21 @@ def test_values_filter_by_element_year_and_option(data):
     assert set(rows["file"]) == {f"data/values/cam-lo-{y}.csv" for y in range(2012, 2018)}
 
 
+def test_a_cell_with_an_option_missing_is_missing_not_the_sum_of_the_others(data):
+    rows = explore.values(data, element="ALLOWANCE", years=[2016, 2017])
+    gap = rows.index[(rows["unit"] == "19606") & (rows["period"] == 2017) & (rows["category"] == "disabled")]
+    damaged = rows.copy()
+    damaged.loc[gap, "value"] = float("nan")                 # one option of one commune-year not reported
+    wide = explore.table(damaged)
+    by_hand = rows.groupby(["unit_name", "period"])["value"].sum().unstack("period")
+    name = rows.loc[gap, "unit_name"].iloc[0]
+    assert pd.isna(wide.at[name, 2017]) and wide.at[name, 2016] == by_hand.at[name, 2016]
+    others = by_hand.drop(index=name)
+    assert wide.drop(index=name)[2017].tolist() == others[2017].tolist()
+    with pytest.raises(ValueError, match="rates do not add up"):
+        explore.table(explore.indicators(data, indicator="ALLOWANCE", category=None, years=2017))
+
+
 def test_indicators_filter(data):
     rows = explore.indicators(data, indicator="ALLOWANCE", unit="468")
     assert dict(zip(rows["period"], rows["value"]))["2012-2017"] == 353

@@ -196,6 +196,28 @@ def test_a_conflict_with_the_store_is_refused_then_replaced_as_an_update(tmp_pat
         encoding="utf-8")
 
 
+def test_import_json_is_dhis2s_import_summary_with_its_conflicts(tmp_path):
+    data = project(tmp_path, mapping=None)
+    path = tmp_path / "changed.csv"
+    path.write_text("dataelement,period,orgunit,catoptcombo,attroptcombo,value,storedby,lastupdated,comment,followup\n"
+                    "CHILDREN,2022,19597,default,default,3391,admin,2023-01-10,corrected,false\n"
+                    "CHILDREN,2023,19597,default,default,3402,admin,2024-01-10,,false\n", encoding="utf-8")
+    before = tree_hashes(data)
+    code, out, err = run(["import", path.name, "--data", data, "--json"], tmp_path)
+    summary = json.loads(out)
+    assert code == 1 and err.startswith("evaltools: error: import refused: 2 problem(s)") and err.count("\n") == 1
+    assert (summary["responseType"], summary["status"], summary["dryRun"]) == ("ImportSummary", "ERROR", False)
+    assert summary["importCount"] == {"imported": 0, "updated": 0, "ignored": 2, "deleted": 0}
+    assert summary["conflicts"][1] == {"object": "changed.csv:2:value", "value": (
+        "conflicts with the stored value 3390 (data/values/cam-lo-2022.csv:2, source data/generate.py): this return "
+        "has 3391 (check the year first: see this return's first line)")}
+    assert tree_hashes(data) == before
+    code, out, err = run(["import", path.name, "--data", data, "--json", "--replace"], tmp_path)
+    summary = json.loads(out)
+    assert (code, err, summary["status"], summary["conflicts"]) == (0, "", "SUCCESS", [])
+    assert summary["importCount"] == {"imported": 1, "updated": 1, "ignored": 0, "deleted": 0}
+
+
 def test_json_is_told_by_its_content_and_broken_json_is_one_line(tmp_path):
     data = project(tmp_path, mapping=None)
     named_csv = tmp_path / "from-dhis2.csv"

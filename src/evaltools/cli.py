@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import sys
 import time
@@ -104,11 +105,17 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from .errors import InputError
+    from .errors import EvaltoolsError, InputError
     from .intake.importer import import_files
-    from .intake.summary import format_summary
+    from .intake.summary import format_summary, import_summary
 
     result = import_files(args.files, _folder(args.data, "data"), dry_run=args.dry_run, replace=args.replace)
+    if args.json:           # the conflicts are in the document; stderr and the exit code still say it
+        print(json.dumps(import_summary(result), ensure_ascii=False, indent=2))
+        if result.problems:
+            raise EvaltoolsError(f"import refused: {len(result.problems)} problem(s) (the conflicts above); "
+                                 "nothing was written")
+        return 0
     print(format_summary(result))
     if result.problems:
         raise InputError(result.problems)

@@ -142,6 +142,8 @@ def _add_import(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="check and show the summary, write nothing")
     p.add_argument("--replace", action="store_true",
                    help="overwrite stored values that differ (default: refuse them)")
+    p.add_argument("--json", action="store_true",
+                   help="print the outcome as DHIS2's ImportSummary (status, importCount, conflicts) on stdout")
 
 
 def _add_template(sub) -> None:

@@ -46,8 +46,15 @@ def enabled() -> bool:
 
 
 def fragment_id(name: str, sha: str, units_digest: str) -> str:
-    """The fragments of one CSV file's content, under one unit mapping."""
-    return hashlib.sha256(f"{FORMAT}\0{units_digest}\0{name}\0{sha}".encode()).hexdigest()[:32]
+    """The fragments of one CSV file's content, under one unit mapping and the read limits in force.
+
+    The limits are part of the id: a file refused under a lower limit is read again once the limit
+    is raised (as the refusal advises), and a file accepted earlier is refused once it is lowered.
+    """
+    from .limits import CELL_CHARS, FILE_MB, ROWS
+
+    bounds = ",".join(str(limit.value) for limit in (FILE_MB, ROWS, CELL_CHARS))
+    return hashlib.sha256(f"{FORMAT}\0{units_digest}\0{bounds}\0{name}\0{sha}".encode()).hexdigest()[:32]
 
 
 def _write_fragments(root: Path, fid: str, frame: pd.DataFrame, keys: pd.Series) -> list[str]:
@@ -61,6 +68,8 @@ def _write_fragments(root: Path, fid: str, frame: pd.DataFrame, keys: pd.Series)
         target.parent.mkdir(parents=True, exist_ok=True)
         rows = rows.sort_values(["unit", "line"], kind="stable")
         pq.write_table(pa.Table.from_pandas(rows, preserve_index=False), target, row_group_size=_ROW_GROUP)
+        with open(target, "rb") as fh:          # on the disk before the generation's rename names it
+            os.fsync(fh.fileno())
         parts.append(f"{y}/{p}")
     return parts
 
@@ -238,9 +247,17 @@ def read_rows(folder: str | Path, units: pd.DataFrame, scope=None, copy: bool = 
     folder = Path(folder)
     keys = storescope.partition_keys(units) if keys is None else keys
     if copy and enabled():
+        import pyarrow as pa
+
+        gen = None
         try:
             with generation(folder, keys) as gen:
                 return _read_generation(gen, folder, keys, scope)
         except OSError:
             pass            # a read-only or full disk: no copy can be kept; the CSV files give the same rows
+        except (pa.ArrowException, ValueError, KeyError):
+            # a damaged generation (a fragment cut short by a power loss) is only a copy: drop it (the next
+            # reader builds it again) and read the record itself
+            if gen is not None:
+                shutil.rmtree(gen, ignore_errors=True)
     return _read_csv(folder, keys, scope)

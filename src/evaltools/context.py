@@ -239,7 +239,7 @@ def review_catalog(review: Review, programme: Programme | None) -> Catalog:
 
 
 def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid: bool = False,
-                validate: bool = False) -> ReviewData:
+                validate: bool = False, every_year: bool = False) -> ReviewData:
     """Load a review config (path or id) and compute its indicators, reading its area and years of the store once.
 
     Parameters
@@ -253,6 +253,8 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
         (``run --allow-invalid``; the data-quality page lists them).
     validate : bool
         Also run every validation check on the same read (``ReviewData.validation``).
+    every_year : bool
+        Read the whole store, not only the review's scope (exploring a unit's whole history).
     """
     from .validation import validate as run_checks
     from .storescope import review_scope
@@ -266,7 +268,8 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
     if unknown:
         raise EvaltoolsError(f"{review.path.name}: unknown indicator(s) {', '.join(unknown)}; "
                              f"see {review.catalog_dir / 'indicators.yaml'}")
-    checked = check_store(review.values_dir, catalog, scope := review_scope(review, catalog.units))
+    scope = None if every_year else review_scope(review, catalog.units)
+    checked = check_store(review.values_dir, catalog, scope)
     passed, schema, complete = checked
     if not schema.empty and not skip_invalid and not validate:
         from .store import load_values
@@ -281,7 +284,7 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
     result = run_checks(review, catalog=catalog, checked=checked, programme=programme) if validate else None
     inputs = manifest.input_files(review, programme, manifest.used_files(values, catalog.units, review))
     return ReviewData(review, programme, catalog, values, facts, label(table, catalog, lang, review.last_year),
-                      lang, result, tuple(inputs), scope.years)
+                      lang, result, tuple(inputs), None if scope is None else scope.years)
 
 
 def indicators_csv(data: ReviewData) -> str:

@@ -42,8 +42,11 @@ Filter = str | Iterable[str] | None
 
 
 def load(review: str | Path, lang: str | None = None) -> ReviewData:
-    """Load a review (an id under ``data/reviews/`` or a config path): catalog, values, indicators."""
-    return open_review(review, lang)
+    """Load a review (an id under ``data/reviews/`` or a config path): catalog, values, indicators.
+
+    Exploring reads every year of the store (a unit's whole history), not only the review's years.
+    """
+    return open_review(review, lang, every_year=True)
 
 
 def environment(data: ReviewData | None = None) -> pd.DataFrame:
@@ -191,11 +194,16 @@ def _decimals(data: ReviewData) -> dict[str, int]:
 def table(frame: pd.DataFrame, rows: str = "unit_name", columns: str = "period") -> pd.DataFrame:
     """A wide table (default: units × years), options added up; filter to one element or indicator first.
 
-    A cell whose figures are all missing stays missing (NaN, shown "–"): never 0.
+    A cell with a missing figure stays missing (NaN, shown "–"): never 0 (``pivot_table(aggfunc="sum")``
+    would say 0), never the sum of the options that were reported. Indicators are not added up:
+    filter an indicator to one category first.
     """
     code = _one_series(frame)
-    # min_count=1: pivot_table(aggfunc="sum") would turn a cell of missing figures into 0
-    wide = frame.groupby([rows, columns], observed=True)["value"].sum(min_count=1).unstack(columns)
+    if "indicator" in frame and frame["category"].nunique() > 1:
+        raise ValueError(f"{code}: rows of {frame['category'].nunique()} categories; rates do not add up: "
+                         "filter with category=... first")
+    cells = frame.groupby([rows, columns], observed=True)["value"]
+    wide = cells.sum(min_count=1).where(cells.count() == cells.size()).unstack(columns)
     if all(str(c).isdigit() for c in wide.columns):           # indicator periods are text: years as numbers
         wide.columns = wide.columns.astype(int)
     spec = frame.attrs.get("show", {})

@@ -57,9 +57,8 @@ def programme_files(programme) -> list[Path]:
 
 
 def used_files(values: pd.DataFrame, units: pd.DataFrame, review: Review) -> list[str]:
-    """The data files holding the review's rows: its area, its years and its predecessor's."""
-    scope = values_in_scope(values.assign(file=values["file"].astype(str)), units, review.area,
-                            compared_years(review), columns=["file"])
+    """The data files holding the review's rows: its area, its years, the year before and its predecessor's."""
+    scope = values_in_scope(values.assign(file=values["file"].astype(str)), units, review, columns=["file"])
     return sorted(set(scope["file"]))
 
 
@@ -89,13 +88,14 @@ def _text_sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def values_in_scope(values: pd.DataFrame, units: pd.DataFrame, area: str, years: range,
+def values_in_scope(values: pd.DataFrame, units: pd.DataFrame, review: Review,
                     columns: Iterable[str] = ("element", "period", "unit", "category", "value")) -> pd.DataFrame:
-    """The data values a review of ``area`` over ``years`` reads: its units (past and present), its years."""
-    codes = set()
-    for year in (years.start, years.stop - 1):
-        codes |= set(unitlib.in_area(units, area, year))
-    inside = values["unit"].astype(str).isin(codes) & values["period"].between(years.start, years.stop - 1)
+    """The data values a review reads: the rows of its scope (:func:`evaltools.storescope.review_scope`)."""
+    from .storescope import review_scope
+
+    scope = review_scope(review, units)
+    inside = values["unit"].astype(str).isin(scope.units) & values["period"].between(scope.years.start,
+                                                                                      scope.years.stop - 1)
     return values.loc[inside, list(columns)]
 
 
@@ -104,11 +104,11 @@ def fingerprint(review: Review, programme, values: pd.DataFrame, units: pd.DataF
     """Hashes of exactly what a run of ``review`` depends on.
 
     The data values count only inside the review's area and years (and its
-    predecessor's, for the comparison), in a canonical order: a change elsewhere
+    predecessor's and the year before its first: its scope), in a canonical order: a change elsewhere
     in the store does not touch this review, a change inside it always does.
     ``notebooks`` are the notebooks the run executes, by role.
     """
-    scope = values_in_scope(values, units, review.area, compared_years(review))
+    scope = values_in_scope(values, units, review)
     canonical = scope.astype({"element": str, "unit": str, "category": str}).sort_values(
         ["element", "period", "unit", "category"]).to_csv(index=False, float_format="%.10g")
     files = {"review": review.path, **{f"notebook/{role}": path for role, path in notebooks.items()},

@@ -41,6 +41,8 @@ def review_scope(review: Review, units: pd.DataFrame) -> Scope:
     codes: set[str] = set()
     for year in years:
         codes |= set(unitlib.in_area(units, review.area, year))
+    # and what the roll-up adds in: a unit merged into one of the area's from another area
+    codes |= set(unitlib.tree(units, review.area, review.last_year, years).codes)
     return Scope(frozenset(codes), years)
 
 

@@ -33,7 +33,7 @@ from ..context import ReviewData
 from ..errors import EvaltoolsError
 from ..intake.dhis2map import Mapping
 from ..intake.numbers import from_cell
-from ..units import in_area
+from ..storescope import review_scope
 
 CSV_HEADER = ("dataelement", "period", "orgunit", "catoptcombo", "attroptcombo", "value", "storedby", "lastupdated",
               "comment", "followup")
@@ -68,7 +68,7 @@ def indicator_rows(data: ReviewData) -> pd.DataFrame:
 def data_rows(data: ReviewData) -> pd.DataFrame:
     """The data values the review reads: its area's units (at any time of its years), its years."""
     review = data.review
-    area = set().union(*(in_area(data.catalog.units, review.area, y) for y in data.years))
+    area = review_scope(review, data.catalog.units).units     # merged-in units too: the roll-up adds them
     values = data.values
     mine = values[values["unit"].astype(str).isin(area) & values["period"].between(review.first_year,
                                                                                    review.last_year)]

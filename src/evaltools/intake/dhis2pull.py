@@ -12,6 +12,7 @@ the file-size limit (``EVALTOOLS_MAX_FILE_MB``).
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import os
 import urllib.error
@@ -66,7 +67,8 @@ def fetch(url: str, timeout: float = 60.0, environ: dict[str, str] | None = None
     except urllib.error.HTTPError as exc:
         hint = f": {CREDENTIALS}" if exc.code in (401, 403) else ""
         raise EvaltoolsError(f"{shown}: the server answered HTTP {exc.code} {exc.reason}{hint}") from None
-    except (urllib.error.URLError, OSError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as exc:
+        # ValueError: an address urllib cannot use (http://host:abc); HTTPException: an answer cut short
         reason = getattr(exc, "reason", exc)
         raise EvaltoolsError(f"{shown}: cannot reach the server ({reason})") from None
     if len(body) > cap:

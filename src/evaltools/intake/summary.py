@@ -60,13 +60,14 @@ def _notes(files: list[FileReport]) -> list[str]:
     return out
 
 
-def dhis2_count(result: ImportResult) -> str:
-    """The outcome in the words of DHIS2's import summary (status, importCount, conflicts).
+def import_summary(result: ImportResult) -> dict:
+    """The outcome shaped as DHIS2's ImportSummary (status, importCount, conflicts), for ``import --json``.
 
     imported = values added, updated = values replaced, ignored = values unchanged or
     refused (DHIS2 ignores an unchanged value too); an import is all or nothing, so a
     refused one imported and updated nothing. Nothing is ever deleted. Counts are of yearly values
     as stored (twelve months make one), except that a refused import ignores every data value read.
+    A conflict's ``object`` is where the problem is (file, line, column), its ``value`` what is wrong.
     """
     values = sum(r.values for r in result.files)
     if result.problems:     # every data value read is ignored, months included
@@ -75,9 +76,22 @@ def dhis2_count(result: ImportResult) -> str:
         imported, updated = sum(r.added for r in result.files), sum(r.replaced for r in result.files)
         ignored = values - imported - updated
         status = "SUCCESS"
+    conflicts = [{"object": ":".join(str(x) for x in (p.file, p.line, p.field) if x is not None), "value": p.message}
+                 for p in result.problems]
+    return {"responseType": "ImportSummary", "status": status, "dryRun": bool(result.dry_run),
+            "description": _outcome(result),
+            "importCount": {"imported": imported, "updated": updated, "ignored": ignored, "deleted": 0},
+            "conflicts": conflicts}
+
+
+def dhis2_count(result: ImportResult) -> str:
+    """The outcome in the words of DHIS2's import summary, on one line."""
+    summary = import_summary(result)
+    count = summary["importCount"]
     dry = " (dry run: what would be imported)" if result.dry_run and not result.problems else ""
-    return (f"import summary (DHIS2): status {status}, importCount imported {imported}, updated {updated}, "
-            f"ignored {ignored}, deleted 0; conflicts {len(result.problems)}{dry}")
+    return (f"import summary (DHIS2): status {summary['status']}, importCount imported {count['imported']}, "
+            f"updated {count['updated']}, ignored {count['ignored']}, deleted 0; "
+            f"conflicts {len(summary['conflicts'])}{dry}")
 
 
 def _outcome(result: ImportResult) -> str:
