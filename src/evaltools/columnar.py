@@ -230,7 +230,8 @@ def _read_csv(folder: Path, keys: pd.Series, scope) -> tuple[pd.DataFrame, list]
     return _ordered(frames), problems
 
 
-def read_rows(folder: str | Path, units: pd.DataFrame, scope=None, copy: bool = True) -> tuple[pd.DataFrame, list]:
+def read_rows(folder: str | Path, units: pd.DataFrame, scope=None, copy: bool = True,
+              keys: pd.Series | None = None) -> tuple[pd.DataFrame, list]:
     """The store's rows within ``scope`` (None: all) and every unplaced row, as text.
 
     Returns
@@ -240,9 +241,11 @@ def read_rows(folder: str | Path, units: pd.DataFrame, scope=None, copy: bool = 
         ``file``, ``line``), in file and line order; and ``(path, message)`` of every file the
         store refuses. Read from the columnar copy, or from the CSV files when ``copy`` is
         false, the copy is turned off (:data:`SETTING`) or the data folder cannot be written.
+        ``keys``: :func:`evaltools.storescope.partition_keys` of ``units``, when the caller
+        reads many scopes (a batch's planner).
     """
     folder = Path(folder)
-    keys = storescope.partition_keys(units)
+    keys = storescope.partition_keys(units) if keys is None else keys
     if copy and enabled():
         import pyarrow as pa
 

@@ -124,12 +124,13 @@ def _allowed(catalog: Catalog, element: str) -> str:
     return "one of " + ", ".join(catalog.options.loc[disagg, "option"])
 
 
-def load_values(folder: str | Path, catalog: Catalog, scope=None, copy: bool = True) -> pd.DataFrame:
+def load_values(folder: str | Path, catalog: Catalog, scope=None, copy: bool = True, keys=None) -> pd.DataFrame:
     """Read and check the CSV files of the store (through its columnar copy, :mod:`evaltools.columnar`).
 
     ``scope`` (a :class:`evaltools.storescope.Scope`) reads only a review's units and years,
     and every row that cannot be placed in a unit and year; None reads the whole store.
     ``copy=False`` reads the CSV files themselves (an import, about to change them).
+    ``keys``: the catalog's partition keys, when already known (:func:`evaltools.columnar.read_rows`).
 
     Returns
     -------
@@ -147,7 +148,7 @@ def load_values(folder: str | Path, catalog: Catalog, scope=None, copy: bool = T
     with storetx.reading(Path(folder).parent):
         if not value_files(folder):
             raise EvaltoolsError(f"{display_path(folder)}: no data value files (*.csv)")
-        frame, refused = columnar.read_rows(folder, catalog.units, scope, copy)
+        frame, refused = columnar.read_rows(folder, catalog.units, scope, copy, keys)
     if refused:
         raise EvaltoolsError(refused[0][1])
     typed, problems = check_values(frame, catalog)
