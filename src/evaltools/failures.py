@@ -26,7 +26,7 @@ def _failure(debug: bool, line: str, code: int = HANDLED) -> int:
     return code
 
 
-def _unraisable(hook_args) -> None:
+def quiet_unraisable(hook_args) -> None:
     """Ctrl-C landing in a finaliser (a weakref callback) is not a failure to print: Python would show a
     traceback as "Exception ignored in ..."; the command is stopping anyway. Anything else, one line."""
     if not issubclass(hook_args.exc_type, KeyboardInterrupt):
@@ -40,7 +40,7 @@ def guarded(command: Callable[[], int], debug: bool) -> int:
         logging.basicConfig(level=logging.INFO, force=True)
     else:
         logging.getLogger().addHandler(logging.NullHandler())   # no library chatter (asyncio, nbclient)
-        sys.unraisablehook = _unraisable
+        sys.unraisablehook = quiet_unraisable
     try:
         return command()
     except EvaltoolsError as exc:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -66,6 +67,10 @@ def init_worker(stop) -> None:
     """Set up a local worker: Ctrl-C is the main process's to handle; ``stop`` interrupts the task."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_stop)
+    # a stop landing in a callback from native code (nh3's attribute filter) is "ignored" with a traceback
+    from ..failures import quiet_unraisable
+
+    sys.unraisablehook = quiet_unraisable
     main = threading.main_thread().ident
 
     def watch() -> None:
