@@ -83,12 +83,17 @@ def test_a_review_loads_the_same_values_and_figures_as_from_the_csv_files(world,
         fast.for_years(2015, 2015)
 
 
-def test_out_of_scope_partitions_are_never_opened(world):
+def _read_once(world):
+    """The district review's rows read through the copy, and the generation that served them."""
     data, config = world
     catalog = load_catalog(data / "catalog")
     scope = storescope.review_scope(load_review(config), catalog.units)
     expected, _ = columnar.read_rows(data / "values", catalog.units, scope)
-    generation = next((data / ".columnar").glob("g*"))
+    return data, catalog, scope, expected, next((data / ".columnar").glob("g*"))
+
+
+def test_out_of_scope_partitions_are_never_opened(world):
+    data, catalog, scope, expected, generation = _read_once(world)
     spoiled = [f for f in generation.rglob("*.parquet") if f.parent.name != "01"]
     for fragment in spoiled:                        # other provinces' fragments made unreadable
         fragment.write_bytes(b"not parquet")
@@ -116,11 +121,7 @@ def test_a_hand_edit_is_read_next_time_and_the_old_copy_goes(world):
 
 
 def test_a_damaged_fragment_of_the_review_falls_back_to_the_csv_files_and_the_copy_is_built_again(world):
-    data, config = world
-    catalog = load_catalog(data / "catalog")
-    scope = storescope.review_scope(load_review(config), catalog.units)
-    expected, _ = columnar.read_rows(data / "values", catalog.units, scope)
-    generation = next((data / ".columnar").glob("g*"))
+    data, catalog, scope, expected, generation = _read_once(world)
     cut = next(f for f in sorted(generation.rglob("*.parquet")) if f.parent.name == "01")
     cut.write_bytes(b"")                                # a fragment cut short by a power loss
     again, refused = columnar.read_rows(data / "values", catalog.units, scope)
