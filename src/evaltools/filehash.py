@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import time
 from pathlib import Path
 
@@ -45,6 +46,9 @@ def hashes(paths: list[Path], memo: Path | None) -> dict[str, str]:
     for path in paths:
         key = os.path.abspath(path)
         info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):     # a pipe or a device would block or never end: the store's
+            out[key] = f"not a regular file ({stat.S_IFMT(info.st_mode):o})"   # reader refuses it by name
+            continue
         stamp, entry = _stamp(info), known.get(key)
         limit = (entry.get("at", 0) if isinstance(entry, dict) else 0) - RACY_SECONDS * 1e9
         if isinstance(entry, dict) and entry.get("stamp") == stamp and max(stamp[2:]) < limit:
