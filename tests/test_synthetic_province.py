@@ -63,7 +63,7 @@ def test_the_data_pass_validation_without_high_findings(province):
 def test_same_seed_same_files_byte_for_byte(province, tmp_path):
     folder, _ = province
     write_province(tmp_path, districts=24, first_year=2018, last_year=2022, seed=11)
-    for path in sorted(folder.rglob("*.*")):
+    for path in sorted(p for p in folder.rglob("*.*") if ".columnar" not in p.parts):   # not a reader's cache
         assert (tmp_path / path.relative_to(folder)).read_bytes() == path.read_bytes(), path
     other = tmp_path / "other"
     write_province(other, districts=24, first_year=2018, last_year=2022, seed=12)
