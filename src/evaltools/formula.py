@@ -6,8 +6,8 @@ or a number. Formulas stay this simple on purpose: analysts write them in YAML a
 every term maps onto one column of the aggregated data.
 
 Validation rules (``parse(text, constants=...)``) may also multiply a term by
-numbers and named constants written ``$name`` (``CARDS * $card_price``,
-``800 * CF_RECOGNISED``); a term still holds one data column at most, so every
+numbers and named constants written ``$name`` (``ELEMENT * $price``,
+``800 * OTHER_ELEMENT``); a term still holds one data column at most, so every
 formula stays a signed sum of scaled columns. Indicator formulas keep the plain
 syntax: the engine does not scale terms.
 """
