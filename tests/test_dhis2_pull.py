@@ -103,3 +103,46 @@ def test_refusals_are_one_line_and_save_nothing(tmp_path, server):
                tmp_path)
     assert (done.returncode, done.stderr) == (1, "evaltools: error: http://127.0.0.1:abc/api/dataValueSets.json: "
                                                  "cannot reach the server (nonnumeric port: 'abc')\n")
+
+
+def test_a_redirect_within_the_origin_is_followed_with_the_credentials(tmp_path):
+    """DHIS2 behind a proxy may redirect within itself (a slash added): followed, the token sent to it alone."""
+    from .fake_dhis2 import Server
+
+    target = Server("hop", location="/api/dataValueSets.json?followed=1")
+    away = Server("redirect", location=f"{target.url}/api/dataValueSets.json")   # another port: refused
+    try:
+        done = cli(["pull", "dhis2", target.url, "--data-set", "X", "--period", "2023", "--org-unit", "Y"],
+                   tmp_path)
+        assert done.returncode == 0, done.stderr
+        assert [(line.split()[1].split("?")[0], auth) for line, auth in target.seen] == [
+            ("/api/dataValueSets.json", f"ApiToken {TOKEN}"), ("/api/dataValueSets.json", f"ApiToken {TOKEN}")]
+        assert "followed=1" in target.seen[1][0]
+        assert json.loads((tmp_path / "dhis2-X-2023.json").read_text(encoding="utf-8"))["dataValues"][0]["value"] == "1534"
+        done = cli(["pull", "dhis2", away.url, "--data-set", "X", "--period", "2023", "--org-unit", "Y",
+                    "--save", "other.json"], tmp_path)
+        assert done.returncode == 1 and len(target.seen) == 2 and not (tmp_path / "other.json").exists()
+    finally:
+        target.stop(), away.stop()
+
+
+@pytest.mark.parametrize(("named", "location", "followed"), [
+    ("https://dhis2.example.org", "/api/dataValueSets.json?x=1", "https://dhis2.example.org/api/dataValueSets.json?x=1"),
+    ("https://dhis2.example.org", "https://DHIS2.example.org:443/api/", "https://DHIS2.example.org:443/api/"),
+    ("https://dhis2.example.org", "http://dhis2.example.org/api/", "https to http"),
+    ("http://dhis2.example.org", "https://dhis2.example.org/api/", "another scheme"),
+    ("https://dhis2.example.org", "https://dhis2.example.org:8443/api/", "another port"),
+    ("https://dhis2.example.org", "https://evil.example.org/api/", "another host"),
+    ("https://dhis2.example.org", "//evil.example.org/api/", "another host"),
+    ("https://dhis2.example.org", "https://dhis2.example.org@evil.example.org/", "another host")])
+def test_the_origin_rule_on_addresses_alone(named, location, followed):
+    """No network: scheme, host and port (default ports written or not) decide; a userinfo trick names the host."""
+    from evaltools.errors import EvaltoolsError
+    from evaltools.intake.dhis2pull import follow, origin
+
+    url = f"{named}/api/dataValueSets.json"
+    if "://" in followed:
+        assert follow(url, location, origin(url)) == followed
+    else:
+        with pytest.raises(EvaltoolsError, match=f"another origin \\({followed}\\)"):
+            follow(url, location, origin(url))

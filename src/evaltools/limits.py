@@ -17,6 +17,7 @@ names the file, what was found, the limit, and the setting that raises it:
 | ``EVALTOOLS_MAX_YAML_NODES`` | 2000000 | values in a YAML file once its aliases are expanded |
 | ``EVALTOOLS_MAX_TEXT_KB`` | 1024 | a Markdown narrative |
 | ``EVALTOOLS_MAX_LINE_CHARS`` | 20000 | one line of a Markdown narrative |
+| ``EVALTOOLS_MAX_PULL_MB`` | 200 | a DHIS2 server's answer to ``evaltools pull dhis2`` |
 
 Only regular files are read: a named pipe, a device (``/dev/zero``, also through a
 symbolic link) or a socket is refused after a non-blocking open, before any read.
@@ -89,8 +90,10 @@ YAML_MB = Limit("EVALTOOLS_MAX_YAML_MB", 20, "MB", "the file's size")
 YAML_NODES = Limit("EVALTOOLS_MAX_YAML_NODES", 2_000_000, "values", "the number of values, aliases expanded,")
 TEXT_KB = Limit("EVALTOOLS_MAX_TEXT_KB", 1024, "KB", "the file's size")
 LINE_CHARS = Limit("EVALTOOLS_MAX_LINE_CHARS", 20_000, "characters", "the length of a line")
+PULL_MB = Limit("EVALTOOLS_MAX_PULL_MB", 200, "MB", "the server's answer")
 STORE_FILE = FILE_MB
-ALL = (FILE_MB, UNZIPPED_MB, ZIP_RATIO, CELLS, ROWS, CELL_CHARS, YAML_MB, YAML_NODES, TEXT_KB, LINE_CHARS)
+ALL = (FILE_MB, UNZIPPED_MB, ZIP_RATIO, CELLS, ROWS, CELL_CHARS, YAML_MB, YAML_NODES, TEXT_KB, LINE_CHARS,
+       PULL_MB)
 
 _SCALE = {"MB": MB, "KB": 1024}
 _KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device (such as /dev/zero)"),

@@ -33,6 +33,7 @@ from .. import limits
 from ..catalog import DEFAULT_OPTION, Catalog
 from ..errors import Problem
 from ..store import MAX_PER_CHECK
+from . import dhis2json
 from .numbers import from_cell
 from .dhis2map import Mapping
 from .dhis2periods import EXPECTED, Period, parse_period, plain, year_figure
@@ -95,7 +96,9 @@ def _text(value: object) -> str | None:
 def json_records(text: str, name: str) -> tuple[list[Record], list[Problem], int]:
     """The data values of a DHIS2 JSON data value set, problems, and how many were marked deleted."""
     try:
-        document = json.loads(text)
+        document = dhis2json.loads(text)
+    except dhis2json.DuplicateKey as exc:
+        raise FileProblem(name, str(exc)) from None
     except json.JSONDecodeError as exc:
         raise FileProblem(name, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except RecursionError:
