@@ -240,3 +240,131 @@ def _number(text: str) -> bool:
 
 def nothing(world):
     """No setup: the command line itself is hostile."""
+
+
+# ------------------------------------------------------------------ the network (pull dhis2)
+
+SERVERS: list = []          # the fake DHIS2 servers of the running case, stopped by stop_servers()
+SAVED = "dhis2-X-2023.json"
+
+
+def _server(behaviour: str, **kw):
+    from .fake_dhis2 import Server
+
+    server = Server(behaviour, **kw)
+    SERVERS.append(server)
+    return server
+
+
+def stop_servers() -> None:
+    """Stop every fake server a case started (the world fixture's teardown)."""
+    while SERVERS:
+        SERVERS.pop().stop()
+
+
+def _redirecting(location_of, **kw) -> dict[str, str]:
+    """A server that redirects to ``location_of(target)``, ``target`` being a good server elsewhere."""
+    target = _server("ok", host=kw.pop("target_host", "127.0.0.1"))
+    first = _server("redirect", location=location_of(target) + "/api/dataValueSets.json", **kw)
+    return {"$SERVER": first.url}
+
+
+def redirect_other_port(world): return _redirecting(lambda t: t.url)
+def redirect_other_host(world): return _redirecting(lambda t: t.url, target_host="127.0.0.2")
+
+
+def redirect_https_to_http(world):
+    """A TLS server (a self-signed certificate, trusted through SSL_CERT_FILE) redirecting to plain http."""
+    from .fake_dhis2 import self_signed
+
+    tls = self_signed(world.parent / f"{world.name}-tls")
+    names = _redirecting(lambda t: t.url, tls=tls)
+    return {**names, "$CERT": str(tls / "cert.pem")}
+
+
+def server_drip(world): return {"$SERVER": _server("drip").url}
+def server_stall(world): return {"$SERVER": _server("stall").url}
+def server_short(world): return {"$SERVER": _server("short").url}
+def server_long(world): return {"$SERVER": _server("long").url}
+def server_duplicate(world): return {"$SERVER": _server("duplicate").url}
+
+
+def check_no_credentials_elsewhere(world):
+    """The server redirected to got no request at all (so no credentials), and nothing was saved."""
+    first, *others = sorted(SERVERS, key=lambda s: s.behaviour != "redirect")
+    assert [auth for _, auth in first.seen] == ["ApiToken d2pat_hostile"]
+    assert all(not s.seen for s in others)
+    check_nothing_saved(world)
+
+
+def check_nothing_saved(world):
+    assert not (world / SAVED).exists() and not list(world.glob(".dhis2-*"))
+
+
+# ------------------------------------------------------------------ outputs written into the data folder
+
+def link_to_values(world): (world / "lnk").symlink_to(world / VALUES)
+def outputs_folder_into_values(world):
+    (world / "outputs").rename(world / "outputs-earlier")
+    (world / "outputs").symlink_to(world / VALUES)
+
+
+# ------------------------------------------------------------------ links in the outputs folder
+
+def _elsewhere(world: Path) -> Path:
+    """A folder beside the project (never inside it), one per case."""
+    return world.parent / f"{world.name}-elsewhere"
+
+
+def review_out_to_values(world):
+    _replace_tree(world / REVIEW_OUT)
+    (world / REVIEW_OUT).symlink_to(world / VALUES)
+
+
+def review_out_elsewhere(world):
+    """outputs/<id> a link to a folder outside the project that holds a failed/ folder."""
+    outside = _elsewhere(world)
+    (outside / "failed").mkdir(parents=True)
+    (outside / "failed" / "keep.txt").write_text("not evaltools'\n", encoding="utf-8")
+    _replace_tree(world / REVIEW_OUT)
+    (world / REVIEW_OUT).symlink_to(outside)
+
+
+def check_elsewhere_untouched(world):
+    outside = _elsewhere(world)
+    assert sorted(p.relative_to(outside).as_posix() for p in outside.rglob("*")) == ["failed", "failed/keep.txt"]
+    assert (outside / "failed" / "keep.txt").read_text(encoding="utf-8") == "not evaltools'\n"
+
+
+def review_out_loop(world):
+    _replace_tree(world / REVIEW_OUT)
+    (world / REVIEW_OUT).symlink_to(world / REVIEW_OUT)
+
+
+def review_out_loop_pair(world):
+    _replace_tree(world / REVIEW_OUT)
+    (world / REVIEW_OUT).symlink_to(world / "outputs" / "other")
+    (world / "outputs" / "other").symlink_to(world / REVIEW_OUT)
+
+
+# ------------------------------------------------------------------ duplicate keys in DHIS2 JSON
+
+def _value(element: str, value: str, extra: str = "") -> str:
+    return (f'{{"dataElement": "{element}", "period": "2023", "orgUnit": "19606", "categoryOptionCombo": "default", '
+            f'"value": "{value}"{extra}}}')
+
+
+def _dhis2_file(world, values: list[str], top: str = "") -> None:
+    """d.json, written as text (a dict could not hold the duplicate keys); codes as idScheme CODE."""
+    (world / "d.json").write_text('{"dataElementIdScheme": "CODE", "orgUnitIdScheme": "CODE", ' + top
+                                  + '"dataValues": [' + ", ".join(values) + "]}", encoding="utf-8")
+
+
+GOOD = [_value("CHILDREN", "1500"), _value("CHILDREN_U6", "400"), _value("ALLOWANCE_TOTAL", "12")]
+
+
+def dhis2_value_twice(world): _dhis2_file(world, GOOD + [_value("CSC_CHILDREN", "30", ', "value": "21"')])
+def dhis2_values_twice(world): _dhis2_file(world, GOOD, top='"dataValues": [' + _value("CHILDREN", "1600") + "], ")
+def dhis2_top_key_twice(world): _dhis2_file(world, GOOD, top='"orgUnit": "19606", "orgUnit": "19607", ')
+def dhis2_element_twice(world): _dhis2_file(world, [_value("CHILDREN", "1500", ', "dataElement": "CHILDREN_U6"')] + GOOD)
+def dhis2_nested_twice(world): _dhis2_file(world, GOOD[:1] + [_value("CSC_CHILDREN", "30", ', "x": {"a": 1, "a": 2}')])

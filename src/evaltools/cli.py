@@ -37,8 +37,11 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     from .context import indicators_csv, open_review
     from .iorw import atomic_write
 
+    from .outpaths import review_folder
+
     data = open_review(args.review, lang=args.lang)
-    target = atomic_write(_folder(args.out, "outputs") / data.review.id / "indicators.csv", indicators_csv(data))
+    target = atomic_write(review_folder(_folder(args.out, "outputs"), data.review.id) / "indicators.csv",
+                          indicators_csv(data))
     shown = data.shown
     print(f"{target}: {len(shown)} rows ({shown['indicator'].nunique()} indicators, {shown['unit'].nunique()} units)")
     return 0
@@ -210,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
 
             # Through the environment, so every lookup and every kernel started sees the same project.
             os.environ[ENV_VAR] = str(find_project(explicit=args.project).root)
+        from .outpaths import guard                         # no output of any command lands in a data folder
+        guard(args, {"out": (_folder(None, "outputs"), "the outputs folder (--out not given)"),
+                     "save": (Path.cwd(), "the working folder, where --save writes by default")},
+              _folder(None, "data"))
         if args.command in ("run", "batch", "indicators"):     # refuse a hostile config or narrative before any
             from .limits import check_review_inputs         # kernel starts; finish what a killed run left
             from .publish import recover_outputs

@@ -16,6 +16,7 @@ def _cmd_export_dhis2(args: argparse.Namespace) -> int:
     from .export.dhis2 import export_files, written
     from .intake.dhis2map import load_mapping
     from .limits import check_review_inputs
+    from .outpaths import review_folder
     from .publish import recover_outputs
 
     check_review_inputs(args.review)
@@ -25,7 +26,7 @@ def _cmd_export_dhis2(args: argparse.Namespace) -> int:
     mapping = load_mapping(data.review.catalog_dir, data.catalog) if args.ids == "mapped" else None
     files = export_files(data, args.what, args.format, mapping)
     ids = f"DHIS2 identifiers of {mapping.path}" if mapping else "idScheme CODE"
-    for path, (_, count) in zip(written(out / data.review.id, files), files.values()):
+    for path, (_, count) in zip(written(review_folder(out, data.review.id), files), files.values()):
         print(f"{display_path(path)}: {count} data values ({ids})")
     return 0
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import iorw
 from .errors import EvaltoolsError, display_path
+from .outpaths import review_folder
 from .progress import Watch
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -59,7 +60,7 @@ def execute(notebook: Path, output: Path, parameters: dict, target: Path, watch:
         import nbformat
 
         # Papermill writes no notebook on a timeout: the engine handed over the cells run so far.
-        failed = iorw.atomic_write(target / "failed" / notebook.name, nbformat.writes(exc.notebook))
+        failed = iorw.atomic_write(review_folder(target, "failed") / notebook.name, nbformat.writes(exc.notebook))
         number, section = watch.where() if watch else (None, None)
         where = f"cell {number} (section {section})" if number else "a cell"
         raise EvaltoolsError(f"{display_path(notebook)}, {where}: still running after {timeout:g} s "
@@ -94,7 +95,7 @@ def _engine() -> str:
 
 def _keep(output: Path, target: Path, notebook: Path) -> Path:
     """The executed notebook, kept in ``<target>/failed/`` for the user to open."""
-    return iorw.atomic_write(target / "failed" / notebook.name, output.read_bytes())
+    return iorw.atomic_write(review_folder(target, "failed") / notebook.name, output.read_bytes())
 
 
 def describe_failure(exc, notebook: Path, failed: Path, watch: Watch | None = None) -> str:

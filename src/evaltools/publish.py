@@ -27,6 +27,7 @@ from pathlib import Path
 from . import faults, journal, locks
 from .errors import EvaltoolsError, display_path
 from .iorw import umask
+from .outpaths import review_folder
 
 REMOVED_ON_SUCCESS = ("failed",)
 LAST = "manifest.json"
@@ -95,7 +96,9 @@ def _listing(folder: Path) -> list[str]:
 
 
 def _check_target(final: Path, files: list[str] = ()) -> None:
-    """Refuse, before anything is committed, a target that could not take the files (so no journal gets stuck)."""
+    """Refuse, before anything is committed, a target that could not take the files (so no journal gets stuck)
+    or that a symbolic link takes out of the outputs folder."""
+    review_folder(final.parent, final.name)
     if final.exists() and not final.is_dir():
         raise EvaltoolsError(f"{display_path(final)}: is a file, not a folder: the outputs of review {final.name} "
                              "go there; move the file away and run again")

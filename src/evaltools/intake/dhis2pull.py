@@ -159,10 +159,12 @@ def _get(url: str, headers: dict[str, str], deadline: float, timeout: float) -> 
     if left <= 0:
         raise _late(shown, timeout)
     kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    cut = None
+    cut, connected = None, False
     try:
         connection = kind(parts.netloc.rsplit("@", 1)[-1], timeout=left)
         cut = _Cutoff(connection, left)
+        connection.connect()
+        connected = True
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         connection.request("GET", path, headers={**headers, "Connection": "close"})
         answer = connection.getresponse()
@@ -171,8 +173,8 @@ def _get(url: str, headers: dict[str, str], deadline: float, timeout: float) -> 
             raise _late(shown, timeout)
         return answer.status, answer.reason, answer.getheader("Location"), body
     except (OSError, http.client.HTTPException, ValueError, EvaltoolsError) as exc:
-        if cut is not None and cut.fired:
-            raise _late(shown, timeout) from None
+        if cut is not None and (cut.fired or connected and isinstance(exc, TimeoutError)):
+            raise _late(shown, timeout) from None       # the timer, or a read's timeout at the same deadline
         if isinstance(exc, EvaltoolsError):
             raise
         # ValueError: an address http.client cannot use (http://host:abc); HTTPException: an answer cut short
