@@ -368,3 +368,18 @@ def dhis2_values_twice(world): _dhis2_file(world, GOOD, top='"dataValues": [' + 
 def dhis2_top_key_twice(world): _dhis2_file(world, GOOD, top='"orgUnit": "19606", "orgUnit": "19607", ')
 def dhis2_element_twice(world): _dhis2_file(world, [_value("CHILDREN", "1500", ', "dataElement": "CHILDREN_U6"')] + GOOD)
 def dhis2_nested_twice(world): _dhis2_file(world, GOOD[:1] + [_value("CSC_CHILDREN", "30", ', "x": {"a": 1, "a": 2}')])
+
+
+# ------------------------------------------------------------------ hand-edited store files (kept refused)
+
+def _store_row(world, change) -> None:
+    """cam-lo-2013.csv with its second data row repeated at the end, changed by ``change``."""
+    def edit(text):
+        row = text.splitlines()[2]
+        return text + change(row) + "\n"
+    _edit(world, f"{VALUES}/cam-lo-2013.csv", edit)
+
+
+def store_duplicate_row(world): _store_row(world, lambda row: row.replace(",1290,", ",91290,"))
+def store_unknown_unit(world): _store_row(world, lambda row: row.replace(",19597,", ",99999,"))
+def store_unknown_category(world): _store_row(world, lambda row: row.replace(",default,", ",nope,"))
