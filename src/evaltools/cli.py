@@ -33,6 +33,15 @@ def _folder(given: Path | None, key: str) -> Path:
         return Path(key)
 
 
+def _default(key: str) -> Path | None:
+    """The project's folder ``key`` for the output guard, or None where no project can be found (the
+    command that needs one says so in its own words)."""
+    try:
+        return _folder(None, key)
+    except EvaltoolsError:
+        return None
+
+
 def _cmd_indicators(args: argparse.Namespace) -> int:
     from .context import indicators_csv, open_review
     from .iorw import atomic_write
@@ -214,9 +223,9 @@ def main(argv: list[str] | None = None) -> int:
             # Through the environment, so every lookup and every kernel started sees the same project.
             os.environ[ENV_VAR] = str(find_project(explicit=args.project).root)
         from .outpaths import guard                         # no output of any command lands in a data folder
-        guard(args, {"out": (_folder(None, "outputs"), "the outputs folder (--out not given)"),
+        guard(args, {"out": (_default("outputs"), "the outputs folder (--out not given)"),
                      "save": (Path.cwd(), "the working folder, where --save writes by default")},
-              _folder(None, "data"))
+              _default("data"))
         if args.command in ("run", "batch", "indicators"):     # refuse a hostile config or narrative before any
             from .limits import check_review_inputs         # kernel starts; finish what a killed run left
             from .publish import recover_outputs
