@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from .cli import _folder
-from .cli_args import REVIEW_HELP
+from .cli_args import REVIEW_HELP, _seconds
 
 
 def _cmd_export_dhis2(args: argparse.Namespace) -> int:
@@ -66,7 +66,8 @@ PULL_OPTIONS = (
     ("--children", {"action": "store_true", "help": "also the org units below"}),
     ("--id-scheme", {"choices": ("UID", "CODE"), "help": "identifiers to ask for (default: the server's, UID)"}),
     ("--save", {"type": Path, "help": "file to write (default: dhis2-<data set>-<period>.json here)"}),
-    ("--timeout", {"type": float, "default": 60.0, "help": "seconds to wait for the server (default: 60)"}))
+    ("--timeout", {"type": _seconds, "default": 60.0,
+                   "help": "seconds the whole transfer may take, redirects included (default: 60)"}))
 COMMANDS = {
     "export": ("write a review's figures for another system (dhis2)",
                "a DHIS2 data value set (dataValueSets JSON or CSV)",
