@@ -292,7 +292,7 @@ def server_duplicate(world): return {"$SERVER": _server("duplicate").url}
 def check_no_credentials_elsewhere(world):
     """The server redirected to got no request at all (so no credentials), and nothing was saved."""
     first, *others = sorted(SERVERS, key=lambda s: s.behaviour != "redirect")
-    assert [auth for _, auth in first.seen] == ["ApiToken d2pat_hostile"]
+    assert [auth for _, auth in first.seen] in (["ApiToken d2pat_hostile"], ["Basic YW5hbHlzdDpzM2NyZXQ="])   # analyst:s3cret
     assert all(not s.seen for s in others)
     check_nothing_saved(world)
 
