@@ -123,7 +123,7 @@ class ReviewData:
     def cutoffs(self) -> dict[int, dt.date]:
         """Each year of the review (and the one before) -> the last day its figures cover."""
         years = range(self.review.first_year - 1, self.review.last_year + 1)
-        return year_cutoffs(years, self.review.cutoff, self.catalog.partial_years)
+        return year_cutoffs(years, self.review.cutoff, self.catalog.partial_years_for(self.review.area))
 
     @property
     def partial_years(self) -> dict[int, dt.date]:

@@ -51,7 +51,8 @@ def _comparable(catalog: Catalog, shown: pd.DataFrame) -> list[str]:
 def _partial_years(data: ReviewData) -> tuple[dict, frozenset[int]]:
     """The last day of each year of the review, and the years that stop before 31 December."""
     review = data.review
-    days = year_cutoffs(range(review.first_year, review.last_year + 1), review.cutoff, data.catalog.partial_years)
+    days = year_cutoffs(range(review.first_year, review.last_year + 1), review.cutoff,
+                        data.catalog.partial_years_for(review.area))
     return days, frozenset(y for y, d in days.items() if is_partial(y, d))
 
 

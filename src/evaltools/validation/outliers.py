@@ -79,7 +79,7 @@ def ratios(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def find_outliers(rows: pd.DataFrame, catalog: Catalog, settings: OutlierSettings,
-                  unit_table: pd.DataFrame, partial_years: Collection[int] = ()) -> pd.DataFrame:
+                  unit_table: pd.DataFrame, partial_years: Collection[tuple[str, int]] = ()) -> pd.DataFrame:
     """Partial findings (kind ``outlier``) for every value flagged by either check.
 
     Parameters
@@ -92,11 +92,14 @@ def find_outliers(rows: pd.DataFrame, catalog: Catalog, settings: OutlierSetting
         Thresholds, with per-element overrides.
     unit_table : DataFrame
         From :func:`~.unityears.unit_years`: the series segments.
-    partial_years : collection of int
-        Years whose figures stop before 31 December: their flows are left out.
+    partial_years : collection of (unit, year)
+        Unit-years whose figures stop before 31 December (a partial year is an area's): their
+        flows are left out.
     """
     flows = rows["element"].astype(str).map(catalog.elements["aggregation_time"]) == "sum"
-    rows = rows[~(flows & rows["period"].isin(list(partial_years)))]
+    cut = pd.MultiIndex.from_arrays([rows["unit"].astype(str), rows["period"]]).isin(list(partial_years)) \
+        if len(partial_years) else np.zeros(len(rows), dtype=bool)
+    rows = rows[~(flows.to_numpy() & cut)]
     data = series(rows, catalog, settings, unit_table)
     if data.empty:
         return pd.DataFrame()
