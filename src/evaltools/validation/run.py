@@ -109,7 +109,7 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
         parts += [check_rules(rows, ruleset, table), check_not_before(rows, ruleset.not_before, last_days),
                   check_standards(rows, catalog_standards(catalog)),
                   missing_returns(returns, ruleset.completeness_importance),
-                  find_outliers(rows, catalog, ruleset.outliers, table, partial)]
+                  find_outliers(rows, catalog, ruleset.outliers, table, partial, ruleset.confirmed)]
     else:
         parts.append(pd.DataFrame({
             "importance": ["high"], "kind": ["schema"], "rule": [SKIPPED[0]],
