@@ -33,6 +33,7 @@ class Assessment:
     comparison: pd.DataFrame | None
     previous: object | None
     settings: dict = field(default_factory=dict)
+    no_standard_years: tuple[int, ...] = ()       # years of the review no standard of the catalog applies to
 
 
 def _elements(indicator: pd.Series) -> set[str]:
@@ -91,4 +92,5 @@ def assess_review(data: ReviewData) -> Assessment:
         standards=standards,
         legends=legends.load_legends(review.catalog_dir / "legends.yaml"),
         comparison=compare.compare(data.values, catalog, review, previous, table) if previous else None,
-        previous=previous, settings=settings)
+        previous=previous, settings=settings,
+        no_standard_years=tuple(scorecards.years_without(standards, years)) if not standards.empty else ())

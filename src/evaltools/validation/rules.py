@@ -51,6 +51,7 @@ RULE_FIELDS = (
     Field("importance", "choice", required=False, choices=IMPORTANCE, default="medium"),
     Field("tolerance", "number", required=False),
     Field("description", "text", required=False),
+    Field("from_year", "int", required=False),     # the rule applies from this year on (e.g. a standard's)
 )
 NOT_BEFORE_FIELDS = (
     Field("code", "code", pattern=r"^[A-Z][A-Z0-9_]*$"),
