@@ -233,7 +233,8 @@ def split_notes(data: ReviewData, texts: Texts) -> list[str]:
             if not isinstance(getattr(row, "name_en", None), str) else row.name_en
         notes.append(texts("tables.split_note", name=name, year=row.valid_to.year + 1,
                            parts=texts.join(data.name("unit", p) for p in parts if p in shown),
-                           parent=data.name("unit", row.parent)))
+                           total=level_words(data, texts, "tables.totals"),
+                           rows=level_words(data, texts, "assessment.parts")))
     return notes
 
 
