@@ -25,8 +25,8 @@ from ..narrative import Narrative, load_narrative
 from .draft import span
 from .tables import by_unit, styled, summary
 
-__all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "constants", "when", "span", "during",
-           "document",
+__all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "constants", "when",
+           "span", "during", "document",
            "glue", "theme", "figure", "decorate", "tight_range", "styled", "summary", "by_unit",
            "charts", "draft", "provenance", "quality", "tables"]
 

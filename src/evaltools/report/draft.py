@@ -67,11 +67,11 @@ def trends(data: ReviewData, a: Assessment, texts: Texts, reading: str) -> list[
 
 
 def span(text: Texts, first: int, last: int, figure: vnformat.Quantity | None = None) -> str:
-    """A span's label as a total's sentence writes it: "giai đoạn 2012–2022", with the years cut short
-    inside it ("…, trong đó năm 2017 đến 31/05/2017"), or the day its last year stops ("giai đoạn
-    2012–2017, tính đến ngày 31/05/2017"): a cut-off of one year is never the label of the whole span."""
+    """A span's label as a total's sentence writes it (``figures.span*`` of texts.yaml): "2012–2022", with
+    the years cut short inside it ("2012–2022, with 2017 only up to 31 May 2017"), or the day its last year
+    stops ("2012–2017, up to 31 May 2017"): a cut-off of one year is never the label of the whole span."""
     days = tuple(getattr(figure, "partial_in", ()) or ())
-    if first == last:                  # one year: "năm 2022", or the day it stops
+    if first == last:                  # one year: the year, or the day it stops
         until = getattr(figure, "until", None) or (days[-1] if days else None)
         return text.plain("figures.until", day=until) if until else text.plain("figures.year", year=last)
     label = text.plain("figures.span", period=vnformat.period(first, last))

@@ -280,7 +280,8 @@ def scorecards(assessment, texts: Texts) -> pd.DataFrame:
 
 
 def no_standard_notes(assessment, texts: Texts) -> list[str]:
-    """"Năm 2012–2013: chưa có tiêu chuẩn áp dụng (QĐ 34/2014/QĐ-TTg áp dụng từ ngày 15/07/2014) …"."""
+    """The note under the scorecards naming the review's years no standard applies to, and the first
+    standard's name and day of effect (``tables.no_standard``)."""
     years = list(getattr(assessment, "no_standard_years", ()))
     standards = assessment.standards.sort_values("applies_from")
     if not years or standards.empty:
