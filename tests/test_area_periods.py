@@ -29,20 +29,14 @@ UNITS = """
   - {code: "46901", name: Xã Thử Một, level: commune, parent: "469", valid_from: 2012-01-01}
   - {code: "46902", name: Xã Thử Hai, level: commune, parent: "469", valid_from: 2012-01-01}
 """
-VALUES = """element,period,unit,category,value,source,comment
-CHILDREN,2016,46901,default,8400,test,
-CHILDREN,2016,46902,default,8500,test,
-CHILDREN,2017,46901,default,8450,test,
-CHILDREN,2017,46902,default,8550,test,
-INJURIES,2016,46901,drowning,10,test,
-INJURIES,2016,46902,drowning,11,test,
-INJURIES,2017,46901,drowning,13,test,
-INJURIES,2017,46902,drowning,11,test,
-CF_RECOGNISED,2016,46901,default,1,test,
-CF_RECOGNISED,2016,46902,default,1,test,
-CF_RECOGNISED,2017,46901,default,1,test,
-CF_RECOGNISED,2017,46902,default,1,test,
-"""
+# (element, option): {(year, commune): value}; 24 injuries among 17.000 children in 2017
+FIGURES = {("CHILDREN", "default"): {(2016, "46901"): 8400, (2016, "46902"): 8500, (2017, "46901"): 8450,
+                                     (2017, "46902"): 8550},
+           ("INJURIES", "drowning"): {(2016, "46901"): 10, (2016, "46902"): 11, (2017, "46901"): 13,
+                                      (2017, "46902"): 11},
+           ("CF_RECOGNISED", "default"): {(y, c): 1 for y in (2016, 2017) for c in ("46901", "46902")}}
+VALUES = "element,period,unit,category,value,source,comment\n" + "".join(
+    f"{e},{y},{c},{o},{v},test,\n" for (e, o), cells in FIGURES.items() for (y, c), v in cells.items())
 REVIEW = """id: thu-2016-2017
 kind: final
 title: {vi: Báo cáo thử, en: Test review}

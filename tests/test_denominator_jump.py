@@ -16,13 +16,12 @@ from evaltools.catalog import load_catalog
 from evaltools.validation.outliers import denominators
 
 from .conftest import ROOT, make_project
+from .test_intake_support import data_copy
 
 
 @pytest.fixture(scope="module")
 def typo(tmp_path_factory):
-    data = tmp_path_factory.mktemp("jump") / "data"
-    shutil.copytree(ROOT / "data", data)
-    make_project(data.parent)
+    data = data_copy(tmp_path_factory.mktemp("jump"))
     store = data / "values" / "cam-lo-2020.csv"
     text = store.read_text(encoding="utf-8")
     assert "CHILDREN,2020,19606,default,1522," in text
@@ -57,16 +56,20 @@ def test_a_tenfold_child_count_is_a_high_finding_that_blocks_the_run(typo, pytho
     assert not (root / "outputs" / "ct20-2012-2022" / "report.html").exists()
 
 
-def test_a_confirmed_jump_is_reported_with_its_reason_and_does_not_block(typo, python, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(typo, data)
+def confirm(typo, tmp_path, entries: str) -> None:
+    """A copy of the store with ``entries`` under ``confirmed:`` in its rules file."""
+    shutil.copytree(typo, tmp_path / "data")
     make_project(tmp_path)
-    rules = data / "catalog" / "validation_rules.yaml"
-    rules.write_text(rules.read_text(encoding="utf-8") + (
-        "\nconfirmed:\n"
-        '  - {unit: "19606", element: CHILDREN, year: 2020, reason: "checked with the commune: boundary change"}\n'
-        '  - {unit: "19606", element: CHILDREN, year: 2021, reason: "checked with the commune: boundary undone"}\n'),
-        encoding="utf-8")
+    rules = tmp_path / "data" / "catalog" / "validation_rules.yaml"
+    text = rules.read_text(encoding="utf-8")
+    assert "\nconfirmed: []\n" in text                   # the sample's list, empty
+    rules.write_text(text.replace("\nconfirmed: []\n", "\nconfirmed:\n" + entries), encoding="utf-8")
+
+
+def test_a_confirmed_jump_is_reported_with_its_reason_and_does_not_block(typo, python, tmp_path):
+    confirm(typo, tmp_path,
+            '  - {unit: "19606", element: CHILDREN, year: 2020, reason: "checked with the commune: boundary change"}\n'
+            '  - {unit: "19606", element: CHILDREN, year: 2021, reason: "checked with the commune: boundary undone"}\n')
     done = cli(python, tmp_path, "validate", "ct20-2012-2022")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "DENOMINATOR_JUMP" not in done.stdout
@@ -74,12 +77,7 @@ def test_a_confirmed_jump_is_reported_with_its_reason_and_does_not_block(typo, p
 
 
 def test_a_confirmation_of_an_unknown_unit_is_one_clear_line(typo, python, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(typo, data)
-    make_project(tmp_path)
-    rules = data / "catalog" / "validation_rules.yaml"
-    rules.write_text(rules.read_text(encoding="utf-8") + (
-        '\nconfirmed:\n  - {unit: "99999", element: CHILDREN, year: 2020, reason: "typed"}\n'), encoding="utf-8")
+    confirm(typo, tmp_path, '  - {unit: "99999", element: CHILDREN, year: 2020, reason: "typed"}\n')
     done = cli(python, tmp_path, "validate", "ct20-2012-2022")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     errors = [l for l in done.stderr.splitlines() if l.strip()]
