@@ -157,7 +157,8 @@ def _jumps(data: pd.DataFrame, dens: set[str], confirmed: pd.DataFrame | None) -
     not confirmed; and the confirmation's reason ("" when none)."""
     limit = data["denominator_jump"].astype(float)
     moved = data["previous"].notna() & ((data["ratio"] >= limit) | (data["ratio"] <= 1 / limit))
-    moved &= data["element"].isin(list(dens)) & (data[["value", "previous"]].abs().max(axis=1) > 0)
+    # small counts (under min_value both years: 1 card, then 5) are not news, as for the ratio check
+    moved &= data["element"].isin(list(dens)) & (data[["value", "previous"]].abs().max(axis=1) >= data["min_value"])
     reasons: dict = {}
     if confirmed is not None and len(confirmed):
         reasons = {(str(r.unit), str(r.element), int(r.year)): str(r.reason) for r in confirmed.itertuples()}
