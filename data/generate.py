@@ -76,6 +76,7 @@ CSC_NEW_LAW = 1.5
 QD34_MAX = (60, 80, 80, 60, 70, 70, 60, 80, 80, 80, 60, 60, 60, 50, 50)      # 1.000 points
 QD06_MAX = (70, 80, 80, 80, 80, 80, 80, 80, 70, 70, 80, 70, 80)              # 1.000 points
 QD06_FROM = 2019
+QD34_FROM = 2014              # QĐ 34/2014/QĐ-TTg in force from 15/07/2014 (catalog/standards.yaml)
 
 
 def split(total: int, weights: np.ndarray) -> np.ndarray:
@@ -116,8 +117,9 @@ def commune_rows(year: int, codes: list[str], pop: dict[str, int], rng: np.rando
         gifts = pop[c] * rng.uniform(0.05, 0.08) * (0.45 if year == PARTIAL else 1)   # five months of 2017
         rows.append(("GIFTS", c, "default", int(round(gifts))))
         if year != PARTIAL:            # assessed and recognised at the end of the year
-            element, points = scores(year, c, rng)
-            rows += [(element, c, crit, p) for crit, p in points.items()]
+            element, points = scores(year, c, rng)      # drawn every year: the other figures stay as they were
+            if year >= QD34_FROM:      # 2012–2013: recognised under the 2010 standard, whose scores are not held
+                rows += [(element, c, crit, p) for crit, p in points.items()]
             rows.append(("CF_RECOGNISED", c, "default", 0 if (year == QD06_FROM and c == CAM_CHINH) else 1))
         model = (c in (CAM_THUY, TOWN) and year >= 2013) or (c == CAM_HIEU and year >= 2019)
         rows.append(("CP_MODEL", c, "default", int(model)))

@@ -37,8 +37,9 @@ def five_year():
 
 def test_five_year_draft_states_the_child_friendly_communes_and_the_allowances(five_year):
     achievements, shortcomings = five_year.strengths(), five_year.weaknesses()
-    # as the source says: 9/9 "từ năm 2012 đến năm 2016" (no recognition exists by 31/05/2017)
-    assert ("Từ năm 2012 đến năm 2016, 9/9 xã, thị trấn hằng năm đều đạt chuẩn xã, thị trấn phù hợp với trẻ em "
+    # the source's 9/9 "từ năm 2012 đến năm 2016", under QĐ 34/2014 only from its first year in force (2014;
+    # no recognition exists by 31/05/2017)
+    assert ("Từ năm 2014 đến năm 2016, 9/9 xã, thị trấn hằng năm đều đạt chuẩn xã, thị trấn phù hợp với trẻ em "
             "theo QĐ 34/2014/QĐ-TTg.") in achievements
     # a stock at the cut-off, a flow up to it: never read as a full year
     assert "Trẻ em đang hưởng trợ cấp xã hội hằng tháng: 353 em (tại thời điểm 31/05/2017)." in achievements
@@ -75,7 +76,7 @@ def test_ten_year_draft_names_the_failed_scorecard_and_compares_with_the_five_ye
 
 def test_english_draft():
     text = Drafted("ct20-2012-2017.yaml", lang="en").strengths()
-    assert ("From 2012 to 2016, 9 of 9 communes and towns met the child-friendly standard of Decision "
+    assert ("From 2014 to 2016, 9 of 9 communes and towns met the child-friendly standard of Decision "
             "34/2014/QĐ-TTg every year.") in text
     assert "Children receiving a monthly social allowance: 353 children (as of 31 May 2017)." in text
 

@@ -139,17 +139,52 @@ def test_a_cut_off_inside_the_last_year_marks_it_partial_and_counts_child_years(
     assert bool(cell(out, "POP", "10", "2018-2021")["partial"])
 
 
-def test_a_year_the_catalog_declares_partial_is_partial_in_every_review(area, tmp_path):
+def _partial_catalog(area, tmp_path, periods: str):
     catalog, values, _ = area
     folder = tmp_path / "catalog"
     for path in catalog.files:
         write(folder / path.name, path.read_text(encoding="utf-8"))
-    write(folder / "periods.yaml", "partial_years:\n  - {year: 2019, last_day: 2019-05-31}\n")
-    out = run((load_catalog(folder), values, None))
+    write(folder / "periods.yaml", periods)
+    cases = pd.DataFrame([("CASES", 2019, "200", "default", 1)], columns=values.columns)   # E's one case
+    return load_catalog(folder), pd.concat([values, cases], ignore_index=True), None
+
+
+def test_a_year_the_catalog_declares_partial_for_an_area_is_partial_in_its_every_review(area, tmp_path):
+    partial = _partial_catalog(area, tmp_path, 'partial_years:\n  - {unit: "10", year: 2019, last_day: 2019-05-31}\n')
+    out = run(partial)
     assert bool(cell(out, "CASES", "10", "2019")["partial"]) and not cell(out, "CASES", "10", "2020")["partial"]
     assert cell(out, "RATE", "10", "2019")["denominator"] == pytest.approx(310 * 151 / 365)
-    # the span's stock comes from 2021, a full year
+    assert cell(out, "CASES", "100", "2019")["partial_days"] == "2019-05-31"      # its communes too
+    # the span's stock comes from 2021, a full year; the span's flow says which year is cut short
     assert not cell(out, "POP", "10", "2018-2021")["partial"]
+    assert cell(out, "CASES", "10", "2018-2021")["partial_days"] == "2019-05-31"
+    assert cell(out, "CASES", "10", "2020")["partial_days"] == ""
+
+
+def test_the_other_district_of_the_store_keeps_its_full_year(area, tmp_path):
+    partial = _partial_catalog(area, tmp_path, 'partial_years:\n  - {unit: "10", year: 2019, last_day: 2019-05-31}\n')
+    out = run(partial, code="20")
+    assert not cell(out, "RATE", "20", "2019")["partial"]
+    assert cell(out, "RATE", "20", "2019")["denominator"] == 50                 # a full year of its children
+    assert cell(out, "CASES", "20", "2018-2021")["partial_days"] == ""
+    # the province holds both: partial, each district's children weighted by its own share of the year
+    province = run(partial, code="9")
+    assert bool(cell(province, "POP", "9", "2019")["partial"]) and not cell(province, "POP", "20", "2019")["partial"]
+    assert cell(province, "RATE", "9", "2019")["denominator"] == pytest.approx(310 * 151 / 365 + 50)
+    assert cell(province, "RATE", "20", "2019")["value"] == pytest.approx(1 / 50 * 1000)
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("{year: 2019, last_day: 2019-05-31}", "add unit: \"<code>\" to the entry"),
+    ('{unit: "77", year: 2019, last_day: 2019-05-31}', "unit '77' is not in org_units.yaml"),
+])
+def test_a_partial_year_without_its_area_or_of_an_unknown_unit_is_refused_in_one_line(area, tmp_path, entry,
+                                                                                       message):
+    with pytest.raises(InputError) as caught:
+        _partial_catalog(area, tmp_path, f"partial_years:\n  - {entry}\n")
+    text = str(caught.value)
+    assert "periods.yaml:2: column 'unit': " in text          # file, line and key
+    assert message in text and len(text.strip().splitlines()) == 1, text
 
 
 def test_one_districts_figures_never_include_the_other_district(area):

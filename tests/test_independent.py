@@ -1,8 +1,10 @@
-"""The engine against an independent plain-pandas computation on a second district (tests/independent).
+"""The engine against an independent plain-pandas computation on two districts (tests/independent).
 
-The second store holds two districts; the reviewed one has a split, a merger under a new
-code, one under a kept code, missing returns and a last year cut off on 30/06/2022. Its
-expected figures are computed without evaltools, from data/README.md alone.
+The second store holds two districts, each with a review. The first has a split, a merger under a new
+code, one under a kept code, missing returns, a year its returns stop early (2019 to 30/09/2019) and
+a last year cut off on 30/06/2022, and a donor's aid group that ends in 2020; the other district has
+its own partial year (2020 to 31/03/2020) and a split the year before its last. Their expected figures
+are computed without evaltools, from data/README.md alone.
 """
 
 from __future__ import annotations
@@ -17,18 +19,26 @@ from .independent import district
 from .independent.expected import expected
 
 KEYS = ["indicator", "unit", "period", "category"]
+REVIEWS = list(district.REVIEWS)
 
 
 @pytest.fixture(scope="module")
-def tables(tmp_path_factory, python, root):
+def store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("second")
-    review = district.write(folder / "data")
-    done = subprocess.run([python, "-m", "evaltools", "indicators", str(review), "--out", str(folder / "out")],
-                          capture_output=True, text=True, cwd=root)
+    district.write(folder / "data")
+    return folder
+
+
+@pytest.fixture(scope="module", params=REVIEWS)
+def tables(request, store, python, root):
+    review = request.param
+    done = subprocess.run([python, "-m", "evaltools", "indicators", str(store / "data" / "reviews" / f"{review}.yaml"),
+                           "--out", str(store / "out")], capture_output=True, text=True, cwd=root)
     assert done.returncode == 0, done.stderr
-    got = pd.read_csv(folder / "out" / "second-district" / "indicators.csv",
-                      dtype={"unit": str, "period": str, "category": str})
-    want = expected(pd.read_csv(folder / "data" / "values" / "second.csv", dtype={"unit": str}))
+    got = pd.read_csv(store / "out" / review / "indicators.csv", keep_default_na=False, na_values=[""],
+                      dtype={"unit": str, "period": str, "category": str, "partial_days": str})
+    want = expected(pd.read_csv(store / "data" / "values" / "second.csv", dtype={"unit": str}), review)
+    got["partial_days"] = got["partial_days"].fillna("")
     return got.set_index(KEYS).sort_index(), want.set_index(KEYS).sort_index()
 
 
@@ -36,7 +46,23 @@ def test_the_same_rows_no_dead_unit_and_nothing_of_the_other_district(tables):
     got, want = tables
     assert sorted(got.index) == sorted(want.index)
     units = set(got.index.get_level_values("unit"))
-    assert units == {"501", "50101", "50110", "50104", "50107", "50108"}
+    assert units in ({"501", "50101", "50110", "50104", "50107", "50108"}, {"502", "50201", "50203", "50204"})
+
+
+def test_every_value_of_both_districts_matches(tables):
+    """The measure: every value, numerator, denominator, count and label equal to plain pandas."""
+    got, want = tables
+    want = want.loc[got.index]
+    same = pd.Series(True, index=got.index)
+    for column in ("value", "numerator", "denominator"):
+        same &= np.isclose(got[column].astype(float), want[column].astype(float), rtol=1e-9, atol=1e-9,
+                           equal_nan=True)
+    for column in ("reported", "expected", "aggregation", "partial", "partial_days"):
+        same &= got[column].astype(str).to_numpy() == want[column].astype(str).to_numpy()
+    same &= got["value_year"].astype("Int64").fillna(-1).to_numpy() == want["value_year"].astype(
+        "Int64").fillna(-1).to_numpy()
+    print(f"independent: {int(same.sum())}/{len(same)} rows equal")
+    assert same.all(), got[~same].head(10)
 
 
 @pytest.mark.parametrize("column", ["value", "numerator", "denominator"])
@@ -47,7 +73,7 @@ def test_every_figure_agrees(tables, column):
     assert same.all(), pd.DataFrame({"engine": a[~same], "pandas": b[~same]}).head(20)
 
 
-@pytest.mark.parametrize("column", ["reported", "expected", "aggregation", "partial"])
+@pytest.mark.parametrize("column", ["reported", "expected", "aggregation", "partial", "partial_days"])
 def test_every_coverage_and_label_agrees(tables, column):
     got, want = tables
     a, b = got[column], want.loc[got.index, column]
@@ -64,6 +90,12 @@ def test_every_value_year_agrees(tables):
 
 def test_the_history_is_where_the_documentation_puts_it(tables):
     got, _ = tables
+    if "502" in set(got.index.get_level_values("unit")):
+        # H split on 01/01/2021: its 2020 is the district's only, H1 starts in 2021
+        assert np.isnan(got.loc[("CHILDREN", "50203", "2020", "total"), "value"])
+        assert got.loc[("CHILDREN", "502", "2020", "total"), "expected"] == 2
+        assert got.loc[("CHILDREN", "502", "2021", "total"), "expected"] == 3
+        return
     value = got["value"]
     # F's 2019 children count in the district, not in F1 or F2; BC's 2019 is B + C
     assert np.isnan(value[("CHILDREN", "50107", "2019", "total")])
@@ -92,10 +124,13 @@ def report_tables(tmp_path_factory):
 def test_the_summary_table_shows_the_plain_pandas_figures_years_and_marks(report_tables):
     table, _, want = report_tables
     years = [str(y) for y in district.YEARS]
-    # the year cut off on 30/06/2022 is marked in the header and explained under the table
-    assert list(table.columns) == ["Chỉ tiêu", "Đơn vị tính", *years[:-1], "2022*", "Cả giai đoạn",
-                                   "Cách tính cả giai đoạn"]
-    assert "Năm 2022: số liệu tính đến ngày 30/06/2022." in " ".join(table.attrs["notes"])
+    # 501's own partial year (to 30/09/2019) and the year cut off on 30/06/2022 are marked and explained
+    assert list(table.columns) == ["Chỉ tiêu", "Đơn vị tính", "2018", "2019*", "2020", "2021", "2022*",
+                                   "Cả giai đoạn", "Cách tính cả giai đoạn"]
+    notes = " ".join(table.attrs["notes"])
+    assert "Năm 2019: số liệu tính đến ngày 30/09/2019." in notes
+    assert "Năm 2022: số liệu tính đến ngày 30/06/2022." in notes
+    assert "2020" not in notes                          # 502's partial 2020 is not 501's
     scale = {"COST_PER_CASE": 1.0}                      # đồng per case stays in đồng (a total would be millions)
     for code in district.INDICATORS:
         for period, column in zip([*years, "2018-2022"], table.columns[2:-1]):
@@ -117,9 +152,79 @@ def test_the_appendix_table_per_commune_is_the_plain_pandas_one(report_tables):
     assert table.iloc[-1, 0] == "Toàn huyện"
     for unit in table.index:
         for period, column in zip([*(str(y) for y in district.YEARS), "2018-2022"], table.columns[1:]):
+            assert column.rstrip("*") == period.replace("-", "–") or column == "Cả giai đoạn", column
             plain = want.loc[("CASE_RATE", unit, period, "total"), "value"]
             assert np.isclose(table.at[unit, column], plain, equal_nan=True), (unit, period)
     # F split in 2020: its history stays with the district, so F1 shows no 2019 figure (missing, not 0);
     # B and C merged under BC's new code, which carries their history on
-    assert np.isnan(table.at["50107", "2019"]) and table.at["50107", "2020"] >= 0
+    assert np.isnan(table.at["50107", "2019*"]) and table.at["50107", "2020"] >= 0
     assert not np.isnan(table.at["50110", "2018"])
+
+
+# --- Periods per area, one year per stock, spans that include a partial year, splits -------------
+
+@pytest.fixture(scope="module")
+def loaded(store):
+    from evaltools.context import open_review
+
+    return {review: open_review(store / "data" / "reviews" / f"{review}.yaml", "vi") for review in REVIEWS}
+
+
+def _plain(store) -> pd.DataFrame:
+    return pd.read_csv(store / "data" / "values" / "second.csv", dtype={"unit": str})
+
+
+def test_the_other_districts_full_year_is_neither_inflated_nor_marked(loaded, store):
+    values = _plain(store)
+    communes = {"502": ["50201", "50202"], "501": ["50101", "50102", "50103", "50104", "50105", "50106"]}
+    for area, share in (("502", 1.0), ("501", 273 / 365)):      # 501's 2019 runs to 30/09/2019 (273 days)
+        mine = values[(values["period"] == 2019) & values["unit"].isin(communes[area])]
+        cases = mine[mine["element"] == "CASES"].groupby("unit")["value"].sum()
+        children = mine[mine["element"] == "CHILDREN"].set_index("unit")["value"]
+        both = cases.index.intersection(children.index)
+        plain = cases[both].sum() / (children[both].sum() * share) * 1000
+        row = loaded["third-district" if area == "502" else "second-district"].row("CASE_RATE", "2019")
+        assert row["value"] == pytest.approx(plain) and bool(row["partial"]) == (area == "501"), area
+    third = loaded["third-district"]
+    assert third.partial_years == {2020: pd.Timestamp("2020-03-31").date()}          # its own, not 501's 2019
+    assert third.year_label(2019) == "2019" and third.year_label(2020) == "2020*"
+
+
+def test_a_stocks_parts_come_from_its_totals_year_and_add_up(loaded):
+    second, third = loaded["second-district"], loaded["third-district"]
+    total, g1, g2 = (second.row("AID", category=c) for c in ("total", "g1", "g2"))
+    assert int(total["value_year"]) == int(g1["value_year"]) == 2022
+    assert np.isnan(g2["value"]) and g2["reason"] == "no data"            # ended in 2020: absent, not carried
+    assert g1["value"] == total["value"]
+    parts = [third.row("AID", category=c)["value"] for c in ("g1", "g2")]
+    assert sum(parts) == third.row("AID")["value"]
+
+
+def test_a_span_total_names_the_years_cut_short_inside_it(loaded):
+    from evaltools import report
+    from evaltools.texts import load_texts
+
+    text = load_texts("vi", None)
+    second, third = loaded["second-district"], loaded["third-district"]
+    assert report.span(text, 2018, 2022, second.quantity("CASES")) == \
+        "giai đoạn 2018–2022, tính đến ngày 30/06/2022, trong đó năm 2019 đến 30/09/2019"
+    assert report.span(text, 2018, 2022, third.quantity("CASES")) == \
+        "giai đoạn 2018–2022, trong đó năm 2020 đến 31/03/2020"
+    english = load_texts("en", None)
+    assert report.span(english, 2018, 2022, third.quantity("CASES")) == \
+        "2018–2022, with 2020 only up to 31 March 2020"
+    # a stock of a full year carries no cut-off
+    assert third.quantity("CHILDREN").until is None and third.quantity("CHILDREN").partial_in == ()
+
+
+def test_a_split_has_its_note_beside_the_merger_notes(loaded):
+    from evaltools.report.tables import merger_notes
+    from evaltools.texts import load_texts
+
+    text = load_texts("vi", None)
+    second = " ".join(map(str, merger_notes(loaded["second-district"], text)))
+    assert "Xã F được chia tách thành Xã F1 và Xã F2 từ năm 2020" in second
+    assert "Xã BC: trước năm 2020 là số liệu cộng của Xã B và Xã C." in second
+    third = " ".join(map(str, merger_notes(loaded["third-district"], text)))
+    assert "Xã H được chia tách thành Xã H1 và Xã H2 từ năm 2021" in third and "Xã F" not in third
+    assert "cộng các dòng xã, thị trấn không bằng dòng “Toàn huyện”" in third

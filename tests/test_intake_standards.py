@@ -53,7 +53,7 @@ def test_each_years_template_has_the_criteria_of_the_standard_in_force_then_only
     assert ("Các tiêu chí chấm điểm trong biểu là của Quyết định số 06/QĐ-TTg ngày 03/01/2019 (áp dụng cho các "
             "năm 2019–)") in text
     assert "qd34_c01" not in text and "CF_SCORE.qd06_c13" in text
-    assert "(áp dụng cho các năm 2012–2018)" in help_text(tmp_path / "return-2017.xlsx")
+    assert "(áp dụng cho các năm 2014–2018)" in help_text(tmp_path / "return-2017.xlsx")
 
 
 def test_a_2023_score_under_the_ended_standard_is_refused_with_its_dates(tmp_path):
@@ -70,7 +70,7 @@ def test_a_2023_score_under_the_ended_standard_is_refused_with_its_dates(tmp_pat
     assert problem_lines(err) == [
         f"{old.name}[Số liệu]:9: column 'Điểm xã, thị trấn phù hợp với trẻ em – Trẻ em dưới 1 tuổi được tiêm chủng "
         f"đầy đủ (điểm)': cell {column}9: criterion qd34_c03 of "
-        "QĐ 34/2014/QĐ-TTg: that standard applies 2012–2018; this return is for 2023 "
+        "QĐ 34/2014/QĐ-TTg: that standard applies 2014–2018; this return is for 2023 "
         "(QĐ 06/QĐ-TTg applies: use its criteria)"]
 
 
@@ -84,7 +84,7 @@ def test_a_csv_return_in_a_real_process_gets_the_same_one_line(python, tmp_path)
     assert done.returncode == 1
     assert done.stderr == (
         "evaltools: error: cam-thuy-2023.csv:3: column 'CF_SCORE.qd34_c15': cell D3: criterion qd34_c15 of "
-        "QĐ 34/2014/QĐ-TTg: that standard applies 2012–2018; this return is for 2023 "
+        "QĐ 34/2014/QĐ-TTg: that standard applies 2014–2018; this return is for 2023 "
         "(QĐ 06/QĐ-TTg applies: use its criteria)\n")
     assert not (data / "values" / "returns-2023.csv").exists()
 
@@ -133,6 +133,6 @@ def test_a_stored_score_under_a_standard_not_in_force_is_a_high_finding(python, 
     hit = found[found["rule"] == "STANDARD_NOT_IN_FORCE"]
     assert hit[["importance", "unit", "year", "element", "value", "line"]].values.tolist() == [
         ["high", "19606", 2020, "CF_SCORE.qd34_c03", 70.0, len(lines) + 1]]
-    assert hit["message"].tolist() == ["criterion qd34_c03 of QĐ 34/2014/QĐ-TTg: that standard applies 2012–2018; "
+    assert hit["message"].tolist() == ["criterion qd34_c03 of QĐ 34/2014/QĐ-TTg: that standard applies 2014–2018; "
                                        "this value is for 2020 (QĐ 06/QĐ-TTg applies: use its criteria)"]
     assert "STANDARD_NOT_IN_FORCE" in done.stdout

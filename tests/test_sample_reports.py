@@ -67,3 +67,17 @@ def test_nothing_outside_the_text_box(report):
         if w.x0 < left - 2 or w.x1 > w.page_width - right + 2 or w.y1 > w.page_height - 15 * MM:
             outside.append((w.page, w.text, round(w.x0), round(w.x1)))
     assert outside == [], (review, outside[:10])
+
+
+def test_a_span_total_names_its_partial_year_and_no_standard_before_it_took_effect(report):
+    """data/README.md, "Spans that include a partial year" and "Standards in force", in the PDF a leader reads."""
+    review, pdf = report
+    text = flat(pdf)
+    if review == "ct20-2012-2022":
+        assert "10.470 thẻ (giai đoạn 2012–2022, trong đó năm 2017 đến 31/05/2017)" in text
+        assert "(giai đoạn 2012–2022, tính đến ngày 31/05/2017)" not in text
+    if review.startswith("ct20"):
+        # QĐ 34/2014/QĐ-TTg is in force from 15/07/2014: 2012 and 2013 are not scored under it
+        assert not re.search(r"\b201[23]\s+\d+\s+\d+\s+[\d,]+\s*%\s+QĐ 34/2014", text), review
+        assert ("Năm 2012–2013: chưa có tiêu chuẩn áp dụng (QĐ 34/2014/QĐ-TTg áp dụng từ ngày "
+                "15/07/2014)") in text

@@ -145,3 +145,25 @@ def test_flows_of_a_partial_last_year_are_not_compared(tmp_path):
     partial = validate(review).findings
     assert partial.loc[partial["kind"] == "outlier", ["element", "unit", "year"]].values.tolist() == [
         ["POP", "101", 2019]]
+
+
+def test_a_denominator_jumping_fivefold_is_high_unless_small_or_confirmed(catalog):
+    # POP becomes a denominator once an indicator divides by it (read from the indicator catalog)
+    rate = catalog.indicators.loc[["POP"]].assign(denominator="POP").rename(index={"POP": "POP_SHARE"})
+    with_rate = dataclasses.replace(catalog, indicators=pd.concat([catalog.indicators, rate]))
+    assert outliers(catalog, {("POP", "100"): {2016: 100, 2017: 600}})["rule"].tolist() == ["OUTLIER_RATIO"]
+    found = outliers(with_rate, {("POP", "100"): {2016: 100, 2017: 600}, ("POP", "101"): {2016: 1, 2017: 6}})
+    # 600 / 100 = × 6 ≥ × 5: high; 1 → 6 stays under min_value (10): no finding at all
+    assert found[["rule", "unit", "year", "importance", "kind"]].values.tolist() == [
+        ["DENOMINATOR_JUMP", "100", 2017, "high", "rule"]]
+    assert found.loc[0, "rule_name_en"] == "Denominator jumps from the previous year"
+    # × 4,9 is an ordinary ratio finding (medium from × 5 is not reached: low)
+    assert outliers(with_rate, {("POP", "100"): {2016: 100, 2017: 490}})["rule"].tolist() == ["OUTLIER_RATIO"]
+    sure = pd.DataFrame([{"unit": "100", "element": "POP", "year": 2017, "reason": "new hamlet", "line": 1}])
+    rows = pd.DataFrame([("POP", y, "100", "default", float(v), "v.csv", i, "test")
+                         for i, (y, v) in enumerate(((2016, 100), (2017, 600)), 2)],
+                        columns=["element", "period", "unit", "category", "value", "file", "line", "source"])
+    confirmed = find_outliers(rows, with_rate, DEFAULTS, unit_years(catalog.units, range(2016, 2018), "10"),
+                              confirmed=sure)
+    assert confirmed[["rule", "importance"]].values.tolist() == [["OUTLIER_RATIO", "medium"]]
+    assert confirmed.loc[0, "message"].endswith("; confirmed in the rules file: new hamlet)")

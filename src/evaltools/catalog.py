@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,7 @@ from .schema import Field, duplicates, parse_records
 from .yamlio import load_yaml
 
 LEVELS = ("province", "district", "commune")
+_LATE = 9999          # a year after every unit's last change: the catalog's latest tree (dead units included)
 UNIT_CLASSES = ("standard", "disadvantaged", "ward")
 
 UNIT_FIELDS = (
@@ -46,7 +48,13 @@ ELEMENT_FIELDS = (
     Field("definition_changes", "any", required=False),
 )
 CHANGE_FIELDS = (Field("date", "date"), Field("note", "i18n"))
-PARTIAL_FIELDS = (Field("year", "int"), Field("last_day", "date"), Field("note", "i18n", required=False))
+PARTIAL_FIELDS = (Field("unit", "code", required=False), Field("year", "int"), Field("last_day", "date"),
+                  Field("note", "i18n", required=False))
+# An entry of periods.yaml without a unit: the old, store-wide format, refused (it would leak one
+# district's cut-off into every other district of the store).
+MIGRATE_PARTIAL = ("expected the GSO code of the area whose returns stop early: a partial year belongs to "
+                   "that unit and every unit below it, not to the whole store; add unit: \"<code>\" to the entry "
+                   "(see data/README.md, 'Partial years')")
 INDICATOR_FIELDS = (
     Field("code", "code", pattern=r"^[A-Z][A-Z0-9_]*$"),
     Field("name", "i18n"),
@@ -68,8 +76,9 @@ class Catalog:
     ``elements["definition_changes"]`` holds, per element, a tuple of
     ``(date, {"vi": note, "en": note})``: days from which the element counts something
     else (a new law, a new standard); values on either side are not comparable.
-    ``partial_years`` maps a year to the last day its stored figures cover, for years
-    declared partial in ``periods.yaml``.
+    ``partial_areas`` maps a unit code to {year: last day}, for the years whose returns
+    stop early in that unit and every unit below it (``periods.yaml``); read it through
+    :meth:`unit_partial_years` or :meth:`partial_years_for`, never as a store-wide calendar.
     """
 
     units: pd.DataFrame
@@ -77,7 +86,34 @@ class Catalog:
     elements: pd.DataFrame
     indicators: pd.DataFrame
     files: tuple[Path, ...]
-    partial_years: Mapping[int, dt.date] = field(default_factory=dict)
+    partial_areas: Mapping[str, Mapping[int, dt.date]] = field(default_factory=dict)
+
+    def unit_partial_years(self) -> dict[str, dict[int, dt.date]]:
+        """Every unit whose returns stop early in some year -> {year: last day}: the declared areas and
+        every unit below them (units outside every declared area are not keys)."""
+        return self._partial_by_unit
+
+    @cached_property
+    def _partial_by_unit(self) -> dict[str, dict[int, dt.date]]:
+        out: dict[str, dict[int, dt.date]] = {}
+        for area, days in self.partial_areas.items():
+            for code in unitlib.in_area(self.units, area, _LATE):
+                mine = out.setdefault(code, {})
+                for year, day in days.items():
+                    mine[year] = min(day, mine.get(year, day))
+        return out
+
+    def partial_years_for(self, area: str | None) -> dict[int, dt.date]:
+        """Years cut short somewhere in ``area``'s figures -> the earliest last day: declared for the
+        area, for a unit above it or for a unit below it (None: the whole store)."""
+        inside = set(unitlib.in_area(self.units, area, _LATE)) if area is not None else None
+        above = set(unitlib.ancestors(self.units, _LATE).get(area, [])) if area is not None else set()
+        out: dict[int, dt.date] = {}
+        for code, days in self.partial_areas.items():
+            if inside is None or code in inside or code in above:
+                for year, day in days.items():
+                    out[year] = min(day, out.get(year, day))
+        return dict(sorted(out.items()))
 
     def columns(self) -> list[str]:
         """Every data column key: ``ELEMENT`` and ``ELEMENT.option`` for each option."""
@@ -271,18 +307,27 @@ def _default_units(frame: pd.DataFrame, elements: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _load_partial_years(path: Path, problems: list[Problem]) -> dict[int, dt.date]:
-    """Years declared partial in ``periods.yaml`` (optional): year -> last day covered."""
+def _load_partial_years(path: Path, units: pd.DataFrame, problems: list[Problem]) -> dict[str, dict[int, dt.date]]:
+    """Years declared partial per area in ``periods.yaml`` (optional): unit -> {year: last day covered}."""
     if not path.exists():
         return {}
     name = display_path(path)
     frame, found = parse_records((load_yaml(path) or {}).get("partial_years", []), PARTIAL_FIELDS, name,
                                  "partial_years")
-    problems += found + duplicates(frame, ["year"], name)
+    problems += found + duplicates(frame, ["unit", "year"], name)
+    known = set(units["code"]) if "code" in units else set()
+    out: dict[str, dict[int, dt.date]] = {}
     for row in frame.itertuples():
+        if row.unit is None or (isinstance(row.unit, float) and pd.isna(row.unit)):
+            problems.append(Problem(name, row.line, "unit", MIGRATE_PARTIAL))
+        elif str(row.unit) not in known:
+            problems.append(Problem(name, row.line, "unit",
+                                    f"unit {row.unit!r} is not in org_units.yaml: expected a GSO code of its units"))
         if row.year is not None and row.last_day is not None and row.last_day.year != row.year:
             problems.append(Problem(name, row.line, "last_day", f"expected a day of {row.year}"))
-    return {int(r.year): r.last_day for r in frame.itertuples() if r.year is not None and r.last_day is not None}
+        elif row.year is not None and row.last_day is not None and isinstance(row.unit, str):
+            out.setdefault(row.unit, {})[int(row.year)] = row.last_day
+    return out
 
 
 def load_catalog(folder: str | Path, extra_indicators: Sequence[Path] = ()) -> Catalog:
@@ -310,7 +355,7 @@ def load_catalog(folder: str | Path, extra_indicators: Sequence[Path] = ()) -> C
             if code in frames[0].index:
                 problems.append(Problem(display_path(path), line, "code",
                                         f"indicator {code} is already defined in {display_path(files[2])}"))
-    partial = _load_partial_years(folder / "periods.yaml", problems)
+    partial = _load_partial_years(folder / "periods.yaml", units, problems)
     if problems:
         raise InputError(problems)
     files += (folder / "periods.yaml",) if (folder / "periods.yaml").exists() else ()

@@ -26,6 +26,13 @@ from .refs import resolve_review
 from .review import Review, load_review
 
 
+def partial_days(row: pd.Series) -> tuple[dt.date, ...]:
+    """The last days of the years cut short that an indicator row draws on (its ``partial_days``)."""
+    if not bool(row.get("partial", False)):
+        return ()
+    return tuple(dt.date.fromisoformat(d) for d in str(row.get("partial_days", "") or "").split(";") if d)
+
+
 @dataclass(frozen=True)
 class ReviewData:
     """A loaded review and its figures.
@@ -104,15 +111,17 @@ class ReviewData:
     def quantity(self, code: str, period: str | int | None = None, category: str = "total",
                  unit: str | None = None) -> vnformat.Quantity:
         """:meth:`value` with the indicator's decimals and unit, the returns it rests on and, for a
-        figure of one year cut off early, the day it stops: ready for a sentence (``{x:u}``)."""
+        figure of one year cut off early, the day it stops (a span's total: the days of the years
+        cut short inside it, ``partial_in``): ready for a sentence (``{x:u}``)."""
         row = self.row(code, period, category, unit)
         if row is None:
             return self.as_quantity(code, float("nan"))
         year = None if pd.isna(row["value_year"]) else int(row["value_year"])
-        partial = [d for y, d in self.partial_years.items() if year is None or y == year]
+        days = partial_days(row)
         return replace(self.as_quantity(code, float(row["value"])), reported=int(row["reported"]),
                        expected=int(row["expected"]), year=year,
-                       until=partial[-1] if bool(row["partial"]) and partial else None)
+                       until=days[-1] if year is not None and days else None,
+                       partial_in=days if year is None else ())
 
     def as_quantity(self, code: str, value: float) -> vnformat.Quantity:
         """Any value written as indicator ``code`` writes its values."""
@@ -123,7 +132,7 @@ class ReviewData:
     def cutoffs(self) -> dict[int, dt.date]:
         """Each year of the review (and the one before) -> the last day its figures cover."""
         years = range(self.review.first_year - 1, self.review.last_year + 1)
-        return year_cutoffs(years, self.review.cutoff, self.catalog.partial_years)
+        return year_cutoffs(years, self.review.cutoff, self.catalog.partial_years_for(self.review.area))
 
     @property
     def partial_years(self) -> dict[int, dt.date]:

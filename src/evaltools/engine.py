@@ -68,9 +68,14 @@ class Facts:
     periods : tuple of Period
         The periods of the results.
     last_days : tuple of date
-        Per year of ``tree.years``, the last day its figures cover.
+        Per year of ``tree.years``, the last day the area's figures cover (the earliest of
+        its units': a year cut short in one district is cut short in the province).
     catalog : Catalog
         The catalog the values were read against.
+    node_days : ndarray of int, optional
+        Nodes × years: the last day each node's own returns cover (proleptic ordinal): a
+        partial year belongs to an area (``periods.yaml``), so two districts of one store
+        keep their own. None: ``last_days`` for every node.
     """
 
     tree: unitlib.Tree
@@ -80,6 +85,20 @@ class Facts:
     periods: tuple[Period, ...]
     last_days: tuple[dt.date, ...]
     catalog: Catalog
+    node_days: np.ndarray | None = None
+
+    def days(self) -> np.ndarray:
+        """Nodes × years: the last day (ordinal) each node's own returns cover."""
+        if self.node_days is not None:
+            return self.node_days
+        return np.tile(np.array([d.toordinal() for d in self.last_days], dtype=np.int64), (len(self.tree.codes), 1))
+
+    def unit_days(self) -> np.ndarray:
+        """Nodes × years: the earliest last day (ordinal) of a node's own returns and of every node
+        adding into it, so a total holding a cut-short year is cut short."""
+        days = self.days().copy()
+        _roll_up({"days": days}, self.tree, np.minimum)
+        return days
 
     @property
     def units(self) -> list[str]:
@@ -135,17 +154,39 @@ def aggregate(values: pd.DataFrame, catalog: Catalog, area: str | None, periods:
     tree = unitlib.tree(catalog.units, area, last if as_of is None else as_of, years)
     columns = catalog.columns()
     sums, has = cube.place([values], catalog, tree, columns)
-    days = year_cutoffs(years, cutoff, catalog.partial_years)
-    return Facts(tree, columns, sums, has, tuple(periods), tuple(days[y] for y in years), catalog)
+    node_days = _node_days(tree, catalog, cutoff)
+    area_days = node_days.min(axis=0) if len(tree.codes) else \
+        np.array([d.toordinal() for d in year_cutoffs(years, cutoff).values()], dtype=np.int64)
+    return Facts(tree, columns, sums, has, tuple(periods), tuple(dt.date.fromordinal(int(d)) for d in area_days),
+                 catalog, node_days)
+
+
+def _node_days(tree: unitlib.Tree, catalog: Catalog, cutoff: dt.date | None) -> np.ndarray:
+    """Nodes × years: the last day (ordinal) of each node's returns: 31 December, the review's cut-off,
+    or a partial year declared for the node's code or an area above it (``periods.yaml``)."""
+    years = tree.years
+    full = np.array([d.toordinal() for d in year_cutoffs(years, cutoff).values()], dtype=np.int64)
+    days = np.tile(full, (len(tree.codes), 1))
+    for code, declared in catalog.unit_partial_years().items():
+        rows = np.flatnonzero(tree.codes == code)
+        if len(rows):
+            mine = np.array([d.toordinal() for d in year_cutoffs(years, cutoff, declared).values()], dtype=np.int64)
+            days[rows] = np.minimum(days[rows], mine)
+    return days
 
 
 COUNTS = ("mask", "expected", "num_has", "den_has")
 
 
 def _over_time(facts: Facts, leaves: dict[str, np.ndarray], specs: list[Spec]) -> tuple[dict, np.ndarray]:
-    """Aggregate the years into periods: arrays node × period × spec, and the year of each ``last`` value."""
+    """Aggregate the years into periods: arrays node × period × spec, and the year of each ``last`` value.
+
+    A stock's options (a donor's scholarships) take their total's year: a part missing that year is
+    missing, never an earlier year's figure, so the parts add to their total."""
     n, k = leaves["num"].shape[0], len(specs)
     periods, start = facts.periods, facts.tree.years.start
+    total = {s.code: i for i, s in reversed(list(enumerate(specs))) if s.category == "total"}
+    anchor = np.array([total.get(s.code, i) for i, s in enumerate(specs)])
     out = {key: np.zeros((n, len(periods), k), dtype=np.int32 if key in COUNTS else float) for key in leaves}
     value_year = np.full((len(periods), k), -1)
     last = np.array([s.kind == "last" for s in specs])
@@ -160,18 +201,19 @@ def _over_time(facts: Facts, leaves: dict[str, np.ndarray], specs: list[Spec]) -
         for key, value in leaves.items():
             out[key][:, p, ks] = value[:, a:b][:, :, ks].sum(axis=1)
         ks = np.flatnonzero(last)
-        reported = leaves["mask"][:, a:b][:, :, ks].any(axis=0)              # years × specs
+        reported = leaves["mask"][:, a:b].any(axis=0)                        # years × specs
         latest = (b - a - 1) - np.argmax(reported[::-1], axis=0)
-        found = reported.any(axis=0)
-        year = a + np.where(found, latest, b - a - 1)
+        found = reported.any(axis=0)[anchor]      # one year per stock: an option's is its total's
+        year = a + np.where(found, latest[anchor], b - a - 1)
         for key, value in leaves.items():
-            out[key][:, p, ks] = value[:, year, ks]
-        value_year[p, ks] = np.where(found, start + year, -1)
+            out[key][:, p, ks] = value[:, year[ks], ks]
+        value_year[p, ks] = np.where(found[ks], start + year[ks], -1)
     return out, value_year
 
 
-def _roll_up(arrays: dict[str, np.ndarray], tree: unitlib.Tree) -> None:
-    """Add every node's figures into the nodes above it, deepest level first (in place).
+def _roll_up(arrays: dict[str, np.ndarray], tree: unitlib.Tree, ufunc: np.ufunc = np.add) -> None:
+    """Add every node's figures into the nodes above it, deepest level first (in place); ``ufunc``
+    another way to combine them (``np.minimum``: the earliest day).
 
     The tree's nodes come level by level, each level sorted by the node above: a level
     is one slice, and the nodes adding into one parent are consecutive.
@@ -181,7 +223,7 @@ def _roll_up(arrays: dict[str, np.ndarray], tree: unitlib.Tree) -> None:
         parents = tree.up[lo:hi]
         starts = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
         for value in arrays.values():
-            value[parents[starts]] += np.add.reduceat(value[lo:hi], starts, axis=0)
+            value[parents[starts]] = ufunc(value[parents[starts]], ufunc.reduceat(value[lo:hi], starts, axis=0))
 
 
 def _values(out: dict[str, np.ndarray], specs: list[Spec]) -> tuple[np.ndarray, np.ndarray]:
@@ -238,8 +280,12 @@ def evaluate(facts: Facts, indicators: pd.DataFrame) -> pd.DataFrame:
         value_year Int16        the year the value is of (``year`` and ``last``); <NA>
                                 for ``sum`` and ``ratio``, or when nothing was reported
         partial    bool         the value draws on a year whose figures stop before
-                                31 December (the year; for ``last`` its year; for
-                                ``sum`` and ``ratio`` any year of the span)
+                                31 December in this unit (its own returns, or those
+                                of a unit adding into it): the year; for ``last``
+                                its year; for ``sum`` and ``ratio`` any year of the span
+        partial_days category   the last days of those years, ISO, ";"-joined
+                                (``2017-05-31``; "" when not partial): a span's
+                                total says "2012–2022, of which 2017 to 31/05/2017"
         reported   int32        returns counted: units (for ``year``, ``last``) or
                                 unit-years (``sum``, ``ratio``) that reported the
                                 numerator — for a rate, both sides
@@ -256,29 +302,57 @@ def evaluate(facts: Facts, indicators: pd.DataFrame) -> pd.DataFrame:
     _roll_up(out, facts.tree)
     out = {key: v[facts.tree.output] for key, v in out.items()}
     value, reason = _values(out, specs)
-    partial = facts.partial()
-    start = facts.tree.years.start
     spans = np.array([p.last > p.first for p in facts.periods])
     aggregation = np.array([[0 if not spans[p] else AGGREGATIONS.index(s.kind) for s in specs]
                             for p in range(len(facts.periods))])
-    part = np.array([[partial[value_year[p, k] - start] if value_year[p, k] >= 0 else
-                      (s.kind != "last" and partial[period.first - start:period.last - start + 1].any())
-                      for k, s in enumerate(specs)] for p, period in enumerate(facts.periods)])
+    days = facts.unit_days()[facts.tree.output]
+    part, partial_days = _partial_rows(facts, specs, value_year, days)
     for k, spec in enumerate(specs):     # an average's denominator is the units averaged
         out["den"][:, :, k] = out["mask"][:, :, k] if spec.average else out["den"][:, :, k] if spec.den else np.nan
     return _tidy(facts, specs, {"value": value, "numerator": out["num"], "denominator": out["den"],
                                 "reason": reason, "reported": out["mask"], "expected": out["expected"]},
-                 aggregation, value_year, part)
+                 aggregation, value_year, part, partial_days)
+
+
+def _partial_rows(facts: Facts, specs: list[Spec], value_year: np.ndarray,
+                  days: np.ndarray) -> tuple[np.ndarray, pd.Categorical]:
+    """Units × periods × specs: whether a row draws on a year its unit's figures cut short (the year;
+    for ``last`` its year; for ``sum`` and ``ratio`` any year of the span), and those years' last days
+    (``partial_days``: ISO days joined by ";", "" for none), flat in :func:`_tidy`'s row order."""
+    years = facts.tree.years
+    cut = days < np.array([dt.date(y, 12, 31).toordinal() for y in years], dtype=np.int64)   # units × years
+    last = np.array([s.kind == "last" for s in specs])
+    n, p, k = len(days), len(facts.periods), len(specs)
+    part = np.zeros((n, p, k), dtype=bool)
+    code = np.zeros((n, p, k), dtype=np.int32)
+    lookup: dict[str, int] = {"": 0}
+    def intern(u: int, cols) -> int:  # noqa: E306
+        key = ";".join(dt.date.fromordinal(int(days[u, c])).isoformat() for c in cols if cut[u, c])
+        return lookup.setdefault(key, len(lookup))
+    one = np.zeros(days.shape, dtype=np.int32)                          # units × years: that year's day
+    for u, c in zip(*np.nonzero(cut)):
+        one[u, c] = intern(u, [c])
+    for q, period in enumerate(facts.periods):
+        a, b = period.first - years.start, period.last - years.start + 1
+        vy = value_year[q]
+        col = np.where(vy >= 0, vy - years.start, 0)
+        part[:, q, :] = np.where(vy >= 0, cut[:, col], ~last & cut[:, a:b].any(axis=1)[:, None])
+        span = np.zeros(n, dtype=np.int32)
+        for u in np.flatnonzero(cut[:, a:b].any(axis=1)):
+            span[u] = intern(u, range(a, b))
+        code[:, q, :] = np.where(vy >= 0, one[:, col], np.where(last, 0, span[:, None]))
+    names = sorted(lookup, key=lookup.get)
+    codes = np.where(part, code, 0)
+    return part, pd.Categorical.from_codes(np.ascontiguousarray(codes.transpose(2, 0, 1)).ravel(), names)
 
 
 def _tidy(facts: Facts, specs: list[Spec], arrays: dict[str, np.ndarray], aggregation: np.ndarray,
-          value_year: np.ndarray, partial: np.ndarray) -> pd.DataFrame:
+          value_year: np.ndarray, partial: np.ndarray, partial_days: pd.Categorical) -> pd.DataFrame:
     """Stack the blocks into one long table (spec, then unit, then period), categoricals from codes."""
     n, p = len(facts.units), len(facts.periods)
     flat = {key: np.ascontiguousarray(v.transpose(2, 0, 1)).ravel() for key, v in arrays.items()}
     per_period = {key: np.tile(v.T.astype(dtype), (1, n)).ravel()      # row = spec, unit, period
-                  for key, v, dtype in (("aggregation", aggregation, np.int8), ("value_year", value_year, np.int16),
-                                        ("partial", partial, bool))}
+                  for key, v, dtype in (("aggregation", aggregation, np.int8), ("value_year", value_year, np.int16))}
     indicators = list(dict.fromkeys(s.code for s in specs))
     categories = list(dict.fromkeys(s.category for s in specs))
     index = facts.index
@@ -299,6 +373,7 @@ def _tidy(facts: Facts, specs: list[Spec], arrays: dict[str, np.ndarray], aggreg
         "reason": cat(flat["reason"], REASONS),
         "aggregation": cat(per_period["aggregation"], AGGREGATIONS),
         "value_year": pd.arrays.IntegerArray(np.maximum(year, 0), year < 0),
-        "partial": per_period["partial"],
+        "partial": np.ascontiguousarray(partial.transpose(2, 0, 1)).ravel(),
+        "partial_days": partial_days,
         "reported": flat["reported"], "expected": expected, "coverage": coverage,
     }, copy=False)

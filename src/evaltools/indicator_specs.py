@@ -9,6 +9,7 @@ node and year of the cube and keeps the returns that count (see :mod:`evaltools.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,7 +19,6 @@ import pandas as pd
 
 from . import formula
 from .catalog import Catalog
-from .periods import year_fraction
 
 if TYPE_CHECKING:
     from .engine import Facts
@@ -83,6 +83,14 @@ def _side(facts: Facts, terms: Sequence[formula.Term]) -> tuple[np.ndarray, np.n
     return total, seen if columns else np.ones(shape, dtype=bool)
 
 
+def _weights(facts: Facts) -> np.ndarray:
+    """Nodes × years: the share of each year a node's own returns cover (151/365 to 31/05/2017)."""
+    # year_fraction, vectorised: (last day - 1 January + 1) / days of the year
+    first = np.array([dt.date(y, 1, 1).toordinal() for y in facts.tree.years], dtype=np.int64)
+    end = np.array([dt.date(y, 12, 31).toordinal() for y in facts.tree.years], dtype=np.int64)
+    return (np.minimum(facts.days(), end) - first + 1) / (end - first + 1)
+
+
 def leaves(facts: Facts, specs: list[Spec]) -> dict[str, np.ndarray]:
     """Per node, year and spec: numerator, denominator, counted (both sides reported), expected.
 
@@ -92,7 +100,7 @@ def leaves(facts: Facts, specs: list[Spec]) -> dict[str, np.ndarray]:
     shape = (n, y, len(specs))
     out = {k: np.zeros(shape) for k in ("num", "den")} | {
         k: np.zeros(shape, dtype=bool) for k in ("mask", "expected", "num_has", "den_has")}
-    weights = np.array([year_fraction(year, d) for year, d in zip(facts.tree.years, facts.last_days)])
+    weights = _weights(facts)
     expected = {lvl: facts.tree.valid & (facts.tree.level == lvl)[:, None] for lvl in ("commune", "district")}
     for k, spec in enumerate(specs):
         value, has = _side(facts, spec.num)

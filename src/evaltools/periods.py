@@ -2,7 +2,8 @@
 
 A year is *partial* when its figures stop before 31 December: the last year of a
 review whose cut-off falls inside it (2017 to 31/05/2017), or a year the catalog
-declares partial in ``periods.yaml`` (returns collected early and never completed).
+declares partial for an area in ``periods.yaml`` (returns collected early and never
+completed): that area's units only, so two districts of one store keep their own.
 Flows of a partial year count fewer months than a full year: they are flagged and
 never compared with full years.
 """
@@ -56,6 +57,16 @@ def year_cutoffs(years: Iterable[int], cutoff: dt.date | None = None,
             days.append(cutoff)
         out[year] = min(days)
     return out
+
+
+def unit_cutoffs(units: Iterable[str], years: Iterable[int], cutoff: dt.date | None,
+                 by_unit: Mapping[str, Mapping[int, dt.date]]) -> dict[str, dict[int, dt.date]]:
+    """Per unit, :func:`year_cutoffs` of its own returns: ``by_unit`` holds the partial years of the
+    units inside a declared area (:meth:`evaltools.catalog.Catalog.unit_partial_years`); every other
+    unit's years stop on 31 December or the review's cut-off."""
+    years = list(years)
+    plain = year_cutoffs(years, cutoff)
+    return {u: year_cutoffs(years, cutoff, by_unit[u]) if u in by_unit else plain for u in units}
 
 
 def is_partial(year: int, last_day: dt.date) -> bool:

@@ -143,7 +143,8 @@ class Quantity:
 
     ``reported`` and ``expected`` count the returns the figure rests on (a sentence says so
     when some are missing); ``year`` is the year the figure is of (a stock at the end of a
-    period); ``until`` the day its figures stop when that year is cut off before 31 December.
+    period); ``until`` the day its figures stop when that year is cut off before 31 December;
+    ``partial_in`` the last days of the years cut short inside a span's total (sum or Σ/Σ).
     """
 
     value: float
@@ -154,6 +155,7 @@ class Quantity:
     expected: int | None = None
     year: int | None = None
     until: dt.date | None = None
+    partial_in: tuple[dt.date, ...] = ()
 
     @property
     def complete(self) -> bool:

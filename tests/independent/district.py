@@ -9,7 +9,13 @@ to 30/06/2022, has every kind of unit history:
 - F (50106) splits on 01/01/2020 into F1 (50107) and F2 (50108).
 
 District 502 (G 50201, H 50202) shares the store and must never appear in 501's figures.
-Some returns are missing (see ``MISSING``).
+H splits on 01/01/2021 into H1 (50203) and H2 (50204); 502 has a review of its own,
+2018–2022 with full years to 31/12/2022. Some returns are missing (see ``MISSING``).
+
+Partial years belong to areas (``periods.yaml``, see ``PARTIAL``): 501's 2019 returns run to
+30/09/2019, 502's 2020 returns to 31/03/2020; each district keeps its own, so 502's 2019 and
+501's 2020 are full years. The aid group g2 (a donor) ends in 501 after 2020: it is absent,
+never carried forward, from 501's end-of-period figure of 2022.
 
 :func:`write` writes a data root (catalog/, values/, reviews/) from the documented file
 formats (data/README.md, the catalogs' header comments). :func:`expected` computes every
@@ -44,8 +50,15 @@ UNITS = {
     "50107": ("Xã F1", "501", 2020, None, None),
     "50108": ("Xã F2", "501", 2020, None, None),
     "50201": ("Xã G", "502", 2018, None, None),
-    "50202": ("Xã H", "502", 2018, None, None),
+    "50202": ("Xã H", "502", 2018, 2020, ["50203", "50204"]),
+    "50203": ("Xã H1", "502", 2021, None, None),
+    "50204": ("Xã H2", "502", 2021, None, None),
 }
+# The reviews of the store: id -> (area, first year, last year, cut-off)
+REVIEWS = {"second-district": ("501", 2018, 2022, CUTOFF), "third-district": ("502", 2018, 2022, dt.date(2022, 12, 31))}
+# Partial years per area (periods.yaml): unit -> {year: last day}
+PARTIAL = {"501": {2019: dt.date(2019, 9, 30)}, "502": {2020: dt.date(2020, 3, 31)}}
+ENDED = ("501", "g2", 2020)          # district, aid group, last year it is reported
 ELEMENTS = """\
 disaggregations:
   cause:
@@ -137,26 +150,42 @@ def values() -> pd.DataFrame:
                      (code, year, "FLAG", "default", int(rng.random() < 0.8)),
                      (code, year, "SCORE", "default", round(float(rng.uniform(700, 1000)), 1))]
             rows += [(code, year, "CASES", o, int(rng.poisson(children * 0.002))) for o in OPTIONS["CASES"]]
-            rows += [(code, year, "AID", o, int(rng.poisson(children * 0.01))) for o in OPTIONS["AID"]]
+            rows += [(code, year, "AID", o, int(rng.poisson(children * 0.01))) for o in OPTIONS["AID"]
+                     if not (parent == ENDED[0] and o == ENDED[1] and year > ENDED[2])]
     frame = pd.DataFrame(rows, columns=["unit", "period", "element", "category", "value"])
     drop = frame.apply(lambda r: (r["unit"], r["period"], r["element"]) in MISSING, axis=1)
     return frame[~drop].reset_index(drop=True)
 
 
-REVIEW = f"""\
-id: second-district
+def review_yaml(review: str) -> str:
+    """A review config of the store, in the documented format."""
+    area, first, last, cutoff = REVIEWS[review]
+    signed = cutoff + dt.timedelta(days=15)           # signed after its cut-off
+    return f"""\
+id: {review}
 kind: final
 title: {{vi: Báo cáo thử, en: Test review}}
 issuing_office: {{vi: Phòng Lao động - Thương binh và Xã hội, en: Labour office}}
 place: Hai
-date: 2022-07-15
-area: "{AREA}"
-first_year: {YEARS.start}
-last_year: {YEARS.stop - 1}
-cutoff: {CUTOFF.isoformat()}
+date: {signed.isoformat()}
+area: "{area}"
+first_year: {first}
+last_year: {last}
+cutoff: {cutoff.isoformat()}
 data: ..
 indicators: [{", ".join(INDICATORS)}]
 """
+
+
+REVIEW = review_yaml("second-district")
+
+
+def periods_yaml() -> str:
+    """periods.yaml: each district's own partial years (data/README.md, "Partial years")."""
+    lines = ["partial_years:"]
+    for unit, years in PARTIAL.items():
+        lines += [f'  - {{unit: "{unit}", year: {y}, last_day: {d.isoformat()}}}' for y, d in years.items()]
+    return "\n".join(lines) + "\n"
 
 
 def write(root: Path) -> Path:
@@ -169,5 +198,7 @@ def write(root: Path) -> Path:
     (root / "catalog" / "indicators.yaml").write_text(indicators_yaml(), encoding="utf-8")
     store = values()[["element", "period", "unit", "category", "value"]]
     store.to_csv(root / "values" / "second.csv", index=False, lineterminator="\n")
-    (root / "reviews" / "second-district.yaml").write_text(REVIEW, encoding="utf-8")
+    (root / "catalog" / "periods.yaml").write_text(periods_yaml(), encoding="utf-8")
+    for review in REVIEWS:
+        (root / "reviews" / f"{review}.yaml").write_text(review_yaml(review), encoding="utf-8")
     return root / "reviews" / "second-district.yaml"

@@ -1,4 +1,4 @@
-"""Every indicator of the second district, computed in plain pandas from data/README.md alone.
+"""Every indicator of a district of the store, computed in plain pandas from data/README.md alone.
 
 The rules, as documented ("How the figures are made, and why"):
 
@@ -7,8 +7,11 @@ The rules, as documented ("How the figures are made, and why"):
   not a row;
 - a return counts when it holds the numerator and, for a rate, the denominator; expected
   returns are the units at the indicator's level valid on 31 December; missing is not zero;
-- over the span: flows add up, stocks take the latest year some unit of the area reported,
-  rates of flows are Σ/Σ, child-years counted for the covered share of a partial year;
+- over the span: flows add up, stocks take the latest year some unit of the area reported
+  (a stock's parts take their total's year: a part missing then is missing), rates of flows
+  are Σ/Σ, child-years counted for the covered share of a partial year;
+- partial years belong to an area (periods.yaml): a district's own, and the review's cut-off;
+  a row is partial when it draws on such a year, and names those years' last days;
 - scores averaged over units: Σ / units that reported.
 """
 
@@ -19,15 +22,19 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from .district import AREA, CUTOFF, INDICATORS, OPTIONS, TIME, UNITS, YEARS, _row_code, valid
+from .district import INDICATORS, OPTIONS, PARTIAL, REVIEWS, TIME, UNITS, _row_code, valid
 
 
-def fraction(year: int) -> float:
-    """Share of a year its figures cover: 181/365 for 2022 to 30/06, else 1."""
-    if year != CUTOFF.year:
-        return 1.0
+def last_day(area: str, year: int, cutoff: dt.date) -> dt.date:
+    """The last day the area's returns of ``year`` cover: 31 December, its declared day, the cut-off."""
+    days = [dt.date(year, 12, 31), PARTIAL.get(area, {}).get(year, dt.date(year, 12, 31))]
+    return min(days + ([cutoff] if cutoff.year == year else []))
+
+
+def fraction(area: str, year: int, cutoff: dt.date) -> float:
+    """Share of a year its figures cover: 273/365 for 501's 2019 to 30/09, 181/365 for 2022 to 30/06, else 1."""
     start = dt.date(year, 1, 1)
-    return ((CUTOFF - start).days + 1) / ((dt.date(year, 12, 31) - start).days + 1)
+    return ((last_day(area, year, cutoff) - start).days + 1) / ((dt.date(year, 12, 31) - start).days + 1)
 
 
 def owner(key: str) -> str | None:
@@ -41,16 +48,16 @@ def owner(key: str) -> str | None:
         key = next(k for k in UNITS if _row_code(k) == succ and UNITS[k][2] == end + 1)
 
 
-def returns() -> pd.DataFrame:
+def returns(area: str, years: range) -> pd.DataFrame:
     """One row per unit row of the area and year it is valid: its code, level and owner."""
     rows = []
     for key, (name, parent, *_) in UNITS.items():
-        if parent != AREA and key != AREA:
+        if parent != area and key != area:
             continue
-        for year in YEARS:
+        for year in years:
             if valid(key, year):
                 rows.append({"key": key, "code": _row_code(key), "year": year,
-                             "level": "district" if key == AREA else "commune", "owner": owner(key)})
+                             "level": "district" if key == area else "commune", "owner": owner(key)})
     return pd.DataFrame(rows)
 
 
@@ -69,8 +76,9 @@ def _term(values: pd.DataFrame, frame: pd.DataFrame, term: str) -> tuple[pd.Seri
     return got.fillna(0.0), got.notna()
 
 
-def _per_return(values: pd.DataFrame, num: str, den: str | None) -> pd.DataFrame:
-    frame = returns()
+def _per_return(values: pd.DataFrame, num: str, den: str | None, review: str) -> pd.DataFrame:
+    area, first, last, cutoff = REVIEWS[review]
+    frame = returns(area, range(first, last + 1))
     level = "district" if num == "PLANS" else "commune"
     frame = frame[frame["level"] == level].copy()
     frame["num"], num_has = _term(values, frame, num)
@@ -78,7 +86,8 @@ def _per_return(values: pd.DataFrame, num: str, den: str | None) -> pd.DataFrame
     if den:
         den_value, den_has = _term(values, frame, den)
         weighted = TIME[num.split(".")[0]] == "sum" and TIME[den] == "last"
-        frame["den"] = den_value * (frame["year"].map(fraction) if weighted else 1.0)
+        share = frame["year"].map(lambda y: fraction(area, y, cutoff))
+        frame["den"] = den_value * (share if weighted else 1.0)
         frame["counted"] &= den_has
     else:
         frame["den"] = 0.0
@@ -110,30 +119,42 @@ def _blocks() -> list[tuple[str, str, str]]:
     return out
 
 
-def expected(values: pd.DataFrame) -> pd.DataFrame:
-    """The indicator table of district 501: one row per indicator, unit, period and category."""
+def _cut(area: str, cutoff: dt.date, years) -> str:
+    """``partial_days``: the last days of the years among ``years`` cut short, ISO, ';'-joined."""
+    days = [last_day(area, y, cutoff) for y in years]
+    return ";".join(d.isoformat() for d in days if d < dt.date(d.year, 12, 31))
+
+
+def expected(values: pd.DataFrame, review: str = "second-district") -> pd.DataFrame:
+    """The indicator table of a review's district: one row per indicator, unit, period and category."""
+    area, first, last_year, cutoff = REVIEWS[review]
+    years = range(first, last_year + 1)
     values = values.assign(unit=values["unit"].astype(str))
-    units = [AREA] + sorted({o for o in returns()["owner"] if isinstance(o, str)} - {AREA})
-    span = f"{YEARS.start}-{YEARS.stop - 1}"
+    units = [area] + sorted({o for o in returns(area, years)["owner"] if isinstance(o, str)} - {area})
+    span = f"{first}-{last_year}"
     out = []
     for code, category, term in _blocks():
         _, den, _, _ = INDICATORS[code]
-        frame = _per_return(values, term, den)
+        frame = _per_return(values, term, den, review)
         kind = "ratio" if den and TIME[term.split(".")[0]] == "sum" else TIME[term.split(".")[0]]
         average = term == "SCORE"
-        reported_years = sorted(frame.loc[frame["counted"], "year"].unique())
+        total = _per_return(values, term.split(".")[0], den, review)       # a stock's parts: their total's year
+        reported_years = sorted(total.loc[total["counted"], "year"].unique())
         last = int(reported_years[-1]) if reported_years else None
         for unit in units:
-            mine = frame if unit == AREA else frame[frame["owner"] == unit]
-            for year in YEARS:
+            mine = frame if unit == area else frame[frame["owner"] == unit]
+            for year in years:
+                cut = _cut(area, cutoff, [year])
                 out.append({"indicator": code, "unit": unit, "period": str(year), "category": category,
                             **_figure(mine[mine["year"] == year], code, average), "aggregation": "year",
-                            "value_year": year, "partial": year == CUTOFF.year})
+                            "value_year": year, "partial": cut != "", "partial_days": cut})
             if kind == "last":
-                rows = mine[mine["year"] == (last if last is not None else YEARS.stop - 1)]
-                extra = {"value_year": last, "partial": last == CUTOFF.year}
+                rows = mine[mine["year"] == (last if last is not None else last_year)]
+                cut = _cut(area, cutoff, [last]) if last is not None else ""
+                extra = {"value_year": last, "partial": cut != "", "partial_days": cut}
             else:
-                rows, extra = mine, {"value_year": None, "partial": True}
+                cut = _cut(area, cutoff, years)
+                rows, extra = mine, {"value_year": None, "partial": cut != "", "partial_days": cut}
             out.append({"indicator": code, "unit": unit, "period": span, "category": category,
                         **_figure(rows, code, average), "aggregation": kind, **extra})
     return pd.DataFrame(out)

@@ -79,7 +79,7 @@ def compare(values: pd.DataFrame, catalog: Catalog, current: Review, previous: R
     facts = engine.aggregate(values, catalog, current.area, engine.periods_for(previous.first_year, previous.last_year),
                              as_of=current.last_year, cutoff=previous.cutoff)
     before = engine.evaluate(facts, catalog.indicators.loc[shared])
-    days = tuple(year_cutoffs(range(r.first_year, r.last_year + 1), r.cutoff, catalog.partial_years)
+    days = tuple(year_cutoffs(range(r.first_year, r.last_year + 1), r.cutoff, catalog.partial_years_for(current.area))
                  for r in (previous, current))
     parts = []
     for code in shared:

@@ -33,6 +33,7 @@ class Assessment:
     comparison: pd.DataFrame | None
     previous: object | None
     settings: dict = field(default_factory=dict)
+    no_standard_years: tuple[int, ...] = ()       # years of the review no standard of the catalog applies to
 
 
 def _elements(indicator: pd.Series) -> set[str]:
@@ -51,7 +52,8 @@ def _comparable(catalog: Catalog, shown: pd.DataFrame) -> list[str]:
 def _partial_years(data: ReviewData) -> tuple[dict, frozenset[int]]:
     """The last day of each year of the review, and the years that stop before 31 December."""
     review = data.review
-    days = year_cutoffs(range(review.first_year, review.last_year + 1), review.cutoff, data.catalog.partial_years)
+    days = year_cutoffs(range(review.first_year, review.last_year + 1), review.cutoff,
+                        data.catalog.partial_years_for(review.area))
     return days, frozenset(y for y, d in days.items() if is_partial(y, d))
 
 
@@ -90,4 +92,5 @@ def assess_review(data: ReviewData) -> Assessment:
         standards=standards,
         legends=legends.load_legends(review.catalog_dir / "legends.yaml"),
         comparison=compare.compare(data.values, catalog, review, previous, table) if previous else None,
-        previous=previous, settings=settings)
+        previous=previous, settings=settings,
+        no_standard_years=tuple(scorecards.years_without(standards, years)) if not standards.empty else ())

@@ -15,7 +15,7 @@ from ..yamlio import load_yaml
 
 STANDARD_FIELDS = (
     Field("code", "code"), Field("name", "i18n"), Field("short_name", "i18n", required=False),
-    Field("applies_from", "date"),
+    Field("issued", "date", required=False), Field("applies_from", "date"),
     Field("applies_to", "date", required=False), Field("element", "code", pattern=r"^[A-Z][A-Z0-9_]*$"),
     Field("criteria", "any"), Field("pass", "any"),
 )
@@ -42,6 +42,12 @@ def load_standards(path: str | Path) -> pd.DataFrame:
                                     "expected criteria: [{code, max}] and pass: {min_total: {class: points}}"))
             maxima.append({}), minima.append({}), zeros.append(False)
     frame = frame.assign(max=maxima, min_total=minima, zero_criterion_fails=zeros).drop(columns=["criteria", "pass"])
+    for row in frame.itertuples():      # a year is assessed on its 31 December: not before the signing
+        issued = row.issued if isinstance(row.issued, dt.date) else None
+        if issued and isinstance(row.applies_from, dt.date) and dt.date(row.applies_from.year, 12, 31) < issued:
+            problems.append(Problem(name, row.line, "applies_from",
+                                    f"{row.code} was issued on {issued:%d/%m/%Y}: it cannot apply to "
+                                    f"{row.applies_from.year}, a year that ended before it"))
     ordered = frame.sort_values("applies_from")
     for a, b in zip(ordered.itertuples(), ordered.iloc[1:].itertuples()):
         if a.applies_to is None or pd.isna(a.applies_to) or a.applies_to >= b.applies_from:
@@ -60,6 +66,11 @@ def standard_for(standards: pd.DataFrame, year: int) -> pd.Series | None:
         if s["applies_from"] <= day and (s["applies_to"] is None or pd.isna(s["applies_to"]) or s["applies_to"] >= day):
             return s
     return None
+
+
+def years_without(standards: pd.DataFrame, years) -> list[int]:
+    """The years no standard of the catalog applies to (before the first took effect, or in a gap)."""
+    return [int(y) for y in years if standard_for(standards, int(y)) is None]
 
 
 def _in_area(values: pd.DataFrame, units: pd.DataFrame, area: str | None) -> pd.DataFrame:

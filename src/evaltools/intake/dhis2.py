@@ -211,7 +211,7 @@ def incoming(records: list[Record], context: Context, names: tuple[str, str]) ->
             subs.setdefault((element, option, unit, period.year), []).append((record, period, value))
     given_years = {(e, o, u, int(p)): r for r, e, o, u, p, *_ in years}
     for (element, option, unit, year), group in subs.items():
-        row, problem = _year_of(group, element, year, context, given_years.get((element, option, unit, year)))
+        row, problem = _year_of(group, (element, unit), year, context, given_years.get((element, option, unit, year)))
         if problem:
             problems.append(Problem(where, *problem))
         else:
@@ -221,7 +221,7 @@ def incoming(records: list[Record], context: Context, names: tuple[str, str]) ->
     return cells, problems
 
 
-def _year_of(group: list[tuple[Record, Period, str]], element: str, year: int, context: Context,
+def _year_of(group: list[tuple[Record, Period, str]], key: tuple[str, str], year: int, context: Context,
              whole: Record | None) -> tuple[tuple, tuple]:
     """((record, value, comment, origin), ()) for the year made of ``group``, or ((), (line, field, problem))."""
     first = group[0][0]
@@ -241,7 +241,8 @@ def _year_of(group: list[tuple[Record, Period, str]], element: str, year: int, c
         if problem:
             return (), (record.at, record.labels[5], problem)
         given[period] = value
-    last_day = context.catalog.partial_years.get(year)
+    element, unit = key          # a partial year is its area's: the unit's own cut-off day, if any
+    last_day = context.catalog.unit_partial_years().get(unit, {}).get(year)
     rule = context.catalog.elements.at[element, "aggregation_time"]
     figure = year_figure(given, rule, last_day or pd.Timestamp(year, 12, 31).date(), "catalog/periods.yaml")
     if figure.value is None:

@@ -22,10 +22,11 @@ from .charts import decorate, figure, theme, tight_range
 from .frame import document
 from .glue import glue
 from ..narrative import Narrative, load_narrative
+from .draft import span
 from .tables import by_unit, styled, summary
 
-__all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "constants", "when", "during",
-           "document",
+__all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "constants", "when",
+           "span", "during", "document",
            "glue", "theme", "figure", "decorate", "tight_range", "styled", "summary", "by_unit",
            "charts", "draft", "provenance", "quality", "tables"]
 

@@ -66,6 +66,24 @@ def trends(data: ReviewData, a: Assessment, texts: Texts, reading: str) -> list[
     return out
 
 
+def span(text: Texts, first: int, last: int, figure: vnformat.Quantity | None = None) -> str:
+    """A span's label as a total's sentence writes it (``figures.span*`` of texts.yaml): "2012–2022", with
+    the years cut short inside it ("2012–2022, with 2017 only up to 31 May 2017"), or the day its last year
+    stops ("2012–2017, up to 31 May 2017"): a cut-off of one year is never the label of the whole span."""
+    days = tuple(getattr(figure, "partial_in", ()) or ())
+    if first == last:                  # one year: the year, or the day it stops
+        until = getattr(figure, "until", None) or (days[-1] if days else None)
+        return text.plain("figures.until", day=until) if until else text.plain("figures.year", year=last)
+    label = text.plain("figures.span", period=vnformat.period(first, last))
+    if days and days[-1].year == last:
+        label = text.plain("figures.span_until", period=vnformat.period(first, last), day=days[-1])
+        days = days[:-1]
+    if days:
+        years = text.join(text.plain("figures.partial_year", year=d.year, day=d) for d in days)
+        label = text.plain("figures.span_partial", span=label, years=years)
+    return label
+
+
 def highlights(data: ReviewData, texts: Texts, codes: list[str]) -> list[str]:
     """The figures a review highlights (``assessment: highlights:`` in its config), one sentence each."""
     out = []
@@ -76,10 +94,13 @@ def highlights(data: ReviewData, texts: Texts, codes: list[str]) -> list[str]:
         if figure.missing:
             continue
         element = data.catalog.indicators.at[code, "numerator"].split(".")[0]
-        key = "highlight_period" if element in sums and spans else "highlight_year"
-        out.append(texts(f"assessment.{key}{'_until' if figure.until else ''}", indicator=data.name("indicator", code),
-                         value=figure, year=figure.year or data.review.last_year, until=figure.until,
-                         period=vnformat.period(data.review.first_year, data.review.last_year)))
+        if element in sums and spans:
+            out.append(texts("assessment.highlight_period", indicator=data.name("indicator", code), value=figure,
+                             span=span(texts, data.review.first_year, data.review.last_year, figure)))
+            continue
+        out.append(texts(f"assessment.highlight_year{'_until' if figure.until else ''}",
+                         indicator=data.name("indicator", code), value=figure,
+                         year=figure.year or data.review.last_year, until=figure.until))
     return out
 
 

@@ -213,6 +213,28 @@ def merger_notes(data: ReviewData, texts: Texts) -> list[str]:
         year = max(d.year for d in before["valid_to"]) + 1
         notes.append(texts("tables.merged_note", name=data.name("unit", code), year=year,
                            predecessors=texts.join(before[f"name_{data.lang}"])))
+    return notes + split_notes(data, texts)
+
+
+def split_notes(data: ReviewData, texts: Texts) -> list[str]:
+    """One note per commune of the area split during the review (its earlier years are its parent's only:
+    the communes' rows before the split do not add up to the district's)."""
+    units, review = data.catalog.units, data.review
+    shown = set(data.indicators["unit"].astype(str))
+    notes = []
+    for row in units.itertuples():
+        parts = unitlib.successors(row.successor)
+        ended = row.valid_to is not None and not pd.isna(row.valid_to)
+        if len(parts) < 2 or not ended or not review.first_year < row.valid_to.year + 1 <= review.last_year:
+            continue
+        if not set(parts) & shown or row.parent not in shown:
+            continue
+        name = row.name_vi if data.lang == "vi" else unitlib.english_name(row.name_vi) \
+            if not isinstance(getattr(row, "name_en", None), str) else row.name_en
+        notes.append(texts("tables.split_note", name=name, year=row.valid_to.year + 1,
+                           parts=texts.join(data.name("unit", p) for p in parts if p in shown),
+                           total=level_words(data, texts, "tables.totals"),
+                           rows=level_words(data, texts, "assessment.parts")))
     return notes
 
 
@@ -242,16 +264,32 @@ def comparison(data: ReviewData, assessment, texts: Texts) -> pd.DataFrame | Non
 
 
 def scorecards(assessment, texts: Texts) -> pd.DataFrame:
-    """Per year assessed: units assessed, units that met the standard, the share and the standard in force."""
+    """Per year assessed: units assessed, units that met the standard, the share and the standard in force;
+    under it (``attrs["notes"]``) the review's years no standard applies to (never the later one's name)."""
     summary = assessment.scorecard_summary
     names = assessment.standards.set_index("code")[f"short_{texts.lang}"]
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         texts.label("tables.year"): summary["year"].astype(str).to_numpy(),
         texts.label("tables.assessed"): summary["assessed"].to_numpy(),
         texts.label("tables.passed"): summary["passed"].to_numpy(),
         texts.label("tables.share"): [vnformat.Quantity(100 * p / a if a else float("nan"), 1, "%", texts.lang)
                                       for p, a in zip(summary["passed"], summary["assessed"])],
         texts.label("tables.standard"): summary["standard"].map(names).to_numpy()})
+    frame.attrs["notes"] = no_standard_notes(assessment, texts)
+    return frame
+
+
+def no_standard_notes(assessment, texts: Texts) -> list[str]:
+    """The note under the scorecards naming the review's years no standard applies to, and the first
+    standard's name and day of effect (``tables.no_standard``)."""
+    years = list(getattr(assessment, "no_standard_years", ()))
+    standards = assessment.standards.sort_values("applies_from")
+    if not years or standards.empty:
+        return []
+    later = standards[standards["applies_from"].map(lambda d: d.year > years[0])]
+    first = later.iloc[0] if len(later) else standards.iloc[-1]
+    return [texts.plain("tables.no_standard", years=vnformat.period(years[0], years[-1]),
+                        standard=first[f"short_{texts.lang}"], day=first["applies_from"])]
 
 
 def year_on_year(data: ReviewData, before: ReviewData, texts: Texts, codes: list[str] | None = None) -> pd.DataFrame:

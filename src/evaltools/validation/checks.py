@@ -62,6 +62,8 @@ def check_rules(rows: pd.DataFrame, ruleset: RuleSet, unit_table: pd.DataFrame) 
     parts = []
     for rule in ruleset.rules.itertuples():
         targets = unit_table[(unit_table["level"] == rule.level) & unit_table["in_area"] & unit_table["valid"]]
+        if pd.notna(getattr(rule, "from_year", None)):     # a rule of a standard: not before it took effect
+            targets = targets[targets["year"] >= int(rule.from_year)]
         returns = pd.MultiIndex.from_frame(targets[["unit", "year"]])
         data = wide.reindex(returns[returns.isin(received)])
         parts.append(_check_rule(rule, data, ruleset, origin))

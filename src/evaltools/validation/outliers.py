@@ -19,6 +19,12 @@ Yes/no elements are not tested.
 - A partial year (a review whose cut-off falls inside its last year) leaves out
   that year's flows (elements summed over time): five months of cards are not
   comparable with twelve.
+- A denominator (an element some indicator divides by, read from the indicator
+  catalog) that moves by ``denominator_jump`` (× 5) or more from one year to the next
+  is a **high** finding (``DENOMINATOR_JUMP``): every rate of that unit would be wrong
+  (33.164 children typed for 3.390). The analyst who has checked such a jump lists it
+  under ``confirmed:`` in the rules file with the reason; it is then an ordinary
+  ratio finding that says so.
 """
 
 from __future__ import annotations
@@ -28,23 +34,36 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
+from .. import formula
 from ..catalog import Catalog
+from ..texts import load_texts
 from .findings import number
 from .rules import OutlierSettings
 from .wide import provenance
 
-Z_RULE, RATIO_RULE = "OUTLIER_Z", "OUTLIER_RATIO"
+Z_RULE, RATIO_RULE, JUMP_RULE = "OUTLIER_Z", "OUTLIER_RATIO", "DENOMINATOR_JUMP"
 NAMES = {
     Z_RULE: ("Giá trị bất thường so với các năm (điểm z hiệu chỉnh)", "Outlier among the years (modified z-score)"),
     RATIO_RULE: ("Thay đổi bất thường so với năm trước", "Unusual change from the previous year"),
 }
 _KEY = ["element", "unit", "segment"]
 _SETTINGS = ("z_threshold", "z_medium", "max_ratio", "ratio_medium", "min_value", "min_years", "mad_floor",
-             "check")
+             "check", "denominator_jump")
 
 
-def series(rows: pd.DataFrame, catalog: Catalog, settings: OutlierSettings, unit_table: pd.DataFrame) -> pd.DataFrame:
-    """Yearly totals per element and unit with the series segment and each element's settings."""
+def denominators(catalog: Catalog) -> set[str]:
+    """Data elements some indicator of the catalog divides by (``@communes`` is a count, not data)."""
+    out: set[str] = set()
+    for den in catalog.indicators["denominator"]:
+        if isinstance(den, str):
+            out |= {t.element for t in formula.parse(den) if t.element in catalog.elements.index}
+    return out
+
+
+def series(rows: pd.DataFrame, catalog: Catalog, settings: OutlierSettings, unit_table: pd.DataFrame,
+           keep: Collection[str] = ()) -> pd.DataFrame:
+    """Yearly totals per element and unit with the series segment and each element's settings (elements
+    with ``check: false`` left out, unless in ``keep``)."""
     totals = rows.assign(unit=rows["unit"].astype(str), element=rows["element"].astype(str)).groupby(
         ["element", "unit", "period"], as_index=False)["value"].sum().rename(columns={"period": "year"})
     totals = totals[totals["element"].map(catalog.elements["value_type"]) != "boolean"]
@@ -53,7 +72,8 @@ def series(rows: pd.DataFrame, catalog: Catalog, settings: OutlierSettings, unit
     per_element = pd.DataFrame([{k: getattr(settings.for_element(e), k) for k in _SETTINGS}
                                 for e in totals["element"]], index=totals.index)
     totals = pd.concat([totals, per_element.reindex(columns=list(_SETTINGS))], axis=1)  # no rows: no columns
-    return totals[totals["check"].astype(bool)].sort_values(_KEY + ["year"]).reset_index(drop=True)
+    checked = totals["check"].astype(bool) | totals["element"].isin(list(keep))
+    return totals[checked].sort_values(_KEY + ["year"]).reset_index(drop=True)
 
 
 def z_scores(data: pd.DataFrame) -> pd.DataFrame:
@@ -79,45 +99,72 @@ def ratios(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def find_outliers(rows: pd.DataFrame, catalog: Catalog, settings: OutlierSettings,
-                  unit_table: pd.DataFrame, partial_years: Collection[int] = ()) -> pd.DataFrame:
-    """Partial findings (kind ``outlier``) for every value flagged by either check.
+                  unit_table: pd.DataFrame, partial_years: Collection[tuple[str, int]] = (),
+                  confirmed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Partial findings (kind ``outlier``) for every value flagged by either check, and (kind ``rule``)
+    every denominator's jump not confirmed.
 
     Parameters
     ----------
     rows : DataFrame
         Typed data values of the review's area and years that passed the schema checks.
     catalog : Catalog
-        For element value types.
+        For element value types, and the indicators whose denominators are checked for jumps.
     settings : OutlierSettings
         Thresholds, with per-element overrides.
     unit_table : DataFrame
         From :func:`~.unityears.unit_years`: the series segments.
-    partial_years : collection of int
-        Years whose figures stop before 31 December: their flows are left out.
+    partial_years : collection of (unit, year)
+        Unit-years whose figures stop before 31 December (a partial year is an area's): their
+        flows are left out.
+    confirmed : DataFrame, optional
+        The rules file's ``confirmed`` jumps (unit, element, year, reason).
     """
     flows = rows["element"].astype(str).map(catalog.elements["aggregation_time"]) == "sum"
-    rows = rows[~(flows & rows["period"].isin(list(partial_years)))]
-    data = series(rows, catalog, settings, unit_table)
+    cut = pd.MultiIndex.from_arrays([rows["unit"].astype(str), rows["period"]]).isin(list(partial_years)) \
+        if len(partial_years) else np.zeros(len(rows), dtype=bool)
+    rows = rows[~(flows.to_numpy() & cut)]
+    dens = denominators(catalog)
+    data = series(rows, catalog, settings, unit_table, keep=dens)
     if data.empty:
         return pd.DataFrame()
     data = ratios(z_scores(data))
+    jump, sure = _jumps(data, dens, confirmed)
+    data = data.assign(confirmed=sure)
+    active = data["check"].astype(bool)
     big_z = data[["value", "median"]].abs().max(axis=1) >= data["min_value"]
-    z_flag = (data["n"] >= data["min_years"]) & big_z & (data["z"].abs() > data["z_threshold"])
+    z_flag = active & (data["n"] >= data["min_years"]) & big_z & (data["z"].abs() > data["z_threshold"])
     big_r = data[["value", "previous"]].abs().max(axis=1) >= data["min_value"]
-    r_flag = data["previous"].notna() & big_r & (
+    r_flag = (active | (sure != "")) & ~jump & data["previous"].notna() & big_r & (
         (data["ratio"] > data["max_ratio"]) | (data["ratio"] < 1 / data["max_ratio"]))
-    z_rows, r_rows = data[z_flag], data[r_flag]
+    z_rows, r_rows, j_rows = data[z_flag], data[r_flag], data[jump]
     z_part = _findings(z_rows, Z_RULE, z_rows["median"], z_rows["z"],
                        np.where(z_rows["z"].abs() >= z_rows["z_medium"], "medium", "low"), _z_message)
     r_part = _findings(r_rows, RATIO_RULE, r_rows["previous"], r_rows["ratio"],
                        np.where((r_rows["ratio"] >= r_rows["ratio_medium"])
                                 | (r_rows["ratio"] <= 1 / r_rows["ratio_medium"]), "medium", "low"), _r_message)
-    found = pd.concat([z_part, r_part], ignore_index=True)
+    j_part = _findings(j_rows, JUMP_RULE, j_rows["previous"], j_rows["ratio"], "high", _j_message)
+    found = pd.concat([z_part, r_part, j_part.assign(kind="rule") if len(j_part) else j_part], ignore_index=True)
     if found.empty:
         return found
     origin = provenance(rows).reindex(pd.MultiIndex.from_frame(found[["unit", "year", "element"]]))
     return found.assign(file=origin["file"].to_numpy(), line=origin["line"].to_numpy(),
                         source=origin["source"].to_numpy())
+
+
+def _jumps(data: pd.DataFrame, dens: set[str], confirmed: pd.DataFrame | None) -> tuple[pd.Series, pd.Series]:
+    """Per value: a denominator's jump from the previous year by ``denominator_jump`` or more (either way)
+    not confirmed; and the confirmation's reason ("" when none)."""
+    limit = data["denominator_jump"].astype(float)
+    moved = data["previous"].notna() & ((data["ratio"] >= limit) | (data["ratio"] <= 1 / limit))
+    # small counts (under min_value both years: 1 card, then 5) are not news, as for the ratio check
+    moved &= data["element"].isin(list(dens)) & (data[["value", "previous"]].abs().max(axis=1) >= data["min_value"])
+    reasons: dict = {}
+    if confirmed is not None and len(confirmed):
+        reasons = {(str(r.unit), str(r.element), int(r.year)): str(r.reason) for r in confirmed.itertuples()}
+    sure = pd.Series([reasons.get((u, e, int(y)), "") for u, e, y in zip(data["unit"], data["element"], data["year"])],
+                     index=data.index, dtype=object)
+    return moved & (sure == ""), sure.where(moved, "")
 
 
 def _findings(rows: pd.DataFrame, rule: str, expected: pd.Series, score: pd.Series, importance,
@@ -126,10 +173,17 @@ def _findings(rows: pd.DataFrame, rule: str, expected: pd.Series, score: pd.Seri
         return pd.DataFrame()
     return pd.DataFrame({
         "importance": importance, "kind": "outlier", "rule": rule,
-        "rule_name_vi": NAMES[rule][0], "rule_name_en": NAMES[rule][1],
+        "rule_name_vi": _name(rule, "vi"), "rule_name_en": _name(rule, "en"),
         "unit": rows["unit"].to_numpy(), "year": rows["year"].to_numpy(), "element": rows["element"].to_numpy(),
         "value": rows["value"].to_numpy(), "expected": expected.to_numpy(), "score": score.to_numpy(),
         "message": [message(r) for r in rows.itertuples()]})
+
+
+def _name(rule: str, lang: str) -> str:
+    """A check's name in ``lang``: the outlier checks' own, the others' from the package's texts.yaml."""
+    if rule in NAMES:
+        return NAMES[rule][0 if lang == "vi" else 1]
+    return load_texts(lang).label(f"checks.{rule.lower()}")
 
 
 def _z_message(r) -> str:
@@ -139,5 +193,13 @@ def _z_message(r) -> str:
 
 def _r_message(r) -> str:
     change = f"× {number(round(r.ratio, 2))}" if np.isfinite(r.ratio) else "from nothing"
+    sure = f"; confirmed in the rules file: {r.confirmed}" if getattr(r, "confirmed", "") else ""
     return (f"{r.element} went from {number(r.previous)} in {r.year - 1} to {number(r.value)} in {r.year} "
-            f"({change}; allowed × {number(1 / r.max_ratio)} to × {number(r.max_ratio)})")
+            f"({change}; allowed × {number(1 / r.max_ratio)} to × {number(r.max_ratio)}{sure})")
+
+
+def _j_message(r) -> str:
+    change = f"× {number(round(r.ratio, 2))}" if np.isfinite(r.ratio) else "from nothing"
+    return (f"{r.element} went from {number(r.previous)} in {r.year - 1} to {number(r.value)} in {r.year} "
+            f"({change}): it is the denominator of rates of this unit, which would all be wrong; correct it, or "
+            f"confirm it under 'confirmed:' in the rules file with the reason (unit, element, year, reason)")

@@ -7,6 +7,7 @@
     not_before:   columns whose values exist only from a month of their year on
     completeness: importance of a missing return
     outliers:     thresholds of the modified z-score and year-on-year checks
+    confirmed:    denominator jumps the analyst has checked and confirmed, with the reason
 
 :func:`load_rules` checks the whole file against the catalog and raises one
 :class:`~evaltools.errors.InputError` listing every problem with its line.
@@ -32,7 +33,7 @@ from .findings import IMPORTANCE
 RULES_FILE = "validation_rules.yaml"
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "~=")
 STRATEGIES = ("skip_if_any_missing", "skip_if_all_missing", "never_skip")
-SECTIONS = ("constants", "rules", "not_before", "completeness", "outliers")
+SECTIONS = ("constants", "rules", "not_before", "completeness", "outliers", "confirmed")
 
 CONSTANT_FIELDS = (
     Field("code", "code", pattern=r"^[a-z][a-z0-9_]*$"),
@@ -50,6 +51,7 @@ RULE_FIELDS = (
     Field("importance", "choice", required=False, choices=IMPORTANCE, default="medium"),
     Field("tolerance", "number", required=False),
     Field("description", "text", required=False),
+    Field("from_year", "int", required=False),     # the rule applies from this year on (e.g. a standard's)
 )
 NOT_BEFORE_FIELDS = (
     Field("code", "code", pattern=r"^[A-Z][A-Z0-9_]*$"),
@@ -69,7 +71,10 @@ OUTLIER_FIELDS = (
     Field("min_years", "int", required=False, default=5),
     Field("mad_floor", "number", required=False, default=0.1),
     Field("check", "bool", required=False, default=True),
+    Field("denominator_jump", "number", required=False, default=5.0),
 )
+# A denominator's year-on-year jump the analyst has checked (validation: DENOMINATOR_JUMP).
+CONFIRMED_FIELDS = (Field("unit", "code"), Field("element", "code"), Field("year", "int"), Field("reason", "text"))
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,7 @@ class OutlierSettings:
     min_years: int = 5
     mad_floor: float = 0.1
     check: bool = True
+    denominator_jump: float = 5.0
     elements: Mapping[str, OutlierSettings] = field(default_factory=dict)
 
     def for_element(self, code: str) -> OutlierSettings:
@@ -106,6 +112,9 @@ class RuleSet:
     not_before : DataFrame
         One row per ``not_before`` entry: code, name_vi, name_en, column, month,
         importance, description, line.
+    confirmed : DataFrame
+        One row per ``confirmed`` entry: unit, element, year, reason, line (a denominator's
+        jump checked by the analyst: reported, not high).
     """
 
     file: Path
@@ -115,6 +124,8 @@ class RuleSet:
     outliers: OutlierSettings = OutlierSettings()
     not_before: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["code", "name_vi", "name_en", "column", "month", "importance", "description", "line"]))
+    confirmed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["unit", "element", "year", "reason", "line"]))
 
     def constant(self, name: str, years: np.ndarray) -> np.ndarray:
         """Values of a constant for each year (NaN for a year it does not cover)."""
@@ -146,9 +157,25 @@ def load_rules(path: str | Path, catalog: Catalog) -> RuleSet:
     not_before = _not_before(raw.get("not_before") or [], catalog, name, problems)
     completeness = _settings(raw.get("completeness") or Record(), COMPLETENESS_FIELDS, name, problems, "completeness")
     outliers = _outliers(raw.get("outliers") or Record(), catalog, name, problems)
+    confirmed = _confirmed(raw.get("confirmed") or [], catalog, name, problems)
     if problems:
         raise InputError(problems)
-    return RuleSet(path, rules, constants, completeness["importance"], outliers, not_before)
+    return RuleSet(path, rules, constants, completeness["importance"], outliers, not_before, confirmed)
+
+
+def _confirmed(entries: object, catalog: Catalog, name: str, problems: list[Problem]) -> pd.DataFrame:
+    """The ``confirmed`` entries, checked against the catalog: a unit, element and year and a reason."""
+    frame, found = parse_records(entries, CONFIRMED_FIELDS, name, "confirmed")
+    problems += found + duplicates(frame, ["unit", "element", "year"], name)
+    units = set(catalog.units["code"])
+    for row in frame.itertuples():
+        if isinstance(row.unit, str) and row.unit not in units:
+            problems.append(Problem(name, row.line, "unit", f"unit {row.unit!r} is not in org_units.yaml"))
+        if isinstance(row.element, str) and row.element not in catalog.elements.index:
+            problems.append(Problem(name, row.line, "element", f"unknown data element {row.element!r}"))
+        if isinstance(row.reason, str) and not row.reason.strip():
+            problems.append(Problem(name, row.line, "reason", "expected why the jump is real (what was checked)"))
+    return frame
 
 
 def _not_before(entries: object, catalog: Catalog, name: str, problems: list[Problem]) -> pd.DataFrame:

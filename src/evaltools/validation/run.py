@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..assess.inforce import catalog_standards
-from ..periods import is_partial, year_cutoffs
+from ..periods import is_partial, unit_cutoffs
 from ..review import Review, load_review
 from .checks import check_rules
 from .completeness import completeness_rates, completeness_table, missing_returns
@@ -102,14 +102,14 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
     keys = pd.MultiIndex.from_arrays([passed["unit"].astype(str), passed["period"]])
     rows = passed[keys.isin(pd.MultiIndex.from_frame(scope))].reset_index(drop=True)
     returns = completeness_table(rows, table, catalog)
-    last_days = year_cutoffs(years, review.cutoff, catalog.partial_years)
-    partial = [y for y, day in last_days.items() if is_partial(y, day)]
+    last_days = unit_cutoffs(rows["unit"].astype(str).unique(), years, review.cutoff, catalog.unit_partial_years())
+    partial = {(u, y) for u, days in last_days.items() for y, day in days.items() if is_partial(y, day)}
     parts = [schema, check_signing_date(review), check_narrative(review, programme)]
     if complete:
         parts += [check_rules(rows, ruleset, table), check_not_before(rows, ruleset.not_before, last_days),
                   check_standards(rows, catalog_standards(catalog)),
                   missing_returns(returns, ruleset.completeness_importance),
-                  find_outliers(rows, catalog, ruleset.outliers, table, partial)]
+                  find_outliers(rows, catalog, ruleset.outliers, table, partial, ruleset.confirmed)]
     else:
         parts.append(pd.DataFrame({
             "importance": ["high"], "kind": ["schema"], "rule": [SKIPPED[0]],

@@ -2,7 +2,7 @@
 in their year, and a review signed too early.
 
 A year's figures stop on its last day (:func:`evaltools.periods.year_cutoffs`: 31
-December, the review's cut-off, or a partial year of ``catalog/periods.yaml``). A
+December, the review's cut-off, or a partial year of its area in ``catalog/periods.yaml``). A
 ``not_before`` entry of the rules file names a column whose values exist only from a
 month of the year on (recognition at the year's end): a value in a year that stops
 before that month was typed in advance or belongs to another year.
@@ -30,7 +30,8 @@ def _dmy(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def check_not_before(rows: pd.DataFrame, entries: pd.DataFrame, last_days: Mapping[int, dt.date]) -> pd.DataFrame:
+def check_not_before(rows: pd.DataFrame, entries: pd.DataFrame,
+                     last_days: Mapping[str, Mapping[int, dt.date]]) -> pd.DataFrame:
     """Partial findings (kind ``rule``): values of a ``not_before`` column in a year cut off too early.
 
     Parameters
@@ -42,27 +43,32 @@ def check_not_before(rows: pd.DataFrame, entries: pd.DataFrame, last_days: Mappi
         The rules file's ``not_before`` entries (code, name_vi, name_en, column, month,
         importance).
     last_days : mapping
-        Year -> the last day its figures cover.
+        Unit -> year -> the last day its figures cover (:func:`evaltools.periods.unit_cutoffs`):
+        a year cut short in one district is not cut short in another.
     """
     parts = []
     for entry in entries.itertuples():
         element, _, option = entry.column.partition(".")
-        early = {y for y, day in last_days.items() if day < dt.date(y, int(entry.month), 1)}
-        mine = rows[(rows["element"].astype(str) == element) & rows["period"].isin(early)]
+        mine = rows[rows["element"].astype(str) == element]
         if option:
             mine = mine[mine["category"].astype(str) == option]
+        stop = [last_days.get(str(u), {}).get(int(y)) for u, y in zip(mine["unit"], mine["period"])]
+        mine = mine[[d is not None and d < dt.date(int(y), int(entry.month), 1)
+                     for d, y in zip(stop, mine["period"])]]
         if mine.empty:
             continue
         first = mine.sort_values(["file", "line"]).groupby(["unit", "period"], observed=True).first().reset_index()
         totals = mine.groupby(["unit", "period"], observed=True)["value"].sum().to_numpy()
         months = [dt.date(int(y), int(entry.month), 1) for y in first["period"]]
+        stops = [last_days[str(u)][int(y)] for u, y in zip(first["unit"], first["period"])]
         parts.append(pd.DataFrame({
             "importance": entry.importance, "kind": "rule", "rule": entry.code,
             "rule_name_vi": entry.name_vi, "rule_name_en": entry.name_en,
             "unit": first["unit"].astype(str).to_numpy(), "year": first["period"].to_numpy(),
             "element": entry.column, "value": totals,
-            "message": [f"{entry.column} = {number(v)} for {int(y)}, whose figures stop on {_dmy(last_days[int(y)])}: "
-                        f"it cannot exist before {_dmy(d)}" for v, y, d in zip(totals, first["period"], months)],
+            "message": [f"{entry.column} = {number(v)} for {int(y)}, whose figures stop on {_dmy(s)}: "
+                        f"it cannot exist before {_dmy(d)}"
+                        for v, y, s, d in zip(totals, first["period"], stops, months)],
             "file": first["file"].to_numpy(), "line": first["line"].to_numpy(), "source": first["source"].to_numpy()}))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
