@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing as mp
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -104,6 +105,7 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     review, lang = data.review, data.lang
     notebooks = notebooks_of(review, data.programme or review_programme(review), notebook)
     overrides = check_overrides(notebooks["review"], parameters or {})
+    check_headings(notebooks["review"], lang)
     checked = _refuse_invalid(data, allow_invalid)
     target = Path(out).resolve() / review.id
     prints_of = fingerprint_parameters(lang, formats, overrides)
@@ -154,6 +156,23 @@ def check_formats(formats: Sequence[str]) -> None:
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
         raise UsageError(f"unknown format(s) {', '.join(unknown) or '(none)'}; expected {', '.join(FORMATS)}")
+
+
+def check_headings(notebook: Path, lang: str) -> None:
+    """Refuse a notebook whose heading in the other language has no twin in ``lang`` (this copy would miss
+    its section); warn, one line each, of a heading ``lang`` has whose twin the other copy misses."""
+    if not notebook.is_file():
+        return
+    import nbformat
+
+    from .notebooks import lone_headings
+
+    lone = lone_headings(nbformat.read(notebook, as_version=4))
+    where = display_path(notebook)
+    if refused := [h for h in lone if h.missing == lang]:
+        raise EvaltoolsError(f"{where}, {refused[0]}")
+    for heading in lone:
+        print(f"evaltools: warning: {where}, {heading}", file=sys.stderr)
 
 
 def notebooks_of(review: Review, programme: Programme, notebook: str | Path | None = None) -> dict[str, Path]:

@@ -1,0 +1,102 @@
+"""The analyst's day (issue 21): what a Jupyter user does without reading the README works.
+
+Each test replays one step as the user takes it, with the real tools: the set-up script on a
+clone, `git add` through the nbstripout filter, the .venv's papermill CLI (no ``-k``), the
+``evaltools`` command line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from .conftest import ROOT
+from .test_notebooks import _lab_save, with_outputs
+
+BIN = Path(sys.executable).parent
+CT20 = ROOT / "programmes" / "ct20" / "review.ipynb"
+
+
+@pytest.fixture(scope="module")
+def clone(tmp_path_factory) -> Path:
+    """A clone of this repository after ``scripts/setup.sh report`` (what ``make report`` runs first),
+    sharing this checkout's .venv (installed: the script finds nothing to install)."""
+    folder = tmp_path_factory.mktemp("analyst") / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(folder)], check=True)
+    shutil.copy(ROOT / "scripts" / "setup.sh", folder / "scripts" / "setup.sh")   # as this checkout has it
+    (folder / ".venv").symlink_to(ROOT / ".venv")
+    stamp = (ROOT / ".venv" / ".installed-test").stat().st_mtime
+    os.utime(folder / "pyproject.toml", (stamp - 60, stamp - 60))            # this clone's is the installed one
+    done = subprocess.run(["scripts/setup.sh", "report"], cwd=folder, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "installing" not in done.stdout
+    return folder
+
+
+def test_make_report_sets_the_filter_and_a_saved_notebook_is_committed_without_outputs(clone):
+    notebook = clone / "programmes" / "ct20" / "review.ipynb"
+    saved = _lab_save(notebook, clone)                  # JupyterLab's save after Run All
+    shutil.move(saved, notebook)
+    subprocess.run(["git", "add", str(notebook)], cwd=clone, check=True)
+    staged = nbformat.reads(subprocess.run(["git", "show", ":programmes/ct20/review.ipynb"], cwd=clone,
+                                           capture_output=True, text=True, check=True).stdout, as_version=4)
+    working = nbformat.read(notebook, as_version=4)
+    assert sum(bool(c.outputs) for c in working.cells if c.cell_type == "code") > 10    # the file keeps them
+    assert [c.outputs for c in staged.cells if c.cell_type == "code"] == \
+           [[] for c in staged.cells if c.cell_type == "code"]
+    assert with_outputs(notebook, clone) == ""          # what test_no_outputs_committed reads: the commit
+
+
+def test_a_notebook_committed_with_outputs_is_named_with_what_to_do(clone):
+    notebook = clone / "notebooks" / "explore.ipynb"
+    code = [n for n, c in enumerate(nbformat.read(notebook, as_version=4).cells, 1) if c.cell_type == "code"]
+    shutil.move(_lab_save(notebook, clone), notebook)
+    subprocess.run(["git", "-c", "filter.nbstripout.clean=cat", "add", str(notebook)], cwd=clone, check=True)
+    line = with_outputs(notebook, clone)
+    assert line.startswith(f"notebooks/explore.ipynb: committed with outputs (cells {', '.join(map(str, code[:5]))}…)")
+    assert "scripts/setup.sh" in line and "git add notebooks/explore.ipynb" in line
+
+
+def test_the_kernel_the_notebooks_name_is_registered_in_the_project_venv(clone):
+    spec = json.loads((ROOT / ".venv" / "share" / "jupyter" / "kernels" / "evaltools" / "kernel.json").read_text())
+    assert spec["argv"][0] == str((ROOT / ".venv").resolve() / "bin" / "python")
+    assert spec["display_name"] == "evaltools (.venv)"
+
+
+@pytest.mark.parametrize("path", [CT20, ROOT / "notebooks" / "explore.ipynb"], ids=lambda p: p.name)
+def test_the_venvs_papermill_runs_a_notebook_without_naming_a_kernel(clone, path, tmp_path):
+    out = tmp_path / "out.ipynb"
+    done = subprocess.run([str(BIN / "papermill"), str(path.relative_to(ROOT)), str(out), "--log-level", "ERROR"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    nb = nbformat.read(out, as_version=4)
+    assert nb.metadata.kernelspec.name == "evaltools"
+    assert [c.outputs for c in nb.cells if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)] == []
+    if path == CT20:    # the sample review's frame: its number as its config writes it
+        config = yaml.safe_load((ROOT / "data" / "reviews" / "ct20-2012-2017.yaml").read_text(encoding="utf-8"))
+        shown = json.dumps([o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs],
+                           ensure_ascii=False)
+        assert f"Số: {config['number']}" in shown
+
+
+def test_run_refuses_an_english_copy_that_would_miss_a_vietnamese_section(tmp_path):
+    nb = nbformat.read(CT20, as_version=4)
+    four = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## IV.") and "en" in c.metadata.tags)
+    nb.cells.insert(four + 2, nbformat.v4.new_markdown_cell("## V. KẾT LUẬN", metadata={"tags": ["vi"]}))
+    notebook = tmp_path / "review.ipynb"
+    nbformat.write(nb, notebook)
+    done = subprocess.run([str(BIN / "evaltools"), "run", "ct20-2012-2017", "--lang", "en", "--to", "html",
+                           "--notebook", str(notebook), "--out", str(tmp_path / "out"), "--quiet"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1, done.stderr
+    assert f"cell {four + 3}: heading '## V. KẾT LUẬN' (tagged vi) has no en twin" in done.stderr
+    assert not (tmp_path / "out" / "ct20-2012-2017").exists()
