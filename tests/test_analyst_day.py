@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -100,3 +101,40 @@ def test_run_refuses_an_english_copy_that_would_miss_a_vietnamese_section(tmp_pa
     assert done.stderr.count("\n") == 1, done.stderr
     assert f"cell {four + 3}: heading '## V. KẾT LUẬN' (tagged vi) has no en twin" in done.stderr
     assert not (tmp_path / "out" / "ct20-2012-2017").exists()
+
+
+PLAIN_TABLE = ('import pandas as pd\n'
+               'pd.DataFrame({"unit_name": ["Xã Cam An", "Xã Cam Thành"], "rate": [1.24, 0.5],'
+               ' "amount": [3667005000, None], "year": [2016, 2017]})')
+
+
+def test_a_plain_dataframe_in_a_report_is_written_the_vietnamese_way(tmp_path):
+    nb = nbformat.read(CT20, as_version=4)
+    four = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## IV.") and "en" in c.metadata.tags)
+    nb.cells.insert(four + 1, nbformat.v4.new_code_cell(PLAIN_TABLE, metadata={"tags": ["remove-input"]}))
+    notebook = tmp_path / "review.ipynb"
+    nbformat.write(nb, notebook)
+    done = subprocess.run([str(BIN / "evaltools"), "run", "ct20-2012-2017", "--to", "html", "--notebook",
+                           str(notebook), "--out", str(tmp_path / "out"), "--quiet"], cwd=ROOT, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    html = (tmp_path / "out" / "ct20-2012-2017" / "report.html").read_text(encoding="utf-8")
+    table = html[html.index("Đơn vị hành chính") - 2000:][:4000]
+    cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", table)
+    start = cells.index("Đơn vị hành chính")
+    assert cells[start:start + 12] == ["Đơn vị hành chính", "rate", "amount", "Năm",
+                                       "Xã Cam An", "1,24", "3.667.005.000", "2016",
+                                       "Xã Cam Thành", "0,50", "–", "2017"]
+
+
+def test_a_plain_dataframe_in_an_english_report_keeps_its_named_index_and_english_separators():
+    import pandas as pd
+
+    from evaltools.report.display import presented
+    from evaltools.texts import load_texts
+
+    frame = pd.DataFrame({"value": [1234.5, 2.0], "partial": [True, False]},
+                         index=pd.Index(["Cam An commune", "Cam Hiếu commune"], name="unit_name"))
+    cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", presented(frame, load_texts("en")).to_html())
+    assert cells == ["Administrative unit", "Value", "Part of a year",
+                     "Cam An commune", "1,234.5", "yes", "Cam Hiếu commune", "2.0", "no"]
