@@ -138,3 +138,39 @@ def test_a_plain_dataframe_in_an_english_report_keeps_its_named_index_and_englis
     cells = re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", presented(frame, load_texts("en")).to_html())
     assert cells == ["Administrative unit", "Value", "Part of a year",
                      "Cam An commune", "1,234.5", "yes", "Cam Hiếu commune", "2.0", "no"]
+
+
+def test_a_hand_written_config_missing_a_key_names_the_key_and_the_file(tmp_path):
+    from .conftest import make_project
+
+    make_project(tmp_path)
+    (tmp_path / "data").mkdir()
+    for name in ("catalog", "values"):
+        (tmp_path / "data" / name).symlink_to(ROOT / "data" / name)
+    reviews = tmp_path / "data" / "reviews"
+    reviews.mkdir()
+    text = (ROOT / "data" / "reviews" / "injury-hi-2022.yaml").read_text(encoding="utf-8")
+    start = text.index("issuing_office:")
+    (reviews / "mine.yaml").write_text(text[:start] + text[text.index("place:"):], encoding="utf-8")
+    done = subprocess.run([str(BIN / "evaltools"), "validate", "data/reviews/mine.yaml"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "data/reviews/mine.yaml:6: key 'issuing_office': required but missing" in done.stderr, done.stderr
+
+
+def test_new_programme_copies_no_outputs_and_names_itself(tmp_path):
+    from .conftest import make_project
+
+    make_project(tmp_path, copy=True)
+    source = tmp_path / "programmes" / "ct20" / "review.ipynb"
+    shutil.move(_lab_save(source, tmp_path), source)          # the source saved after Run All
+    done = subprocess.run([str(BIN / "evaltools"), "new-programme", "road-safety", "--from", "ct20"], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    copy = tmp_path / "programmes" / "road-safety"
+    nb = nbformat.read(copy / "review.ipynb", as_version=4)
+    assert [(c.outputs, c.execution_count) for c in nb.cells if c.cell_type == "code"] == \
+           [([], None)] * sum(c.cell_type == "code" for c in nb.cells)
+    for name in ("programme.yaml", "style/report.css"):
+        head = (copy / name).read_text(encoding="utf-8").splitlines()[0]
+        assert "Programme road-safety, copied from ct20:" in head and "Programme ct20:" not in head
