@@ -174,3 +174,49 @@ def test_new_programme_copies_no_outputs_and_names_itself(tmp_path):
     for name in ("programme.yaml", "style/report.css"):
         head = (copy / name).read_text(encoding="utf-8").splitlines()[0]
         assert "Programme road-safety, copied from ct20:" in head and "Programme ct20:" not in head
+
+
+@pytest.fixture(scope="module")
+def first_review(tmp_path_factory):
+    """A new programme's first review, as the README's three commands make it (nothing edited)."""
+    from .conftest import make_project
+
+    root = tmp_path_factory.mktemp("programme")
+    shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns(".columnar"))
+    make_project(root, copy=True)
+    steps = [["new-programme", "road-safety", "--from", "injury-hi"],
+             ["new-review", "--programme", "road-safety", "--first", "2022", "--last", "2022"],
+             ["run", "road-safety-2022", "--to", "html", "--quiet"]]
+    done = [subprocess.run([str(BIN / "evaltools"), *step], cwd=root, capture_output=True, text=True)
+            for step in steps]
+    return root, done
+
+
+def test_a_new_programmes_first_review_in_three_commands(first_review):
+    root, done = first_review
+    assert [d.returncode for d in done] == [0, 0, 0], [d.stderr for d in done]
+    config = yaml.safe_load((root / "data" / "reviews" / "road-safety-2022.yaml").read_text(encoding="utf-8"))
+    source = yaml.safe_load((root / "data" / "reviews" / "injury-hi-2022.yaml").read_text(encoding="utf-8"))
+    assert (config["id"], config["programme"], config["status"]) == ("road-safety-2022", "road-safety", "draft")
+    assert (config["first_year"], config["last_year"], config["number"]) == (2022, 2022, None)
+    assert "predecessor" not in config                          # a first review compares with nothing
+    assert config["signer"] == source["signer"] and config["issuing_office"] == source["issuing_office"]
+    # the data's cut-off, signed as long after it as injury-hi-2022 was (10 days)
+    assert (str(config["cutoff"]), str(config["date"])) == ("2022-12-31", "2023-01-10")
+    html = (root / "outputs" / "road-safety-2022" / "report.html").read_text(encoding="utf-8")
+    assert "Số: …/BC-…" in html and "DỰ THẢO" in html
+
+
+def test_final_refuses_a_review_without_a_register_number_or_with_one_taken(first_review):
+    root, _ = first_review
+    final = [str(BIN / "evaltools"), "run", "road-safety-2022", "--final", "--to", "html", "--quiet"]
+    missing = subprocess.run(final, cwd=root, capture_output=True, text=True)
+    assert missing.returncode == 1 and missing.stderr.count("\n") == 1, missing.stderr
+    assert "road-safety-2022 (data/reviews/road-safety-2022.yaml): no register number (number:)" in missing.stderr
+    config = root / "data" / "reviews" / "road-safety-2022.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(re.sub(r"(?m)^number:.*$", "number: 03/BC-LĐTBXH", text), encoding="utf-8")
+    taken = subprocess.run(final, cwd=root, capture_output=True, text=True)
+    assert taken.returncode == 1 and taken.stderr.count("\n") == 1, taken.stderr
+    assert ("road-safety-2022 (data/reviews/road-safety-2022.yaml): register number 03/BC-LĐTBXH is already used "
+            "by injury-hi-2022 (data/reviews/injury-hi-2022.yaml), same office and year 2023") in taken.stderr

@@ -136,7 +136,11 @@ def _cmd_template(args: argparse.Namespace) -> int:
 def _cmd_new_review(args: argparse.Namespace) -> int:
     from .scaffold import describe, new_review
 
-    made = new_review(args.source, args.first, args.last, review_id=args.id, data=_folder(args.data, "data"))
+    if not args.source and not args.programme:
+        from .errors import UsageError
+        raise UsageError("new-review: name the last review (--from REVIEW) or the programme (--programme NAME)")
+    made = new_review(args.source, args.first, args.last, review_id=args.id, data=_folder(args.data, "data"),
+                      programme=args.programme)
     print(describe(made, args.first, args.last))
     return 0
 

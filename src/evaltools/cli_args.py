@@ -161,8 +161,12 @@ def _add_new_review(sub) -> None:
                                  "indicators, targets and comments kept; the old review as predecessor) and "
                                  "a narrative skeleton per language with last period's text in comments. "
                                  "Files go beside the old config; an existing review is never overwritten.")
-    p.add_argument("--from", dest="source", required=True, metavar="REVIEW",
-                   help="the last review: an id in <data>/reviews/ (e.g. ct20-2012-2017) or a config path")
+    p.add_argument("--from", dest="source", metavar="REVIEW",
+                   help="the last review: an id in <data>/reviews/ (e.g. ct20-2012-2017) or a config path "
+                        "(default: the --programme's latest review, else the project's latest)")
+    p.add_argument("--programme", metavar="NAME",
+                   help="a review of this programme: its first one takes id, title and programme from it and "
+                        "the offices, area and signer from --from")
     p.add_argument("--first", type=int, required=True, help="first year of the new review, e.g. 2017")
     p.add_argument("--last", type=int, required=True, help="last year of the new review, e.g. 2022")
     p.add_argument("--id", help="id of the new review (default: the old id with its years moved)")

@@ -238,6 +238,10 @@ def _warm_up() -> None:
 
 def _final(data: ReviewData) -> ReviewData:
     """The review as a final report: refused before anything runs when it cannot be one."""
+    from .register import register_problem
+
+    if problem := register_problem(data.review):
+        raise EvaltoolsError(f"not a final report: {problem}")
     findings = data.validation.findings
     copied = findings[(findings["kind"] == "narrative") & (findings["importance"] != "low")]
     if len(copied):

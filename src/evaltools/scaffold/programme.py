@@ -43,7 +43,10 @@ def new_programme(name: str, source: str, programmes: Path) -> Path:
         shutil.copytree(origin.folder, copy, ignore=_COPIED)
         settings = copy / PROGRAMME_FILE
         text = settings.read_text(encoding="utf-8")
-        settings.write_text(_ID_LINE.sub(f"id: {name}", text, count=1), encoding="utf-8")
+        own = (f"id: {name}\ncopied_from: {origin.id}   # its first review starts from {origin.id}'s latest "
+               "(evaltools new-review --programme)")
+        settings.write_text(_ID_LINE.sub(own, re.sub(r"(?m)^copied_from:.*\n", "", text), count=1),
+                            encoding="utf-8")
         _made_its_own(copy, origin.id, name)
         load_programme(copy)
         copy.rename(target)
