@@ -220,3 +220,22 @@ def test_final_refuses_a_review_without_a_register_number_or_with_one_taken(firs
     assert taken.returncode == 1 and taken.stderr.count("\n") == 1, taken.stderr
     assert ("road-safety-2022 (data/reviews/road-safety-2022.yaml): register number 03/BC-LĐTBXH is already used "
             "by injury-hi-2022 (data/reviews/injury-hi-2022.yaml), same office and year 2023") in taken.stderr
+
+
+def test_an_output_the_last_run_did_not_render_is_marked_stale_in_the_manifest_and_the_index(first_review):
+    root, _ = first_review
+    folder = root / "outputs" / "road-safety-2022"
+    before = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))   # the --to html run
+    done = subprocess.run([str(BIN / "evaltools"), "run", "road-safety-2022", "--to", "docx", "--quiet"], cwd=root,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    after = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert after["stale"] == [{"file": "report.html", "rendered": before["finished"],
+                               "store": before["store"]["sha256"]}]
+    assert (folder / "report.html").is_file() and "report.html" not in {o["file"] for o in after["outputs"]}
+    index = (root / "outputs" / "index.html").read_text(encoding="utf-8")
+    row = index[index.index("road-safety-2022"):]
+    row = row[:row.index("</tr>")]
+    links = re.findall(r'<a href="road-safety-2022/([^"]+)">([^<]+)</a>', row)
+    assert ("report.html", "HTML (cũ, chưa dựng lại · stale, not re-rendered)") in links
+    assert ("report.docx", "Word") in links

@@ -132,6 +132,7 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         record["parameters"]["overrides"] = overrides
         record.update(fingerprint=prints, validation={**checked, "allow_invalid": allow_invalid})
         record["store"] = store_state   # which state of the data this run rendered
+        record["stale"] = stale_outputs(target, files)
         iorw.atomic_write(stage / "manifest.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     return RunResult(review.id, target, tuple(files + ["manifest.json"]), time.perf_counter() - clock,
                      tuple(staged.kept), tuple(staged.removed))
@@ -299,6 +300,25 @@ def _export_quality(nb, data: ReviewData, stage: Path) -> None:
     nb.metadata.setdefault("evaltools", {}).update(title=title, lang=data.lang)
     iorw.atomic_write(stage / "data_quality.html", export.to_html(nb, data.lang, programme_css(data)))
     (stage / ".data_quality.ipynb").unlink(missing_ok=True)
+
+
+def stale_outputs(target: Path, files: Sequence[str]) -> list[dict]:
+    """Outputs of an earlier run that this one does not render (``run --to html,pdf`` beside an older
+    report.docx): kept, as a run keeps what it does not render, but marked stale with the run and the data
+    they came from, in the manifest and the index. A file the earlier manifests never listed (put there by
+    hand) is not evaltools' to mark."""
+    try:
+        before = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(before, dict):
+        return []
+    made = {o.get("file"): {"rendered": before.get("finished"), "store": (before.get("store") or {}).get("sha256")}
+            for o in before.get("outputs") or [] if isinstance(o, dict)}
+    made.update({s.get("file"): {k: s.get(k) for k in ("rendered", "store")}
+                 for s in before.get("stale") or [] if isinstance(s, dict)})     # still stale from further back
+    return [{"file": name, **made[name]} for name in sorted(n for n in made if isinstance(n, str))
+            if name not in files and name != "manifest.json" and (target / name).is_file()]
 
 
 def _manifest(data: ReviewData, notebooks: dict[str, Path], formats: Sequence[str], stage: Path,
