@@ -226,7 +226,7 @@ def test_an_output_the_last_run_did_not_render_is_marked_stale_in_the_manifest_a
     root, _ = first_review
     folder = root / "outputs" / "road-safety-2022"
     before = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))   # the --to html run
-    done = subprocess.run([str(BIN / "evaltools"), "run", "road-safety-2022", "--to", "docx", "--quiet"], cwd=root,
+    done = subprocess.run([str(BIN / "evaltools"), "run", "road-safety-2022", "--to", "DOCX", "--quiet"], cwd=root,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     after = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
@@ -239,3 +239,84 @@ def test_an_output_the_last_run_did_not_render_is_marked_stale_in_the_manifest_a
     links = re.findall(r'<a href="road-safety-2022/([^"]+)">([^<]+)</a>', row)
     assert ("report.html", "HTML (cũ, chưa dựng lại · stale, not re-rendered)") in links
     assert ("report.docx", "Word") in links
+
+
+def _commune_return_2022(data: Path, unit: str) -> tuple[str, int]:
+    """A CSV return of ``unit`` for 2022 repeating every stored figure of its own (no category), the first one
+    corrected by +1; and how many figures it holds."""
+    import pandas as pd
+
+    stored = pd.read_csv(data / "values" / "cam-lo-2022.csv", dtype={"unit": str})
+    mine = stored[(stored["unit"] == unit) & (stored["category"] == "default")].drop_duplicates("element")
+    values = [f"{v:g}" for v in mine["value"]]
+    values[0] = f"{mine['value'].iloc[0] + 1:g}"
+    return (f"Năm báo cáo;2022\nUNIT;{';'.join(mine['element'])}\n{unit};{';'.join(values)}\n", len(mine))
+
+
+def test_correcting_one_figure_is_not_taken_for_next_years_return(tmp_path):
+    from .test_intake_support import data_copy, problem_lines, run
+
+    data = data_copy(tmp_path)
+    text, total = _commune_return_2022(data, "19600")
+    assert total >= 10
+    (tmp_path / "sua.csv").write_text(text, encoding="utf-8")
+    code, _, err = run(["import", "sua.csv", "--data", data], tmp_path)
+    note = problem_lines(err)[0]
+    assert code == 1 and "nothing is stored yet" not in note
+    found = re.match(r"sua\.csv:1: its year cell Năm báo cáo \(B1\) says 2022, and 1 of its (\d+) figures differ "
+                     r"from the 2022 figures already stored", note)
+    assert found and int(found.group(1)) >= total - 1, note
+    assert note.endswith("If it corrects the stored 2022 figures, import again with --replace; if it holds another "
+                         "year's figures, correct its year and import again")
+
+
+def test_a_misspelt_commune_name_on_a_row_with_its_right_code_is_read_by_the_code_with_a_warning(tmp_path):
+    import pandas as pd
+
+    from .test_intake_support import data_copy, run
+
+    data = data_copy(tmp_path)
+    stored = pd.read_csv(data / "values" / "cam-lo-2022.csv", dtype={"unit": str})
+    children = stored[(stored["unit"] == "19600") & (stored["element"] == "CHILDREN")]["value"].iloc[0]
+    (tmp_path / "r.csv").write_text(f"Năm báo cáo;2022\nUNIT;UNIT_NAME;CHILDREN\n19600;Xã Cam Tuyềnn;{children}\n",
+                                    encoding="utf-8")
+    code, out, err = run(["import", "r.csv", "--data", data, "--dry-run"], tmp_path)
+    assert (code, err) == (0, "")
+    assert out.splitlines()[1].split()[8:12] == ["0", "1", "0", "0"]      # added unchanged replaced rejected
+    assert ("r.csv: row 3: unit name 'Xã Cam Tuyềnn' is no unit's name; read by its code 19600 as "
+            "Xã Cam Tuyền (19600): correct the name in the return") in out.splitlines()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(BIN / "evaltools"), *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_a_subcommands_unknown_option_gets_its_usage_and_the_option_it_has():
+    done = _cli("run", "ct20-2012-2017", "--format", "pdf")
+    assert done.returncode == 2
+    assert done.stderr.startswith("usage: evaltools run ")
+    assert done.stderr.splitlines()[-1] == ("evaltools run: error: unrecognized arguments: --format pdf; "
+                                            "did you mean --to?")
+    typo = _cli("validate", "ct20-2012-2017", "--jsn")
+    assert typo.stderr.startswith("usage: evaltools validate ") and typo.stderr.endswith("did you mean --json?\n")
+
+
+def test_a_year_out_of_range_is_one_line_not_an_internal_error(tmp_path):
+    done = subprocess.run([str(BIN / "evaltools"), "template", "20233", "--out", str(tmp_path / "t.xlsx")], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (1, "evaltools: error: template 20233: expected a year such as 2023 "
+                                                 "(1900 to 2100); nothing was written\n")
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_validate_and_indicators_print_json(tmp_path):
+    import pandas as pd
+
+    done = _cli("validate", "injury-hi-2022", "--json")
+    found = json.loads(done.stdout)
+    assert (done.returncode, found["review"], found["exit_code"]) == (0, "injury-hi-2022", 0)
+    assert found["findings"] == {"high": 0, "medium": 0, "low": 0} and found["items"] == []
+    done = _cli("indicators", "injury-hi-2022", "--json", "--out", str(tmp_path))
+    rows = json.loads(done.stdout)["rows"]
+    written = pd.read_csv(tmp_path / "injury-hi-2022" / "indicators.csv", dtype=str)
+    assert len(rows) == len(written) and {r["indicator"] for r in rows} == set(written["indicator"])

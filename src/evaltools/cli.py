@@ -40,8 +40,23 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     data = open_review(args.review, lang=args.lang)
     target = atomic_write(_folder(args.out, "outputs") / data.review.id / "indicators.csv", indicators_csv(data))
     shown = data.shown
+    if args.json:
+        print(_records_json({"review": data.review.id, "file": str(target), "rows": shown}))
+        return 0
     print(f"{target}: {len(shown)} rows ({shown['indicator'].nunique()} indicators, {shown['unit'].nunique()} units)")
     return 0
+
+
+def _records_json(document: dict) -> str:
+    """``document`` as JSON, each DataFrame in it as a list of records (missing values null, never NaN)."""
+    import pandas as pd
+
+    def plain(value):
+        if isinstance(value, pd.DataFrame):
+            return json.loads(value.to_json(orient="records", force_ascii=False, date_format="iso"))
+        return value
+
+    return json.dumps({k: plain(v) for k, v in document.items()}, ensure_ascii=False, indent=2)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -76,7 +91,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _formats(text: str) -> list[str]:
-    return [f.strip() for f in text.split(",") if f.strip()]
+    """``--to html,PDF``: format names in any case, as nbconvert and Quarto take them."""
+    return [f.strip().lower() for f in text.split(",") if f.strip()]
 
 
 def _one(exc: Exception) -> str:
@@ -97,6 +113,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .refs import resolve_review
 
     result = validate(resolve_review(args.review), rules=args.rules)
+    if args.json:
+        findings = result.findings
+        counts = {level: int((findings["importance"] == level).sum()) for level in ("high", "medium", "low")}
+        print(_records_json({"review": result.review.id, "exit_code": result.exit_code, "findings": counts,
+                             "items": findings}))
+        return result.exit_code
     print(format_report(result, lang=args.lang or result.review.language))
     if args.csv:
         target = atomic_write(args.csv, findings_csv(result.findings))

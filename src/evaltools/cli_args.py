@@ -8,6 +8,7 @@ sub-command (``evaltools --quiet run X`` = ``evaltools run X --quiet``).
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 from pathlib import Path
 
@@ -22,6 +23,29 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         super().error(message + _hint(self, message))
+
+    def parse_args(self, args=None, namespace=None):
+        """As argparse's, but an option the sub-command does not know is that sub-command's error: its usage,
+        and a suggestion among its own options (``run --format`` -> ``--to``)."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            _command_parser(self, parsed).error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
+
+def _command_parser(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+    """The innermost sub-command parser ``parsed`` went through (``export dhis2``'s), else ``parser``."""
+    while True:
+        found = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        name = getattr(parsed, found[0].dest, None) if found else None
+        if not found or name not in found[0].choices:
+            return parser
+        parser = found[0].choices[name]
+
+
+# Options of neighbouring tools a user types by habit, and ours that do the same.
+HABITS = {"--format": "--to", "--output": "--out", "--output-dir": "--out", "--parameters": "--parameter",
+          "--kernel": "--notebook", "--language": "--lang"}
 
 
 def _options(parser: argparse.ArgumentParser) -> list[str]:
@@ -42,7 +66,13 @@ def _hint(parser: argparse.ArgumentParser, message: str) -> str:
     unknown = re.search(r"unrecognized arguments: (.*)", message)
     if unknown:
         words = [w.split("=", 1)[0] for w in unknown.group(1).split() if w.startswith("--")]
-        return "".join(did_you_mean(w, _options(parser), n=1) for w in words[:1])
+        known = _options(parser)
+        close = did_you_mean(words[0], known, n=1) if words else ""
+        habit = [HABITS[w] for w in ([words[0]] if words[0] in HABITS else [] if close else
+                                     difflib.get_close_matches(words[0], HABITS, n=1))] if words else []
+        if habit and habit[0] in known:
+            return f"; did you mean {habit[0]}?"
+        return "".join(did_you_mean(w, known, n=1) for w in words[:1])
     return ""
 
 
@@ -108,6 +138,8 @@ def _add_indicators(sub) -> None:
     p.add_argument("review", help=REVIEW_HELP)
     _lang(p, "language of names")
     _out(p)
+    p.add_argument("--json", action="store_true", help="print every indicator row as JSON on stdout (the file is "
+                                                        "written too)")
 
 
 def _add_run(sub) -> None:
@@ -129,6 +161,8 @@ def _add_validate(sub) -> None:
     p.add_argument("--csv", type=Path, help="also write the findings to this CSV file")
     p.add_argument("--rules", type=Path, help="rules file (default: <data>/catalog/validation_rules.yaml)")
     _lang(p, "language of rule names")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON on stdout (counts by importance "
+                                                        "and every finding); the exit code is the same")
 
 
 def _add_import(sub) -> None:
