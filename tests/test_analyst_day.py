@@ -320,3 +320,68 @@ def test_validate_and_indicators_print_json(tmp_path):
     rows = json.loads(done.stdout)["rows"]
     written = pd.read_csv(tmp_path / "injury-hi-2022" / "indicators.csv", dtype=str)
     assert len(rows) == len(written) and {r["indicator"] for r in rows} == set(written["indicator"])
+
+
+def test_explore_table_keeps_a_year_asked_for_without_data():
+    import pandas as pd
+
+    from evaltools import explore, report
+    from evaltools.explore_show import formatted
+
+    data = report.load("ct20-2012-2022")
+    wide = explore.table(explore.values(data, element="CHILDREN", years=range(2020, 2025)))
+    assert list(wide.columns) == [2020, 2021, 2022, 2023, 2024]
+    assert wide[[2023, 2024]].isna().all().all() and set(formatted(wide)[2024]) == {"–"}
+    stored = pd.read_csv(ROOT / "data" / "values" / "cam-lo-2022.csv", dtype={"unit": str})
+    assert wide[2022].sum() == stored.loc[stored["element"] == "CHILDREN", "value"].sum()
+
+
+@pytest.fixture(scope="module")
+def thin_return(tmp_path_factory):
+    """The sample with Xã Cam Thủy's 2016 return cut to 4 elements; that return's elements and the year's
+    form (every commune-level element some commune reported in 2016; level as data/README.md says: commune unless
+    data_elements.yaml says district)."""
+    import pandas as pd
+
+    from .conftest import make_project
+
+    root = tmp_path_factory.mktemp("thin")
+    shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns(".columnar"))
+    make_project(root)
+    path = root / "data" / "values" / "cam-lo-2016.csv"
+    rows = pd.read_csv(path, dtype=str, keep_default_na=False)
+    levels = {e["code"]: e.get("level", "commune") for e in yaml.safe_load((ROOT / "data" / "catalog" / "data_elements.yaml")
+                                                           .read_text(encoding="utf-8"))["elements"]}
+    kept = sorted(rows.loc[rows["unit"] == "19606", "element"].unique())[:4]
+    rows = rows[(rows["unit"] != "19606") | rows["element"].isin(kept)]
+    rows.to_csv(path, index=False)
+    communes = rows[rows["element"].map(levels) == "commune"]
+    form = communes["element"].nunique()
+    return root, len(kept), form
+
+
+def test_explore_completeness_counts_elements_and_tells_a_unit_that_did_not_exist(thin_return):
+    from evaltools import explore, report
+    from evaltools.explore_show import formatted
+
+    root, sent, form = thin_return
+    data = report.load(root / "data" / "reviews" / "ct20-2012-2022.yaml")
+    shares = explore.completeness(data)
+    assert shares.at["19606 Xã Cam Thủy", 2016] == pytest.approx(sent / form)
+    assert shares.at["19606 Xã Cam Thủy", 2015] == 1.0
+    shown = formatted(shares)
+    assert shown.at["19606 Xã Cam Thủy", 2016] == f"{round(100 * sent / form)} %"
+    assert shown.at["19609 Xã Cam Thanh", 2021] == "không tồn tại"      # merged into Thanh An in 2020
+    assert shown.at["19609 Xã Cam Thanh", 2019] == "100 %"
+
+
+def test_explore_findings_write_every_missing_value_one_way(thin_return):
+    from evaltools import explore, report
+    from evaltools.explore_show import formatted
+
+    root, _, _ = thin_return
+    found = explore.findings(report.load(root / "data" / "reviews" / "ct20-2012-2022.yaml"))
+    shown = formatted(found)
+    assert len(found) > 0 and found.isna().any().any()
+    assert not shown.isin(["nan", "<NA>", "None", "NaN"]).any().any()
+    assert (shown[found["line"].isna().to_numpy()]["line"] == "–").all()
