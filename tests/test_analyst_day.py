@@ -385,3 +385,28 @@ def test_explore_findings_write_every_missing_value_one_way(thin_return):
     assert len(found) > 0 and found.isna().any().any()
     assert not shown.isin(["nan", "<NA>", "None", "NaN"]).any().any()
     assert (shown[found["line"].isna().to_numpy()]["line"] == "–").all()
+
+
+def test_list_shows_the_reviews_and_programmes_of_the_project():
+    done = _cli("list", "--json")
+    found = json.loads(done.stdout)
+    configs = sorted(p.stem for p in (ROOT / "data" / "reviews").glob("*.yaml"))
+    assert [r["id"] for r in found["reviews"]] == configs
+    sample = next(r for r in found["reviews"] if r["id"] == "ct20-2012-2017")
+    assert (sample["programme"], sample["years"], sample["status"], sample["number"]) == \
+        ("ct20", "2012–2017", "final", "45/BC-LĐTBXH")
+    programmes = {p["id"]: p["reviews"] for p in found["programmes"]}
+    assert programmes["injury-hi"] == ["injury-hi-2022"] and "ct20-2012-2017" in programmes["ct20"]
+    table = _cli("list").stdout.splitlines()
+    assert table[0].split() == ["review", "programme", "years", "status", "number", "rendered"]
+
+
+def test_a_parameters_file_is_read_as_papermills_f(tmp_path):
+    params = tmp_path / "params.yaml"
+    params.write_text("top: 5\n", encoding="utf-8")
+    done = _cli("run", "ct20-2012-2017", "-f", str(params), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "has no parameter 'top'" in done.stderr      # read, and checked like -p
+    params.write_text("top: [1, 2]\n", encoding="utf-8")
+    done = _cli("run", "ct20-2012-2017", "-f", str(params), "--out", str(tmp_path / "out"))
+    assert (done.returncode, done.stderr.count("\n")) == (1, 1)
+    assert f"{params}: key 'top': expected a number, true/false or a text, found list" in done.stderr

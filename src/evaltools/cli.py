@@ -62,7 +62,7 @@ def _records_json(document: dict) -> str:
 def _cmd_run(args: argparse.Namespace) -> int:
     from . import results
     from .batch.index import write_index
-    from .params import parse_pairs
+    from .params import from_file, parse_pairs
     from .publish import kept_note
     from .run import run_review
 
@@ -70,7 +70,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         result = run_review(args.review, formats=_formats(args.to), lang=args.lang, out=out, notebook=args.notebook,
                             allow_invalid=args.allow_invalid, final=args.final,
-                            parameters=parse_pairs(args.parameters), timeout=args.execution_timeout,
+                            parameters=from_file(args.parameters_file, parse_pairs(args.parameters)), timeout=args.execution_timeout,
                             reporter=reporter)
     except EvaltoolsError as exc:
         if args.json:                     # the machine's answer; the one line still goes to stderr
@@ -171,7 +171,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from . import results
     from .batch import run_batch
     from .batch.summary import format_summary
-    from .params import parse_pairs
+    from .params import from_file, parse_pairs
     from .refs import resolve_review
 
     configs = [resolve_review(r) for r in args.reviews]
@@ -180,7 +180,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                        lang=args.lang, out=out, notebook=args.notebook, workers=args.workers,
                        scheduler=args.scheduler, force=args.force, allow_invalid=args.allow_invalid,
                        final=args.final, stream=io.StringIO() if quiet else None,
-                       parameters=parse_pairs(args.parameters), timeout=args.execution_timeout)
+                       parameters=from_file(args.parameters_file, parse_pairs(args.parameters)), timeout=args.execution_timeout)
     entries = [results.review_result(o.review_id, o.status, o.seconds, out, o.message) for o in result.outcomes]
     doc = results.document("batch", entries, result.seconds)
     results.write(out, doc)
@@ -212,9 +212,17 @@ def _cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_list(args: argparse.Namespace) -> int:
+    from .listing import listing, format_listing
+
+    found = listing(_folder(args.data, "data"), _folder(None, "programmes"), _folder(args.out, "outputs"))
+    print(json.dumps(found, ensure_ascii=False, indent=2) if args.json else format_listing(found))
+    return 0
+
+
 COMMANDS = {"indicators": _cmd_indicators, "run": _cmd_run, "validate": _cmd_validate, "import": _cmd_import,
             "template": _cmd_template, "new-review": _cmd_new_review, "new-programme": _cmd_new_programme,
-            "batch": _cmd_batch, "recover": _cmd_recover}
+            "batch": _cmd_batch, "recover": _cmd_recover, "list": _cmd_list}
 
 
 def build_parser() -> argparse.ArgumentParser:

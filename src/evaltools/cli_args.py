@@ -115,6 +115,9 @@ def _render_options(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("KEY", "VALUE"), dest="parameters",
                    help="a value for the report notebook's parameter KEY, read as YAML (3, 0.5, true, text); "
                         "repeatable; recorded in the manifest")
+    p.add_argument("-f", "--parameters-file", type=Path, metavar="FILE",
+                   help="values for the report notebook's parameters from a YAML file of KEY: VALUE (papermill's "
+                        "-f); a -p given too wins")
     p.add_argument("--execution-timeout", type=_seconds, metavar="SECONDS",
                    help="stop a cell that runs longer than this (default: no limit)")
     p.add_argument("--json", action="store_true",
@@ -244,6 +247,16 @@ def _add_recover(sub) -> None:
     _out(p)
 
 
+def _add_list(sub) -> None:
+    p = _parser(sub, "list", help="list the project's reviews and programmes",
+                     description="Every review config of <data>/reviews/ (id, programme, years, status, register "
+                                 "number, last rendered) and every programme of programmes/, as dbt ls lists "
+                                 "its models.")
+    _data(p)
+    _out(p)
+    p.add_argument("--json", action="store_true", help="print the lists as JSON on stdout")
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -271,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .dhis2cli import add_parsers as add_dhis2_parsers       # export dhis2, pull dhis2
 
     for add in (_add_indicators, _add_run, _add_validate, _add_import, _add_template, _add_new_review,
-                _add_new_programme, _add_batch, _add_recover, add_dhis2_parsers):
+                _add_new_programme, _add_batch, _add_recover, _add_list, add_dhis2_parsers):
         add(sub)
     return parser
 
