@@ -145,11 +145,7 @@ def new_review(source: str | Path | None, first: int, last: int, review_id: str 
     _check_new(review, first, last, review_id, folder)
     languages = review.narrative or {}
     names = {lang: f"{review_id}.{lang}.md" for lang in languages}
-    cutoff = data_cutoff(review, last)
-    new = NextReview(review_id, first, last, "" if other else os.path.relpath(review.path, folder.resolve()), names,
-                     today or dt.date.today(), cutoff, cutoff + max(review.date - review.cutoff, dt.timedelta(days=1)),
-                     programme=other or "",
-                     titles={lang: move_title(n, years, years) for lang, n in programme_of.name.items()} if other else None)
+    new = _moved_on(review, review_id, years, names, today or dt.date.today(), programme_of if other else None)
     config = next_config(text, raw, review, new)
     _checked_config(config, folder, review_id)
     written: dict[str, Path] = {}
@@ -168,6 +164,18 @@ def new_review(source: str | Path | None, first: int, last: int, review_id: str 
         raise
     flagged = config.count("# NOTE (evaltools new-review): due in")
     return Scaffold(review_id, target, written, flagged)
+
+
+def _moved_on(review: Review, review_id: str, years: tuple[int, int], names: dict[str, str], today: dt.date,
+              other=None) -> NextReview:
+    """What changes for the new review: the data's cut-off, the date as long after it as the old one's; for
+    ``other`` programme's first review its id, title and no predecessor."""
+    cutoff = data_cutoff(review, years[1])
+    predecessor = "" if other else os.path.relpath(review.path, review.path.parent.resolve())
+    return NextReview(review_id, *years, predecessor, names, today, cutoff,
+                      cutoff + max(review.date - review.cutoff, dt.timedelta(days=1)),
+                      programme=other.id if other else "",
+                      titles={lang: move_title(n, years, years) for lang, n in other.name.items()} if other else None)
 
 
 def data_cutoff(review: Review, last: int) -> dt.date:
