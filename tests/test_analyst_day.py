@@ -410,3 +410,19 @@ def test_a_parameters_file_is_read_as_papermills_f(tmp_path):
     done = _cli("run", "ct20-2012-2017", "-f", str(params), "--out", str(tmp_path / "out"))
     assert (done.returncode, done.stderr.count("\n")) == (1, 1)
     assert f"{params}: key 'top': expected a number, true/false or a text, found list" in done.stderr
+
+
+def test_the_notebook_test_names_a_heading_without_its_twin(tmp_path):
+    from .test_notebooks import test_report_code_is_hidden_by_tags_and_every_heading_has_both_languages as check
+
+    nb = nbformat.read(CT20, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("## V. KẾT LUẬN", metadata={"tags": ["vi"]}))
+    path = ROOT / "programmes" / "ct20" / f".lone-{os.getpid()}.ipynb"     # named as the test names notebooks
+    nbformat.write(nb, path)
+    try:
+        with pytest.raises(AssertionError) as failed:
+            check(path)
+    finally:
+        path.unlink()
+    assert (f"programmes/ct20/{path.name}, cell {len(nb.cells)}: heading '## V. KẾT LUẬN' (tagged vi) has no en "
+            "twin") in str(failed.value)
