@@ -20,8 +20,8 @@ test:
 setup:
 	@scripts/setup.sh test
 
-# The notebooks name the kernel "evaltools", which setup.sh lab registers in .venv-lab: the
-# project's .venv Python. LAB_ARGS passes options on, e.g. LAB_ARGS="--no-browser --port 8899".
+# The notebooks name the kernel "evaltools", the project's .venv Python, which setup.sh registers in
+# .venv for every target (papermill and nbconvert find it) and in .venv-lab for JupyterLab. LAB_ARGS passes options on, e.g. LAB_ARGS="--no-browser --port 8899".
 # Jupyter refuses to run as root unless told: set-up runs as root on a fresh machine.
 LAB_ARGS ?=
 lab:

@@ -39,6 +39,9 @@ make_venv() {  # $1: folder
 make_venv .venv
 extras=""; [ "$want" = test ] && extras="[test]"
 stamp=".venv/.installed-${want/lab/report}"
+# a test install holds everything a report needs
+[ "$want" != test ] && [ -f .venv/.installed-test ] && ! [ pyproject.toml -nt .venv/.installed-test ] \
+  && stamp=.venv/.installed-test
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing Python packages into .venv ${extras}"
   .venv/bin/python -m pip install -q -e ".${extras}"
@@ -48,10 +51,22 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
-# Committed notebooks carry no outputs: git strips them on `git add` (.gitattributes names the filter).
-if [ "$want" = test ] && git rev-parse --git-dir >/dev/null 2>&1; then
-  git config filter.nbstripout.clean "'$PWD/.venv/bin/python' -m nbstripout --keep-id"
+# Committed notebooks carry no outputs: git strips them on `git add` (.gitattributes names the filter),
+# whatever the target: a notebook saved in JupyterLab after `make lab` or `make report` is committed
+# without its outputs too. Git runs a filter at the top of the working tree, so the relative path
+# names each clone's (or worktree's) own .venv.
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  git config filter.nbstripout.clean ".venv/bin/python -m nbstripout --keep-id"
   git config filter.nbstripout.smudge cat
+fi
+
+# The kernel the notebooks name ("evaltools"), registered inside the project's .venv, so that the
+# .venv's papermill, nbconvert and jupyter find it without `-k` (its real path: the kernel outlives
+# a symlinked folder).
+venv="$(cd .venv && pwd -P)"
+if [ ! -f .venv/share/jupyter/kernels/evaltools/kernel.json ] || \
+   ! grep -q "\"$venv/bin/python\"" .venv/share/jupyter/kernels/evaltools/kernel.json; then
+  "$venv/bin/python" -m ipykernel install --sys-prefix --name evaltools --display-name "evaltools (.venv)" >/dev/null
 fi
 
 if [ "$want" = lab ]; then
@@ -60,7 +75,7 @@ if [ "$want" = lab ]; then
     .venv-lab/bin/python -m pip install -q "jupyterlab>=4.2"
     touch .venv-lab/.installed
   fi
-  # The project's kernel: the .venv interpreter, registered inside the lab venv only.
-  .venv/bin/python -m ipykernel install --prefix .venv-lab --name evaltools \
+  # The project's kernel: the .venv interpreter, registered in the lab venv too.
+  "$venv/bin/python" -m ipykernel install --prefix .venv-lab --name evaltools \
     --display-name "evaltools (.venv)" >/dev/null
 fi

@@ -81,9 +81,9 @@ def test_a_programme_folder_is_checked_key_by_key(tmp_path):
     with pytest.raises(InputError) as found:
         load_programme(folder)
     text = str(found.value)
-    assert "broken/programme.yaml:3: column 'colour': unknown key" in text
-    assert "column 'notebook': broken/review.ipynb not found" in text.replace(str(tmp_path) + "/", "")
-    assert "column 'style.css': broken/none.css not found" in text.replace(str(tmp_path) + "/", "")
+    assert "broken/programme.yaml:3: key 'colour': unknown key" in text
+    assert "key 'notebook': broken/review.ipynb not found" in text.replace(str(tmp_path) + "/", "")
+    assert "key 'style.css': broken/none.css not found" in text.replace(str(tmp_path) + "/", "")
     with pytest.raises(EvaltoolsError, match="not a programme folder"):
         load_programme(tmp_path)
 
@@ -113,7 +113,7 @@ def test_new_programme_copies_a_folder_under_its_own_id(project, python):
     original = ROOT / "programmes" / "injury-hi" / "review.ipynb"
     assert (made.folder / "review.ipynb").read_bytes() == original.read_bytes()
     text = (made.folder / "programme.yaml").read_text(encoding="utf-8")
-    assert text.startswith("# Programme injury-hi") and "\nid: road-safety\n" in text   # comments kept
+    assert text.startswith("# Programme road-safety, copied from injury-hi: the district") and "\nid: road-safety\n" in text   # comments kept
     again = subprocess.run([python, "-m", "evaltools", "new-programme", "road-safety", "--from", "ct20"],
                            capture_output=True, text=True, cwd=project)
     assert again.returncode != 0 and "programme 'road-safety' already exists; nothing was written" in again.stderr

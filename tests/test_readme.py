@@ -69,9 +69,10 @@ def test_every_readme_command_runs(project):
             # The hand step: every commune fills in its row and sends the file back into returns/.
             fill_returns(project / "outputs" / "templates" / "return-2023.xlsx", project / "data" / "values",
                          project / "returns")
-    # template, 2 imports, new-review, validate, 4 runs, new-programme, 3 batches, DHIS2 export and import,
-    # indicators, screenshot, help, recover
-    assert len(ran) == 19
+    # template, 2 imports, new-review, validate, 4 runs, new-programme and its first review, 3 batches, DHIS2
+    # export and import, indicators, screenshot, list, help, recover
+    assert len(ran) == 21
+    assert (project / "data" / "reviews" / "road-safety-2022.yaml").is_file()
     assert (project / "outputs" / "injury-hi-2022" / "report.docx").is_file()
     assert (project / "programmes" / "road-safety" / "review.ipynb").is_file()
     assert {f"annual-{y}" for y in (2020, 2021, 2022)} <= {p.name for p in (project / "outputs").iterdir()}

@@ -55,7 +55,9 @@ def test_new_config_moves_period_keeps_the_rest_and_comments(data):
     assert (new.id, new.first_year, new.last_year) == ("ct20-2017-2022", 2017, 2022)
     assert new.title["vi"] == "Sơ kết 5 năm (2017–2022) thực hiện Chỉ thị số 20-CT/TW ngày 05/11/2012 của Bộ Chính trị"
     assert new.title["en"] == "Five-year interim review of Politburo Directive 20-CT/TW of 05/11/2012 (2017–2022)"
-    assert (new.date, new.cutoff) == (dt.date(2022, 6, 15), dt.date(2022, 5, 31))
+    # the data's cut-off (2022 runs to its end), signed as long after it as the old review was (15 days)
+    assert (new.date, new.cutoff) == (dt.date(2023, 1, 15), dt.date(2022, 12, 31))
+    assert old.number == "45/BC-LĐTBXH" and new.number is None        # the register gives the new one its own
     assert new.predecessor == old.path
     assert new.narrative == {lang: data / "reviews" / f"ct20-2017-2022.{lang}.md" for lang in ("vi", "en")}
     assert new.indicators == old.indicators
@@ -65,7 +67,7 @@ def test_new_config_moves_period_keeps_the_rest_and_comments(data):
         (old.area, old.kind, old.issuing_office, old.recipients)
     text = made.config.read_text(encoding="utf-8")
     assert "id: ct20-2017-2022                 # names the output folder outputs/<id>/" in text
-    assert "cutoff: 2022-05-31                 # figures of the last year run to this day" in text
+    assert "cutoff: 2022-12-31                 # figures of the last year run to this day" in text
     assert "# Indicators shown, in report order (codes from catalog/indicators.yaml)." in text
     assert "from ct20-2012-2017.yaml (2012–2017)" in text and "29/11/2026" in text
     assert "NOTE" not in text and made.flagged_targets == 0        # the 2020 target lies inside 2017–2022

@@ -42,10 +42,10 @@ def test_every_catalog_problem_is_reported_with_file_line_and_key(catalog_dir):
     found = messages(exc)
     line_level = next(i for i, l in enumerate(text.splitlines(), 1) if "level: xa" in l)
     line_parent = next(i for i, l in enumerate(text.splitlines(), 1) if 'parent: "999"' in l)
-    assert any(m.startswith(f"{units}:{line_level}: column 'level': expected one of province, district, commune;")
+    assert any(m.startswith(f"{units}:{line_level}: key 'level': expected one of province, district, commune;")
                for m in found), found
-    assert f"{units}:{line_parent}: column 'parent': unknown unit code '999'" in found
-    assert any("indicators.yaml" in m and "column 'denominator': unknown element 'HI_CARD'" in m for m in found)
+    assert f"{units}:{line_parent}: key 'parent': unknown unit code '999'" in found
+    assert any("indicators.yaml" in m and "key 'denominator': unknown element 'HI_CARD'" in m for m in found)
     assert len(found) == 3
 
 
@@ -58,8 +58,8 @@ def test_unquoted_code_and_comma_in_flow_text_are_explained(catalog_dir):
     with pytest.raises(InputError) as exc:
         load_catalog(catalog_dir)
     found = "\n".join(messages(exc))
-    assert ":2: column 'code': expected a text (put codes in quotes" in found
-    assert ":3: column 'name': expected keys vi and en" in found and "put the text in quotes" in found
+    assert ":2: key 'code': expected a text (put codes in quotes" in found
+    assert ":3: key 'name': expected keys vi and en" in found and "put the text in quotes" in found
 
 
 def test_duplicate_key_and_bad_yaml_name_the_line(tmp_path):
@@ -81,9 +81,9 @@ def test_review_config_problems_point_at_their_keys(tmp_path):
     kind_line = next(i for i, l in enumerate(lines, 1) if l.startswith("kind:"))
     year_line = next(i for i, l in enumerate(lines, 1) if l.startswith("last_year:"))
     found = messages(exc)
-    assert any(m.startswith(f"{path}:{kind_line}: column 'kind': expected one of annual, interim, final")
+    assert any(m.startswith(f"{path}:{kind_line}: key 'kind': expected one of annual, interim, final")
                for m in found), found
-    assert f"{path}:{year_line}: column 'last_year': expected a whole number, found 2017.5" in found
+    assert f"{path}:{year_line}: key 'last_year': expected a whole number, found 2017.5" in found
 
 
 @pytest.fixture(scope="module")

@@ -135,19 +135,19 @@ def test_every_problem_of_a_rules_file_at_once(tmp_path):
     with pytest.raises(InputError) as caught:
         load_rules(bad, load_catalog(tmp_path / "catalog"))
     text = str(caught.value)
-    for expected in ["bad_rules.yaml:2: column 'by_year': expected a mapping of years to numbers",
-                     "bad_rules.yaml:4: column 'operator': expected one of ==, !=, <, <=, >, >=, ~=; found '=>'",
-                     "bad_rules.yaml:5: column 'left': unknown data column 'NOPE'",
-                     "bad_rules.yaml:5: column 'right': unknown data column 'AID.g9'",
-                     "bad_rules.yaml:6: column 'tolerance': operator ~= needs a tolerance",
-                     "bad_rules.yaml:7: column 'left': mixes elements reported at commune and district level",
-                     "bad_rules.yaml:8: column 'left': cannot multiply POP by AID",
-                     "bad_rules.yaml:8: column 'right': unknown constant $cost",
-                     "bad_rules.yaml:9: column 'tolerance': only operator ~= takes a tolerance, not <=",
-                     "bad_rules.yaml:9: column 'code': duplicate R1; already defined on line 4",
-                     "bad_rules.yaml:10: column 'max_ratio': expected a ratio above 1",
-                     "bad_rules.yaml:10: column 'elements': unknown data element 'NOPE'",
-                     "bad_rules.yaml:11: column 'extra': unknown key"]:
+    for expected in ["bad_rules.yaml:2: key 'by_year': expected a mapping of years to numbers",
+                     "bad_rules.yaml:4: key 'operator': expected one of ==, !=, <, <=, >, >=, ~=; found '=>'",
+                     "bad_rules.yaml:5: key 'left': unknown data column 'NOPE'",
+                     "bad_rules.yaml:5: key 'right': unknown data column 'AID.g9'",
+                     "bad_rules.yaml:6: key 'tolerance': operator ~= needs a tolerance",
+                     "bad_rules.yaml:7: key 'left': mixes elements reported at commune and district level",
+                     "bad_rules.yaml:8: key 'left': cannot multiply POP by AID",
+                     "bad_rules.yaml:8: key 'right': unknown constant $cost",
+                     "bad_rules.yaml:9: key 'tolerance': only operator ~= takes a tolerance, not <=",
+                     "bad_rules.yaml:9: key 'code': duplicate R1; already defined on line 4",
+                     "bad_rules.yaml:10: key 'max_ratio': expected a ratio above 1",
+                     "bad_rules.yaml:10: key 'elements': unknown data element 'NOPE'",
+                     "bad_rules.yaml:11: key 'extra': unknown key"]:
         assert expected in text, expected
     assert len(caught.value.problems) == 13
 
@@ -223,8 +223,8 @@ def test_not_before_entries_name_a_column_and_a_month(tmp_path):
     with pytest.raises(InputError) as caught:
         load_rules(bad, load_catalog(tmp_path / "catalog"))
     assert [str(p).split("bad_rules.yaml:")[1] for p in caught.value.problems] == [
-        "3: column 'column': unknown data column 'AID.g9'; expected an element code or ELEMENT.option of "
-        "data_elements.yaml", "3: column 'month': expected a month 1–12, found 13"]
+        "3: key 'column': unknown data column 'AID.g9'; expected an element code or ELEMENT.option of "
+        "data_elements.yaml", "3: key 'month': expected a month 1–12, found 13"]
     good = write(tmp_path / "good_rules.yaml", "not_before:\n  - {code: LATE, name: Late, column: FLAG, month: 12}\n")
     entry = load_rules(good, load_catalog(tmp_path / "catalog")).not_before.iloc[0]
     assert (entry["code"], entry["column"], entry["month"], entry["importance"]) == ("LATE", "FLAG", 12, "high")

@@ -83,7 +83,8 @@ def test_the_report_shows_2023_figures(year):
     text = subprocess.run(["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout
     flat = " ".join(unicodedata.normalize("NFC", text).split())
-    assert "Giai đoạn 2018–2023; số liệu tính đến ngày 31/05/2023" in flat
+    assert "Giai đoạn 2018–2023; số liệu tính đến ngày 31/12/2023" in flat     # the data's year, not 2017's 31/05
+    assert "Số: …/BC-…" in flat                  # no register number until the office gives one
     assert "Sơ kết 5 năm (2018–2023) thực hiện Chỉ thị số 20-CT/TW" in flat
     assert f"với {want['children']} trẻ em dưới 16 tuổi (năm 2023)" in flat
     assert f"Hiện tại có {want['allowance']} trẻ em đang hưởng chế độ trợ cấp xã hội hằng tháng" in flat

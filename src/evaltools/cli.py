@@ -52,14 +52,29 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
     target = atomic_write(review_folder(_folder(args.out, "outputs"), data.review.id) / "indicators.csv",
                           indicators_csv(data))
     shown = data.shown
+    if args.json:
+        print(_records_json({"review": data.review.id, "file": str(target), "rows": shown}))
+        return 0
     print(f"{target}: {len(shown)} rows ({shown['indicator'].nunique()} indicators, {shown['unit'].nunique()} units)")
     return 0
+
+
+def _records_json(document: dict) -> str:
+    """``document`` as JSON, each DataFrame in it as a list of records (missing values null, never NaN)."""
+    import pandas as pd
+
+    def plain(value):
+        if isinstance(value, pd.DataFrame):
+            return json.loads(value.to_json(orient="records", force_ascii=False, date_format="iso"))
+        return value
+
+    return json.dumps({k: plain(v) for k, v in document.items()}, ensure_ascii=False, indent=2)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from . import results
     from .batch.index import write_index
-    from .params import parse_pairs
+    from .params import from_file, parse_pairs
     from .publish import kept_note
     from .run import run_review
 
@@ -67,7 +82,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     try:
         result = run_review(args.review, formats=_formats(args.to), lang=args.lang, out=out, notebook=args.notebook,
                             allow_invalid=args.allow_invalid, final=args.final,
-                            parameters=parse_pairs(args.parameters), timeout=args.execution_timeout,
+                            parameters=from_file(args.parameters_file, parse_pairs(args.parameters)), timeout=args.execution_timeout,
                             reporter=reporter)
     except EvaltoolsError as exc:
         if args.json:                     # the machine's answer; the one line still goes to stderr
@@ -88,7 +103,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _formats(text: str) -> list[str]:
-    return [f.strip() for f in text.split(",") if f.strip()]
+    """``--to html,PDF``: format names in any case, as nbconvert and Quarto take them."""
+    return [f.strip().lower() for f in text.split(",") if f.strip()]
 
 
 def _one(exc: Exception) -> str:
@@ -109,6 +125,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from .refs import resolve_review
 
     result = validate(resolve_review(args.review), rules=args.rules)
+    if args.json:
+        findings = result.findings
+        counts = {level: int((findings["importance"] == level).sum()) for level in ("high", "medium", "low")}
+        print(_records_json({"review": result.review.id, "exit_code": result.exit_code, "findings": counts,
+                             "items": findings}))
+        return result.exit_code
     print(format_report(result, lang=args.lang or result.review.language))
     if args.csv:
         target = atomic_write(args.csv, findings_csv(result.findings))
@@ -148,7 +170,11 @@ def _cmd_template(args: argparse.Namespace) -> int:
 def _cmd_new_review(args: argparse.Namespace) -> int:
     from .scaffold import describe, new_review
 
-    made = new_review(args.source, args.first, args.last, review_id=args.id, data=_folder(args.data, "data"))
+    if not args.source and not args.programme:
+        from .errors import UsageError
+        raise UsageError("new-review: name the last review (--from REVIEW) or the programme (--programme NAME)")
+    made = new_review(args.source, args.first, args.last, review_id=args.id, data=_folder(args.data, "data"),
+                      programme=args.programme)
     print(describe(made, args.first, args.last))
     return 0
 
@@ -157,7 +183,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from . import results
     from .batch import run_batch
     from .batch.summary import format_summary
-    from .params import parse_pairs
+    from .params import from_file, parse_pairs
     from .refs import resolve_review
 
     configs = [resolve_review(r) for r in args.reviews]
@@ -166,7 +192,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
                        lang=args.lang, out=out, notebook=args.notebook, workers=args.workers,
                        scheduler=args.scheduler, force=args.force, allow_invalid=args.allow_invalid,
                        final=args.final, stream=io.StringIO() if quiet else None,
-                       parameters=parse_pairs(args.parameters), timeout=args.execution_timeout)
+                       parameters=from_file(args.parameters_file, parse_pairs(args.parameters)), timeout=args.execution_timeout)
     entries = [results.review_result(o.review_id, o.status, o.seconds, out, o.message) for o in result.outcomes]
     doc = results.document("batch", entries, result.seconds)
     results.write(out, doc)
@@ -198,9 +224,17 @@ def _cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_list(args: argparse.Namespace) -> int:
+    from .listing import listing, format_listing
+
+    found = listing(_folder(args.data, "data"), _folder(None, "programmes"), _folder(args.out, "outputs"))
+    print(json.dumps(found, ensure_ascii=False, indent=2) if args.json else format_listing(found))
+    return 0
+
+
 COMMANDS = {"indicators": _cmd_indicators, "run": _cmd_run, "validate": _cmd_validate, "import": _cmd_import,
             "template": _cmd_template, "new-review": _cmd_new_review, "new-programme": _cmd_new_programme,
-            "batch": _cmd_batch, "recover": _cmd_recover}
+            "batch": _cmd_batch, "recover": _cmd_recover, "list": _cmd_list}
 
 
 def build_parser() -> argparse.ArgumentParser:

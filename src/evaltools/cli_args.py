@@ -8,6 +8,7 @@ sub-command (``evaltools --quiet run X`` = ``evaltools run X --quiet``).
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 from pathlib import Path
 
@@ -22,6 +23,29 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str):
         super().error(message + _hint(self, message))
+
+    def parse_args(self, args=None, namespace=None):
+        """As argparse's, but an option the sub-command does not know is that sub-command's error: its usage,
+        and a suggestion among its own options (``run --format`` -> ``--to``)."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            _command_parser(self, parsed).error(f"unrecognized arguments: {' '.join(extras)}")
+        return parsed
+
+
+def _command_parser(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+    """The innermost sub-command parser ``parsed`` went through (``export dhis2``'s), else ``parser``."""
+    while True:
+        found = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        name = getattr(parsed, found[0].dest, None) if found else None
+        if not found or name not in found[0].choices:
+            return parser
+        parser = found[0].choices[name]
+
+
+# Options of neighbouring tools a user types by habit, and ours that do the same.
+HABITS = {"--format": "--to", "--output": "--out", "--output-dir": "--out", "--parameters": "--parameter",
+          "--kernel": "--notebook", "--language": "--lang"}
 
 
 def _options(parser: argparse.ArgumentParser) -> list[str]:
@@ -42,7 +66,13 @@ def _hint(parser: argparse.ArgumentParser, message: str) -> str:
     unknown = re.search(r"unrecognized arguments: (.*)", message)
     if unknown:
         words = [w.split("=", 1)[0] for w in unknown.group(1).split() if w.startswith("--")]
-        return "".join(did_you_mean(w, _options(parser), n=1) for w in words[:1])
+        known = _options(parser)
+        close = did_you_mean(words[0], known, n=1) if words else ""
+        habit = [HABITS[w] for w in ([words[0]] if words[0] in HABITS else [] if close else
+                                     difflib.get_close_matches(words[0], HABITS, n=1))] if words else []
+        if habit and habit[0] in known:
+            return f"; did you mean {habit[0]}?"
+        return "".join(did_you_mean(w, known, n=1) for w in words[:1])
     return ""
 
 
@@ -85,6 +115,9 @@ def _render_options(p: argparse.ArgumentParser, what: str) -> None:
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("KEY", "VALUE"), dest="parameters",
                    help="a value for the report notebook's parameter KEY, read as YAML (3, 0.5, true, text); "
                         "repeatable; recorded in the manifest")
+    p.add_argument("-f", "--parameters-file", type=Path, metavar="FILE",
+                   help="values for the report notebook's parameters from a YAML file of KEY: VALUE (papermill's "
+                        "-f); a -p given too wins")
     p.add_argument("--execution-timeout", type=_seconds, metavar="SECONDS",
                    help="stop a cell that runs longer than this (default: no limit)")
     p.add_argument("--json", action="store_true",
@@ -108,6 +141,8 @@ def _add_indicators(sub) -> None:
     p.add_argument("review", help=REVIEW_HELP)
     _lang(p, "language of names")
     _out(p)
+    p.add_argument("--json", action="store_true", help="print every indicator row as JSON on stdout (the file is "
+                                                        "written too)")
 
 
 def _add_run(sub) -> None:
@@ -129,6 +164,8 @@ def _add_validate(sub) -> None:
     p.add_argument("--csv", type=Path, help="also write the findings to this CSV file")
     p.add_argument("--rules", type=Path, help="rules file (default: <data>/catalog/validation_rules.yaml)")
     _lang(p, "language of rule names")
+    p.add_argument("--json", action="store_true", help="print the findings as JSON on stdout (counts by importance "
+                                                        "and every finding); the exit code is the same")
 
 
 def _add_import(sub) -> None:
@@ -161,8 +198,12 @@ def _add_new_review(sub) -> None:
                                  "indicators, targets and comments kept; the old review as predecessor) and "
                                  "a narrative skeleton per language with last period's text in comments. "
                                  "Files go beside the old config; an existing review is never overwritten.")
-    p.add_argument("--from", dest="source", required=True, metavar="REVIEW",
-                   help="the last review: an id in <data>/reviews/ (e.g. ct20-2012-2017) or a config path")
+    p.add_argument("--from", dest="source", metavar="REVIEW",
+                   help="the last review: an id in <data>/reviews/ (e.g. ct20-2012-2017) or a config path "
+                        "(default: the --programme's latest review, else the project's latest)")
+    p.add_argument("--programme", metavar="NAME",
+                   help="a review of this programme: its first one takes id, title and programme from it and "
+                        "the offices, area and signer from --from")
     p.add_argument("--first", type=int, required=True, help="first year of the new review, e.g. 2017")
     p.add_argument("--last", type=int, required=True, help="last year of the new review, e.g. 2022")
     p.add_argument("--id", help="id of the new review (default: the old id with its years moved)")
@@ -206,6 +247,16 @@ def _add_recover(sub) -> None:
     _out(p)
 
 
+def _add_list(sub) -> None:
+    p = _parser(sub, "list", help="list the project's reviews and programmes",
+                     description="Every review config of <data>/reviews/ (id, programme, years, status, register "
+                                 "number, last rendered) and every programme of programmes/, as dbt ls lists "
+                                 "its models.")
+    _data(p)
+    _out(p)
+    p.add_argument("--json", action="store_true", help="print the lists as JSON on stdout")
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -233,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .dhis2cli import add_parsers as add_dhis2_parsers       # export dhis2, pull dhis2
 
     for add in (_add_indicators, _add_run, _add_validate, _add_import, _add_template, _add_new_review,
-                _add_new_programme, _add_batch, _add_recover, add_dhis2_parsers):
+                _add_new_programme, _add_batch, _add_recover, _add_list, add_dhis2_parsers):
         add(sub)
     return parser
 

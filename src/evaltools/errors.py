@@ -41,7 +41,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
-        what = f"column '{self.field}': " if self.field else ""
+        # a YAML file has keys, a table (CSV, a sheet) columns
+        kind = "key" if self.file.split("[")[0].endswith((".yaml", ".yml")) else "column"
+        what = f"{kind} '{self.field}': " if self.field else ""
         return f"{where}: {what}{self.message}"
 
 

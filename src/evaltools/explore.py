@@ -35,7 +35,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import __version__
 from .context import ReviewData, open_review
-from .explore_show import COMPACT, PERCENT, relative, shown
+from .explore_show import COMPACT, PERCENT, TEXT, relative, shown
 from .report.charts import DEFAULT_PALETTE, Chart, _number_axis, theme
 
 Filter = str | Iterable[str] | None
@@ -154,7 +154,14 @@ def values(data: ReviewData, unit: Filter = None, element: Filter = None, years:
         "category": rows["category"].astype(str), "value": rows["value"].astype(float),
         "file": _relative_files(rows["file"]), "line": rows["line"]})
     out = out.sort_values(["element", "unit", "period", "category"]).reset_index(drop=True)
-    return shown(_with_style(out, data), data.lang, {"value": COMPACT})
+    return shown(_with_years(_with_style(out, data), years), data.lang, {"value": COMPACT})
+
+
+def _with_years(frame: pd.DataFrame, years: int | Iterable[int] | None) -> pd.DataFrame:
+    """``frame`` remembering the years asked for, so that :func:`table` shows a year without data as "–"."""
+    if years is not None:
+        frame.attrs["years"] = [int(years)] if isinstance(years, int) else sorted({int(y) for y in years})
+    return frame
 
 
 def _relative_files(files: pd.Series) -> pd.Series:
@@ -181,7 +188,7 @@ def indicators(data: ReviewData, indicator: Filter = None, unit: Filter = None,
     if category is not None:
         keep &= rows["category"].astype(str).isin(_as_set(category))
     out = rows[keep].astype({"indicator": str, "unit": str, "unit_name": str, "period": str, "category": str})
-    return shown(_with_style(out.reset_index(drop=True), data), data.lang,
+    return shown(_with_years(_with_style(out.reset_index(drop=True), data), years), data.lang,
                  {"value": "by", "numerator": COMPACT, "denominator": COMPACT, "coverage": PERCENT}, "indicator",
                  _decimals(data))
 
@@ -206,6 +213,9 @@ def table(frame: pd.DataFrame, rows: str = "unit_name", columns: str = "period")
     wide = cells.sum(min_count=1).where(cells.count() == cells.size()).unstack(columns)
     if all(str(c).isdigit() for c in wide.columns):           # indicator periods are text: years as numbers
         wide.columns = wide.columns.astype(int)
+    asked = frame.attrs.get("years")
+    if columns == "period" and asked and all(isinstance(c, int) for c in wide.columns):
+        wide = wide.reindex(columns=asked)                      # a year asked for without data: "–", not dropped
     spec = frame.attrs.get("show", {})
     digits = spec.get("digits_by", {}).get(code) if "indicator" in frame else COMPACT
     return shown(pd.DataFrame(wide), spec.get("lang", "vi"), {"*": digits})
@@ -278,14 +288,27 @@ def findings(data: ReviewData, importance: Filter = None) -> pd.DataFrame:
 
     found = validate(data.review).findings
     wanted = _as_set(importance)
-    return found if wanted is None else found[found["importance"].isin(wanted)].reset_index(drop=True)
+    found = found if wanted is None else found[found["importance"].isin(wanted)].reset_index(drop=True)
+    figures = {"value": COMPACT, "expected": COMPACT, "score": COMPACT}
+    return shown(found, data.lang, {**{c: TEXT for c in found.columns}, **figures})
 
 
 def completeness(data: ReviewData) -> pd.DataFrame:
-    """Returns received per unit (rows) and year (columns): 1 received, 0 missing, empty not expected."""
-    from .validation import completeness_matrix, validate
+    """The share of its elements each unit (rows) reported each year (columns), 0–1, shown as a percentage.
 
-    return completeness_matrix(validate(data.review).completeness, data.lang)
+    A unit's elements in a year are the data elements of its level that any unit of that level reported
+    that year (that year's form): a commune that sent 4 of 40 is at 10 %, not 100 %. A unit that did not
+    exist that year is no missing return: its cell is NaN like a missing one in the numbers, but shown with
+    the words ``explore.not_a_unit`` of the texts, not "–".
+    """
+    from .explore_views import element_shares
+    from .texts import load_texts
+    from .validation import validate
+
+    shares, absent = element_shares(validate(data.review).completeness, data.values, data.catalog, data.lang)
+    out = shown(shares, data.lang, {"*": PERCENT})
+    out.attrs["show"].update(absent=absent, absent_text=load_texts(data.lang).label("explore.not_a_unit"))
+    return out
 
 
 # The analyst's first questions live in their own module, which builds on the helpers above.

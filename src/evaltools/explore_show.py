@@ -20,6 +20,7 @@ from .project import project_of
 
 COMPACT = None          # a column written with at most two decimals, trailing zeros dropped
 PERCENT = "%"           # a share (0.889) written as a whole percentage (89 %)
+TEXT = "text"           # a code, a year, a line number: written as it is (2017, not 2.017); missing "–"
 
 
 class Shown(pd.DataFrame):
@@ -76,8 +77,10 @@ def shown(frame: pd.DataFrame, lang: str, columns: Mapping[object, int | None], 
 
 
 def _text(value: object, digits: int | str | None, lang: str) -> str:
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return vnformat.MISSING if value is None or value is pd.NA else str(value)
+    if digits == TEXT or not isinstance(value, (int, float)) or isinstance(value, bool):
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+            return vnformat.MISSING                  # one marker for every kind of missing (NaN, <NA>, None)
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     if digits == PERCENT:
         return vnformat.percent(100 * float(value), 0, lang)
     if digits is None:
@@ -103,6 +106,10 @@ def formatted(frame: pd.DataFrame) -> pd.DataFrame:
             places = pd.Series([fixed] * len(frame), index=frame.index, dtype=object)
         out[column] = [_text(v, p if p is None or isinstance(p, str) else None if p != p else int(p), lang)
                        for v, p in zip(frame[column], places)]
+    # cells that are not missing figures but cannot have one (a unit that did not exist that year)
+    for row, column in spec.get("absent", ()):
+        if row in out.index and column in out.columns:
+            out.at[row, column] = spec.get("absent_text", "")
     return out
 
 

@@ -142,3 +142,30 @@ def gaps(data: ReviewData, indicator: str | None = None, level: str = "commune")
     out = out[["indicator", "indicator_name", "unit", "unit_name", "period", "status", "reported", "expected",
                "missing_options", "reason"]].sort_values(["indicator", "unit", "period"]).reset_index(drop=True)
     return shown(_with_style(out, data), data.lang, {})
+
+
+def element_shares(table: pd.DataFrame, values: pd.DataFrame, catalog,
+                   lang: str) -> tuple[pd.DataFrame, list[tuple[str, int]]]:
+    """Units × years: the share of that year's elements of its level each expected unit reported (0 when it
+    sent nothing), and the (row, year) cells of a unit that did not exist that year (NaN, not missing).
+
+    ``table`` is validation's completeness table (unit, level, year, expected, name_vi/name_en); a year's
+    elements of a level are those any unit of that level reported that year.
+    """
+    unit_level = table.drop_duplicates("unit").set_index("unit")["level"]
+    rows = pd.DataFrame({"unit": values["unit"].astype(str), "year": values["period"].astype(int),
+                         "element": values["element"].astype(str)})
+    rows = rows[rows["element"].map(catalog.elements["level"]) == rows["unit"].map(unit_level)]
+    rows = rows.assign(level=rows["unit"].map(unit_level))
+    form = rows.groupby(["level", "year"])["element"].nunique()
+    sent = rows.groupby(["unit", "year"])["element"].nunique()
+    expected = table[table["expected"]]
+    keys = list(zip(expected["unit"].astype(str), expected["year"].astype(int), expected["level"]))
+    share = [sent.get((u, y), 0) / form[(lv, y)] if form.get((lv, y), 0) else 0.0 for u, y, lv in keys]
+    matrix = expected.assign(unit=expected["unit"].astype(str), share=share).pivot(
+        index="unit", columns="year", values="share")
+    names = table.sort_values("year").drop_duplicates("unit", keep="last").set_index("unit")[f"name_{lang}"]
+    matrix.index = [f"{code} {names[code]}" for code in matrix.index]
+    matrix.columns = [int(c) for c in matrix.columns]
+    absent = [(row, year) for row in matrix.index for year in matrix.columns if pd.isna(matrix.at[row, year])]
+    return matrix, absent

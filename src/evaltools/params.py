@@ -41,6 +41,36 @@ def parse_pairs(pairs: Iterable[tuple[str, str]] | None) -> dict[str, str]:
     return out
 
 
+def from_file(path: Path | None, pairs: dict[str, str]) -> dict[str, str]:
+    """``-f FILE``'s values (a YAML mapping of parameter: scalar), as texts ``-p`` would give them, under
+    ``pairs`` (a ``-p`` wins, as in papermill).
+
+    Raises
+    ------
+    EvaltoolsError
+        For a file that is not a mapping of names to scalars (naming the file and the key).
+    """
+    if path is None:
+        return pairs
+    import yaml
+
+    from .errors import EvaltoolsError
+    from .yamlio import load_yaml
+
+    raw = load_yaml(path)
+    if raw is None:
+        return pairs
+    if not isinstance(raw, dict):
+        raise EvaltoolsError(f"{display_path(path)}: expected parameters as KEY: VALUE lines, e.g. top: 5")
+    out = {}
+    for key, value in raw.items():
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            raise EvaltoolsError(f"{display_path(path)}: key '{key}': expected a number, true/false or a text, "
+                                 f"found {type(value).__name__}")
+        out[str(key)] = value if isinstance(value, str) else yaml.safe_dump(value).removesuffix("\n...\n").strip()
+    return {**out, **pairs}
+
+
 def check_overrides(notebook: Path, given: dict[str, str]) -> dict:
     """The values of ``given`` (texts by parameter name), typed as the notebook declares its parameters.
 

@@ -30,6 +30,7 @@ FIELDS = (
     Field("narrative", "list", required=False, default=[]),
     Field("drafted", "list", required=False, default=[]),
     Field("style", "any", required=False, default={}),
+    Field("copied_from", "code", required=False),
 )
 STYLE_KEYS = ("css", "palette", "word")
 
@@ -49,6 +50,7 @@ class Programme:
     narrative: tuple[str, ...] = ()
     drafted: tuple[str, ...] = ()
     style: dict = field(default_factory=dict)
+    copied_from: str | None = None      # the programme new-programme copied (its reviews seed this one's first)
 
     @property
     def narrative_keys(self) -> tuple[str, ...]:
@@ -107,7 +109,8 @@ def load_programme(folder: str | Path) -> Programme:
     return Programme(folder=folder, id=values["id"], name=values["name"], notebook=files["notebook"],
                      data_quality=files["data_quality"] or shared_notebook("data_quality"), texts=files["texts"],
                      workbook=files["workbook"], indicators=files["indicators"],
-                     narrative=tuple(values["narrative"]), drafted=tuple(values["drafted"]), style=style)
+                     narrative=tuple(values["narrative"]), drafted=tuple(values["drafted"]), style=style,
+                     copied_from=values["copied_from"])
 
 
 def programme_folder(ref: str, config: Path, programmes: Path | None) -> Path:

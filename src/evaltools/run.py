@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import json
 import multiprocessing as mp
+import sys
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -104,6 +105,7 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     review, lang = data.review, data.lang
     notebooks = notebooks_of(review, data.programme or review_programme(review), notebook)
     overrides = check_overrides(notebooks["review"], parameters or {})
+    check_headings(notebooks["review"], lang)
     checked = _refuse_invalid(data, allow_invalid)
     target = Path(out).resolve() / review.id
     prints_of = fingerprint_parameters(lang, formats, overrides)
@@ -130,6 +132,7 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         record["parameters"]["overrides"] = overrides
         record.update(fingerprint=prints, validation={**checked, "allow_invalid": allow_invalid})
         record["store"] = store_state   # which state of the data this run rendered
+        record["stale"] = stale_outputs(target, files)
         iorw.atomic_write(stage / "manifest.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     return RunResult(review.id, target, tuple(files + ["manifest.json"]), time.perf_counter() - clock,
                      tuple(staged.kept), tuple(staged.removed))
@@ -154,6 +157,23 @@ def check_formats(formats: Sequence[str]) -> None:
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown or not formats:
         raise UsageError(f"unknown format(s) {', '.join(unknown) or '(none)'}; expected {', '.join(FORMATS)}")
+
+
+def check_headings(notebook: Path, lang: str) -> None:
+    """Refuse a notebook whose heading in the other language has no twin in ``lang`` (this copy would miss
+    its section); warn, one line each, of a heading ``lang`` has whose twin the other copy misses."""
+    if not notebook.is_file():
+        return
+    import nbformat
+
+    from .notebooks import lone_headings
+
+    lone = lone_headings(nbformat.read(notebook, as_version=4))
+    where = display_path(notebook)
+    if refused := [h for h in lone if h.missing == lang]:
+        raise EvaltoolsError(f"{where}, {refused[0]}")
+    for heading in lone:
+        print(f"evaltools: warning: {where}, {heading}", file=sys.stderr)
 
 
 def notebooks_of(review: Review, programme: Programme, notebook: str | Path | None = None) -> dict[str, Path]:
@@ -219,6 +239,10 @@ def _warm_up() -> None:
 
 def _final(data: ReviewData) -> ReviewData:
     """The review as a final report: refused before anything runs when it cannot be one."""
+    from .register import register_problem
+
+    if problem := register_problem(data.review):
+        raise EvaltoolsError(f"not a final report: {problem}")
     findings = data.validation.findings
     copied = findings[(findings["kind"] == "narrative") & (findings["importance"] != "low")]
     if len(copied):
@@ -276,6 +300,25 @@ def _export_quality(nb, data: ReviewData, stage: Path) -> None:
     nb.metadata.setdefault("evaltools", {}).update(title=title, lang=data.lang)
     iorw.atomic_write(stage / "data_quality.html", export.to_html(nb, data.lang, programme_css(data)))
     (stage / ".data_quality.ipynb").unlink(missing_ok=True)
+
+
+def stale_outputs(target: Path, files: Sequence[str]) -> list[dict]:
+    """Outputs of an earlier run that this one does not render (``run --to html,pdf`` beside an older
+    report.docx): kept, as a run keeps what it does not render, but marked stale with the run and the data
+    they came from, in the manifest and the index. A file the earlier manifests never listed (put there by
+    hand) is not evaltools' to mark."""
+    try:
+        before = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(before, dict):
+        return []
+    made = {o.get("file"): {"rendered": before.get("finished"), "store": (before.get("store") or {}).get("sha256")}
+            for o in before.get("outputs") or [] if isinstance(o, dict)}
+    made.update({s.get("file"): {k: s.get(k) for k in ("rendered", "store")}
+                 for s in before.get("stale") or [] if isinstance(s, dict)})     # still stale from further back
+    return [{"file": name, **made[name]} for name in sorted(n for n in made if isinstance(n, str))
+            if name not in files and name != "manifest.json" and (target / name).is_file()]
 
 
 def _manifest(data: ReviewData, notebooks: dict[str, Path], formats: Sequence[str], stage: Path,

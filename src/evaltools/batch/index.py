@@ -26,6 +26,8 @@ LEVELS = ("high", "medium", "low")
 OUTPUT_LINKS = (("report.html", "HTML"), ("report.pdf", "PDF"), ("report.docx", "Word"),
                 ("indicators.xlsx", "Excel"), ("indicators.csv", "CSV"),
                 ("data_quality.html", "Chất lượng dữ liệu · Data quality"))
+# An output an earlier run made that the last one did not render (run.stale_outputs): its figures may be old.
+STALE = "cũ, chưa dựng lại · stale, not re-rendered"
 STATUS_NAMES = {"high": "lỗi nghiêm trọng · high", "medium": "cần xem · medium", "low": "nhẹ · low",
                 "ok": "đạt · ok", "none": "chưa kiểm tra · not checked"}
 
@@ -84,11 +86,13 @@ def entry(folder: Path) -> dict | None:
     first, last = about.get("first_year"), about.get("last_year")
     period = "" if first is None else str(first) if first == last else f"{first}–{last}"
     files = {o.get("file") for o in record["outputs"] if isinstance(o, dict)}
+    stale = {o.get("file") for o in record.get("stale") or [] if isinstance(o, dict) and (folder / str(o.get("file"))).is_file()}
     status, text = quality(record)
     return {"id": folder.name, "title": title or folder.name, "area": str(about.get("area") or ""),
             "area_name": names.get(lang, "") if isinstance(names, dict) else str(names), "period": period,
             "status": status, "quality": text, "finished": str(record.get("finished") or ""),
-            "files": [(name, label) for name, label in OUTPUT_LINKS if name in files]}
+            "files": [(name, label if name in files else f"{label} ({STALE})") for name, label in OUTPUT_LINKS
+                      if name in files or name in stale]}
 
 
 def collect(out: str | Path) -> list[dict]:

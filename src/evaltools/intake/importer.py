@@ -276,6 +276,11 @@ def import_files(paths: Sequence[str | Path], data: str | Path, *, dry_run: bool
         rows = _settle(compared, replace, now)
         _count(reports, frame, checked, rows, problems)
         previous = _previous_imports(data / LOG_NAME)
+        for warning in checked.warnings:             # e.g. a misspelt commune name read by its right code
+            for report in reports:
+                if _in_file(warning.file, report.name):
+                    sheet = warning.file[len(report.name):]
+                    report.notes.append(f"{sheet + ' ' if sheet else ''}row {warning.line}: {warning.message}")
         for report in reports:
             if report.sha256 in previous:
                 report.notes.append(f"same content imported before, on {previous[report.sha256]}")

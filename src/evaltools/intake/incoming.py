@@ -117,15 +117,25 @@ def factorize_rows(*columns: pd.Series) -> tuple[np.ndarray, list[tuple]]:
 
 def resolve_units(frame: pd.DataFrame, periods: pd.Series, names: UnitNames) -> tuple[pd.Series, pd.Series]:
     """GSO codes ('' when unresolved) and problems ('' when none), row by row; each distinct unit once."""
+    units, problems, _ = resolve_units_noted(frame, periods, names)
+    return units, problems
+
+
+def resolve_units_noted(frame: pd.DataFrame, periods: pd.Series,
+                        names: UnitNames) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """:func:`resolve_units`, and per row a warning ('' when none): a misspelt name on a row read by its code."""
     codes, combos = factorize_rows(frame["unit_code"], frame["unit_name"], periods)
     results = []
     for code, name, year in combos:
         code, name = (v if isinstance(v, str) else "" for v in (code, name))
         # a row without a readable year is reported for its year; its unit cannot be judged
         found = names.resolve(code or None, name or None, int(year)) if year else ("", "")
-        results.append((found[0] or "", found[1] or ""))
-    units, problems = _expand(codes, results)
-    return pd.Series(units, index=frame.index), pd.Series(problems, index=frame.index)
+        note = names.misnamed(code or None, name or None, int(year)) if year and found[0] else ""
+        results.append((found[0] or "", found[1] or "", note))
+    units, problems = _expand(codes, [r[:2] for r in results])
+    notes = np.array([r[2] for r in results] + [""], dtype=object)[codes]
+    index = frame.index
+    return pd.Series(units, index=index), pd.Series(problems, index=index), pd.Series(notes, index=index)
 
 
 LEVEL_MESSAGES = {
@@ -163,6 +173,7 @@ class Checked:
     empty: pd.Series
     periods: pd.Series
     more: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)     # accepted, but the user should know
 
 
 def check(frame: pd.DataFrame, catalog: Catalog, names: UnitNames, today: dt.date,
@@ -171,7 +182,7 @@ def check(frame: pd.DataFrame, catalog: Catalog, names: UnitNames, today: dt.dat
     standards, whose criteria a return may hold only for the years each is in force."""
     texts, value_msg = parse_values(frame, catalog)
     periods, period_msg = parse_periods(frame, today)
-    units, unit_msg = resolve_units(frame, periods, names)
+    units, unit_msg, unit_notes = resolve_units_noted(frame, periods, names)
     level_msg = level_problems(frame, units, catalog)
     refused = refusals(frame["element"], frame["category"], periods, standards)
     if refused.ne("").any():                          # the common case costs nothing on a national file
@@ -189,7 +200,8 @@ def check(frame: pd.DataFrame, catalog: Catalog, names: UnitNames, today: dt.dat
     flagged = pd.Index([i for i, _ in found if float(i).is_integer()], dtype=int)
     bad.loc[flagged.intersection(bad.index)] = True
     typed = typed.drop(index=flagged, errors="ignore")
-    return Checked(typed, problems, bad, empty, periods, more)
+    warnings = [p for _, p in locate(frame, unit_notes.where(good, ""), "unit_at", "row", False, True)]
+    return Checked(typed, problems, bad, empty, periods, more, warnings)
 
 
 def _store_checks(frame: pd.DataFrame, texts: pd.Series, periods: pd.Series, units: pd.Series,

@@ -163,6 +163,8 @@ def write_template(catalog: Catalog, year: int, path: str | Path) -> Path:
     """Write the return template for ``year`` to ``path`` (atomically); return the path."""
     from openpyxl import Workbook
 
+    if not 1900 <= year <= 2100:
+        raise EvaltoolsError(f"template {year}: expected a year such as 2023 (1900 to 2100); nothing was written")
     units = template_units(catalog, year)
     if not any(level == "commune" for _, _, level in units):
         raise EvaltoolsError(f"no commune exists in {year}: nothing to put in a return template")

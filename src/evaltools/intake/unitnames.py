@@ -99,6 +99,8 @@ class UnitNames:
             code, name = name, None
         by_code = self._resolve_code(code, year) if code else None
         by_name = self._resolve_name(name, year, code) if name else None
+        if by_code and not by_code[1] and self.misnamed(code, name, year):
+            return by_code[0], None           # the code is right: the row is read by it (the caller warns)
         for found in (by_code, by_name):
             if found and found[1]:
                 return found
@@ -109,6 +111,17 @@ class UnitNames:
         if not (by_code or by_name):
             return None, "no unit: expected a unit code or name"
         return (by_code or by_name)[0], None
+
+    def misnamed(self, code: str | None, name: str | None, year: int) -> str:
+        """Why ``name`` is not ``code``'s name when the code is a unit of ``year`` and the name no unit's at all
+        (a misspelling: "Cam Thủyy"); "" otherwise (a name of another unit stays a conflict)."""
+        if not (code and name) or CODE.fullmatch(name.strip()) or self._resolve_code(code, year)[1]:
+            return ""
+        kind, core = split_name(name)
+        if self._by_core.get(core) or core in {tone_key(w) for w in TOTAL_WORDS}:
+            return ""
+        return (f"unit name {name!r} is no unit's name; read by its code {code.strip()} as "
+                f"{self._name_in(code.strip(), year)}: correct the name in the return")
 
     def _name_in(self, code: str, year: int) -> str | None:
         rows = [i for i in self._by_code.get(code, []) if i in self.valid_rows(year)]

@@ -39,13 +39,19 @@ def year_notes(frame: pd.DataFrame, compared: pd.DataFrame, stored: pd.DataFrame
         span = ", ".join(map(str, years))
         located = year is not None and rows["period_at"].nunique() == 1 and rows["period_at"].iloc[0] != "period"
         claim = f"its year cell {rows['period_at'].iloc[0]} says {year}" if located else f"it gives the year(s) {span}"
-        later = [y + 1 for y in years if not any((u, y + 1) in have for u in mine["unit"].astype(str))]
+        # a few figures of many differing is a correction, not another year's return under the old year
+        correction = len(mine) * 2 < total
+        later = [] if correction else [y + 1 for y in years
+                                       if not any((u, y + 1) in have for u in mine["unit"].astype(str))]
         hint = (f"; nothing is stored yet for {', '.join(map(str, later))} for these units (that year's return "
                 "with the year cell left unchanged?)" if later else "")
+        advice = (f"If it corrects the stored {span} figures, import again with --replace; if it holds another "
+                  "year's figures, correct its year and import again" if correction else
+                  f"If it holds another year's figures, correct its year and import again; only if it corrects "
+                  f"the stored {span} figures, import again with --replace")
         notes[str(place)] = Problem(str(place), int(rows["period_row"].iloc[0]) if located else None, None, (
             f"{claim}, and {len(mine)} of its {total} figures differ from the {span} figures already stored "
-            f"(from {_sources(mine)}){hint}. If it holds another year's figures, correct its year and import "
-            f"again; only if it corrects the stored {span} figures, import again with --replace"))
+            f"(from {_sources(mine)}){hint}. {advice}"))
     return notes
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..context import ReviewData, open_review
 from ..texts import Prose, Texts, load_texts
-from . import charts, draft, provenance, quality, tables
+from . import charts, display, draft, provenance, quality, tables
 from .charts import decorate, figure, theme, tight_range
 from .frame import document
 from .glue import glue
@@ -45,11 +45,17 @@ def load(review: str | Path, lang: str | None = None, snapshot: str | Path = "",
         What ``evaltools run`` prepared (its parameter); empty: load and compute here.
     validate : bool
         Also run validation (the data-quality page needs it); a snapshot always has it.
+
+    In a notebook, a plain DataFrame displayed from then on is written in the review's language
+    (:mod:`evaltools.report.display`).
     """
     if snapshot:
         from ..snapshot import read_snapshot
-        return read_snapshot(snapshot)
-    return open_review(review, lang, validate=validate)
+        data = read_snapshot(snapshot)
+    else:
+        data = open_review(review, lang, validate=validate)
+    display.register(texts(data))       # a DataFrame the notebook shows is written the report's way
+    return data
 
 
 def texts(data: ReviewData) -> Texts:

@@ -47,7 +47,8 @@ def document(data: ReviewData, texts: Texts, high_findings: int = 0) -> Document
         "lang": lang,
         "superior": _agency((rv.superior_office or {}).get(lang, "")),
         "issuer": _agency(rv.issuing_office[lang]),
-        "number": texts.plain("document.number", number=rv.number) if rv.number else "",
+        # a draft without its register number yet shows where it goes ("Số: …/BC-…")
+        "number": texts.plain("document.number", number=rv.number or texts.label("document.number_unset")),
         "country": texts.label("document.country"),
         "motto": texts.label("document.motto"),
         "place_date": texts.plain("document.place_date", place=rv.place, date=vnformat.date_long(rv.date, lang)),

@@ -17,7 +17,7 @@ import datetime as dt
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import limits
@@ -104,14 +104,15 @@ def _checked_config(text: str, folder: Path, review_id: str) -> None:
         os.unlink(tmp)
 
 
-def new_review(source: str | Path, first: int, last: int, review_id: str | None = None,
-               data: str | Path = "data", today: dt.date | None = None) -> Scaffold:
+def new_review(source: str | Path | None, first: int, last: int, review_id: str | None = None,
+               data: str | Path = "data", today: dt.date | None = None, programme: str | None = None) -> Scaffold:
     """Write the next review's config and narrative skeletons beside ``source``'s config.
 
     Parameters
     ----------
-    source : str or Path
-        The last review: an id (looked up in ``<data>/reviews/``) or a config path.
+    source : str or Path, optional
+        The last review: an id (looked up in ``<data>/reviews/``) or a config path. Without it,
+        ``programme``'s latest review, else the project's latest (a programme's first review).
     first, last : int
         The new review's years.
     review_id : str, optional
@@ -120,6 +121,9 @@ def new_review(source: str | Path, first: int, last: int, review_id: str | None 
         The data folder where an id is looked up.
     today : date, optional
         Date written in the files' notes (default: today).
+    programme : str, optional
+        Scaffold a review of this programme (its first: id, title and programme from it; no
+        predecessor); the source gives the office's parts (area, offices, signer, recipients).
 
     Raises
     ------
@@ -129,27 +133,28 @@ def new_review(source: str | Path, first: int, last: int, review_id: str | None 
     """
     from ..context import review_programme
 
-    path = resolve_source(source, data)
+    path = resolve_source(source, data) if source else latest_review(Path(data), programme)
     if review_id is not None:
         check_id(review_id)
     review, raw, text = load_review(path), load_yaml(path), limits.read_text(path, limits.YAML_MB, "a YAML file")
-    programme = review_programme(review)
+    other = programme if programme and programme != review.programme else None
+    programme_of = review_programme(replace(review, programme=other) if other else review)
     old, years = (review.first_year, review.last_year), (first, last)
-    review_id = check_id(review_id or next_id(review.id, old, years))
+    review_id = check_id(review_id or (first_id(other, years) if other else next_id(review.id, old, years)))
     folder = path.parent
     _check_new(review, first, last, review_id, folder)
     languages = review.narrative or {}
     names = {lang: f"{review_id}.{lang}.md" for lang in languages}
-    new = NextReview(review_id, first, last, os.path.relpath(review.path, folder.resolve()), names,
-                     today or dt.date.today())
+    new = _moved_on(review, review_id, years, names, today or dt.date.today(), programme_of if other else None)
     config = next_config(text, raw, review, new)
     _checked_config(config, folder, review_id)
     written: dict[str, Path] = {}
     try:
         for lang, old_file in languages.items():
             markdown = limits.read_markdown(old_file) if old_file.exists() or old_file.is_symlink() else ""
-            body = skeleton(markdown, lang, _titles(programme, lang), programme.drafted,
-                            title=move_title(review.title[lang], old, years), new=years, old=old,
+            body = skeleton(markdown, lang, _titles(programme_of, lang), programme_of.drafted,
+                            title=(new.titles or {}).get(lang) or move_title(review.title[lang], old, years),
+                            new=years, old=old,
                             source=old_file.name, today=new.today)
             written[lang] = atomic_write(folder / names[lang], body)
         target = atomic_write(folder / f"{review_id}.yaml", config)
@@ -159,6 +164,55 @@ def new_review(source: str | Path, first: int, last: int, review_id: str | None 
         raise
     flagged = config.count("# NOTE (evaltools new-review): due in")
     return Scaffold(review_id, target, written, flagged)
+
+
+def _moved_on(review: Review, review_id: str, years: tuple[int, int], names: dict[str, str], today: dt.date,
+              other=None) -> NextReview:
+    """What changes for the new review: the data's cut-off, the date as long after it as the old one's; for
+    ``other`` programme's first review its id, title and no predecessor."""
+    cutoff = data_cutoff(review, years[1])
+    predecessor = "" if other else os.path.relpath(review.path, review.path.parent.resolve())
+    return NextReview(review_id, *years, predecessor, names, today, cutoff,
+                      cutoff + max(review.date - review.cutoff, dt.timedelta(days=1)),
+                      programme=other.id if other else "",
+                      titles={lang: move_title(n, years, years) for lang, n in other.name.items()} if other else None)
+
+
+def data_cutoff(review: Review, last: int) -> dt.date:
+    """The cut-off of a review ending in ``last``: where the catalog's ``periods.yaml`` ends that year, else
+    31 December (the year's template asks for end-of-year results). Never the old review's date moved on."""
+    from ..catalog import load_catalog
+
+    return load_catalog(review.catalog_dir).partial_years.get(last, dt.date(last, 12, 31))
+
+
+def first_id(programme: str, years: tuple[int, int]) -> str:
+    """A programme's first review: ``road-safety-2023``, ``road-safety-2018-2023``."""
+    return f"{programme}-{years[0]}" if years[0] == years[1] else f"{programme}-{years[0]}-{years[1]}"
+
+
+def latest_review(data: Path, programme: str | None) -> Path:
+    """The config a review is scaffolded from when none is named: ``programme``'s latest (by signing date),
+    else the latest of the programme it was copied from, else the project's latest of any programme (its
+    office, area and signer are the new one's too)."""
+    from ..project import project_of
+
+    project = project_of(data.resolve() / "reviews")
+    origin = None
+    if programme and project and (project.programmes / programme / "programme.yaml").is_file():
+        origin = load_yaml(project.programmes / programme / "programme.yaml").get("copied_from")
+    dated = []
+    for path in sorted((data / "reviews").glob("*.yaml")):
+        try:
+            raw = load_yaml(path) or {}
+        except (EvaltoolsError, InputError):
+            continue
+        rank = 2 if raw.get("programme") == programme else 1 if origin and raw.get("programme") == origin else 0
+        dated.append((rank, str(raw.get("date", "")), path.name, path))
+    if not dated:
+        raise EvaltoolsError(f"{display_path(data / 'reviews')}: no review config to start from; write one by hand "
+                             "(see README.md, A project, anywhere) or name one with --from")
+    return max(dated)[3]
 
 
 def describe(made: Scaffold, first: int, last: int) -> str:

@@ -30,23 +30,19 @@ class NextReview:
     id: str
     first_year: int
     last_year: int
-    predecessor: str                  # the old config, relative to the new one
+    predecessor: str                  # the old config, relative to the new one ("": none, a first review)
     narrative: dict[str, str]         # language -> file name, relative to the new config
     today: dt.date
+    cutoff: dt.date                   # the data's: end of the last year, or where the catalog ends it
+    date: dt.date                     # signed as long after the cut-off as the old review was
+    programme: str = ""               # another programme's first review: its id
+    titles: dict[str, str] | None = None   # its titles (default: the old ones moved to the new period)
 
 
 def scalar(value: object) -> str:
     """A YAML scalar on one line, quoted only when YAML needs it."""
     text = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10**6)
     return text.removesuffix("\n").removesuffix("\n...").strip()
-
-
-def shift_date(day: dt.date, years: int) -> dt.date:
-    """The same day and month ``years`` later (29 February becomes the 28th)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def _set_value(line: str, value: str) -> str:
@@ -83,14 +79,14 @@ def _i18n_block(key: str, values: dict[str, str], line: str) -> list[str]:
 def next_config(text: str, raw: Record, review: Review, new: NextReview) -> str:
     """The new config's text: ``text`` (the old config, loaded as ``raw`` and ``review``) moved on.
 
-    Changes id, status (back to draft), title (and subject) to the new period, first and last year, the signing
-    date and cut-off (same day and month, moved by as many years as the last year),
-    predecessor, narrative files, and the header comment; flags targets due before the
-    new period. Everything else (indicators, targets, assessment, offices, comments) stays.
+    Changes id, status (back to draft), title (and subject) to the new period, first and last year, the
+    cut-off and signing date (``new``'s: they belong to the data, not to the old review), predecessor,
+    narrative files, and the header comment; empties the register number (the office's register gives the
+    new report its own); flags targets due before the new period. Everything else (indicators, targets,
+    assessment, offices, comments) stays.
     """
     lines = text.splitlines()
     old, years = (review.first_year, review.last_year), (new.first_year, new.last_year)
-    moved = new.last_year - review.last_year
     edits: list[tuple[int, int, list[str]]] = []
 
     def put(key: str, value: str) -> None:
@@ -98,19 +94,29 @@ def next_config(text: str, raw: Record, review: Review, new: NextReview) -> str:
         edits.append((at, at + 1, [_set_value(lines[at], value)]))
 
     put("id", scalar(new.id))
+    if new.programme:
+        at = raw.key_lines["programme"] - 1
+        edits.append((at, at + 1, [f"programme: {scalar(new.programme)}   # programmes/{new.programme}/: its "
+                                   "notebook, texts and style"]))
     if "status" in raw.key_lines:                # the new period's report starts as a draft
         put("status", "draft")
     put("first_year", str(new.first_year))
     put("last_year", str(new.last_year))
     for key in ("date", "cutoff"):
-        day = shift_date(getattr(review, key), moved)
+        day = getattr(new, key)
         written = str(raw[key]).strip()
         put(key, f"{day:%d/%m/%Y}" if _DMY.match(written) else day.isoformat())
+    if "number" in raw.key_lines:               # "Số: 45/BC-…" is the old report's; a draft shows "Số: …/BC-…"
+        at = raw.key_lines["number"] - 1
+        edits.append((at, at + 1, [f"number:                            # the register's number, e.g. "
+                                   f"{scalar(str(review.number or ''))}: set it before --final"]))
     for key in ("title", "subject"):
         if key in raw.key_lines:
             at = raw.key_lines[key] - 1
             mover = move_title if key == "title" else move_text
             values = {lang: mover(t, old, years) for lang, t in getattr(review, key).items()}
+            if key == "title" and new.titles:
+                values = new.titles
             edits.append((at, _block_end(lines, raw, key), _i18n_block(key, values, lines[at])))
     edits += _predecessor(lines, raw, new)
     if new.narrative and "narrative" in raw.key_lines:
@@ -118,7 +124,8 @@ def next_config(text: str, raw: Record, review: Review, new: NextReview) -> str:
         edits.append((at, _block_end(lines, raw, "narrative"),
                       _i18n_block("narrative", new.narrative, lines[at])))
     edits += _target_notes(lines, raw, new)
-    edits.append(_header(lines, review, new, _new_title(review, old, years)))
+    title = (new.titles or {}).get("vi") or _new_title(review, old, years)
+    edits.append(_header(lines, review, new, title))
     # Bottom up, so earlier line numbers stay right; at one line a replacement goes before an insertion.
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         lines[start:end] = replacement
@@ -131,6 +138,9 @@ def _new_title(review: Review, old: tuple[int, int], years: tuple[int, int]) -> 
 
 def _predecessor(lines: list[str], raw: Record, new: NextReview) -> list[tuple[int, int, list[str]]]:
     line = f"predecessor: {scalar(new.predecessor)}   # the review before: compared side by side"
+    if not new.predecessor:                        # a programme's first review compares with nothing
+        at = raw.key_lines.get("predecessor")
+        return [(at - 1, at, [])] if at else []
     if "predecessor" in raw.key_lines:             # its old comment may name the old years: rewrite it
         at = raw.key_lines["predecessor"] - 1
         return [(at, at + 1, [line])]

@@ -43,9 +43,32 @@ def new_programme(name: str, source: str, programmes: Path) -> Path:
         shutil.copytree(origin.folder, copy, ignore=_COPIED)
         settings = copy / PROGRAMME_FILE
         text = settings.read_text(encoding="utf-8")
-        settings.write_text(_ID_LINE.sub(f"id: {name}", text, count=1), encoding="utf-8")
+        own = (f"id: {name}\ncopied_from: {origin.id}   # its first review starts from {origin.id}'s latest "
+               "(evaltools new-review --programme)")
+        settings.write_text(_ID_LINE.sub(own, re.sub(r"(?m)^copied_from:.*\n", "", text), count=1),
+                            encoding="utf-8")
+        _made_its_own(copy, origin.id, name)
         load_programme(copy)
         copy.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _made_its_own(copy: Path, source: str, name: str) -> None:
+    """The copy's notebooks without the outputs a saved source may hold (they would be committed and show the
+    source's figures), and its header comments naming it ("Programme ct20:" -> "Programme road-safety, copied
+    from ct20:")."""
+    import nbformat
+
+    for path in copy.rglob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nbformat.write(nb, path)
+    own = re.compile(rf"\bProgramme {re.escape(source)}\b")
+    for path in (p for p in copy.rglob("*") if p.suffix in (".yaml", ".css", ".md") and p.is_file()):
+        text = path.read_text(encoding="utf-8")
+        if own.search(text):
+            path.write_text(own.sub(f"Programme {name}, copied from {source}", text), encoding="utf-8")
