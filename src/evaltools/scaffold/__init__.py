@@ -179,11 +179,12 @@ def _moved_on(review: Review, review_id: str, years: tuple[int, int], names: dic
 
 
 def data_cutoff(review: Review, last: int) -> dt.date:
-    """The cut-off of a review ending in ``last``: where the catalog's ``periods.yaml`` ends that year, else
-    31 December (the year's template asks for end-of-year results). Never the old review's date moved on."""
+    """The cut-off of a review ending in ``last``: where the catalog's ``periods.yaml`` ends that year for the
+    review's area, else 31 December (the year's template asks for end-of-year results). Never the old
+    review's date moved on."""
     from ..catalog import load_catalog
 
-    return load_catalog(review.catalog_dir).partial_years.get(last, dt.date(last, 12, 31))
+    return load_catalog(review.catalog_dir).partial_years_for(review.area).get(last, dt.date(last, 12, 31))
 
 
 def first_id(programme: str, years: tuple[int, int]) -> str:
