@@ -104,6 +104,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .audit import audit, read_ledger, traced
+    from .refs import resolve_review
+    from .review import load_review
+
+    review = load_review(resolve_review(args.review))
+    ledger = read_ledger(_folder(args.out, "outputs") / review.id)
+    found = audit(ledger)
+    written, known = traced(ledger)
+    for line in found:
+        print(f"{review.id}: {line}")
+    print(f"{review.id}: {written} figures written, {known} traced to their facts; {len(found)} contradictions")
+    return 1 if found else 0
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from .errors import EvaltoolsError, InputError
     from .intake.importer import import_files
@@ -186,7 +201,8 @@ def _cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"indicators": _cmd_indicators, "run": _cmd_run, "validate": _cmd_validate, "import": _cmd_import,
+COMMANDS = {"indicators": _cmd_indicators, "run": _cmd_run, "validate": _cmd_validate, "check": _cmd_check,
+            "import": _cmd_import,
             "template": _cmd_template, "new-review": _cmd_new_review, "new-programme": _cmd_new_programme,
             "batch": _cmd_batch, "recover": _cmd_recover}
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..context import ReviewData, open_review
 from ..texts import Prose, Texts, load_texts
-from . import charts, draft, provenance, quality, tables
+from . import charts, draft, facts, provenance, quality, tables
 from .charts import decorate, figure, theme, tight_range
 from .frame import document
 from .glue import glue
@@ -27,7 +27,7 @@ from .tables import by_unit, styled, summary
 __all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "constants", "when", "during",
            "document",
            "glue", "theme", "figure", "decorate", "tight_range", "styled", "summary", "by_unit",
-           "charts", "draft", "provenance", "quality", "tables"]
+           "charts", "draft", "facts", "provenance", "quality", "tables"]
 
 
 def load(review: str | Path, lang: str | None = None, snapshot: str | Path = "",
@@ -45,6 +45,9 @@ def load(review: str | Path, lang: str | None = None, snapshot: str | Path = "",
     validate : bool
         Also run validation (the data-quality page needs it); a snapshot always has it.
     """
+    from ..fact import reset
+
+    reset()                                  # a new report: a new ledger of its figures
     if snapshot:
         from ..snapshot import read_snapshot
         return read_snapshot(snapshot)
