@@ -60,9 +60,9 @@ def parts(ledger: dict) -> list[str]:
     """Parts written against their total (a stock's: those of its year): never more; all of them in one
     sentence add up; all of the total's year."""
     written = [(e, f) for e, f in _facts(ledger) if _additive(f)]
-    totals = {(f["indicator"], f["unit"], f["period"]): (f, e) for e, f in written if f["category"] == "total"}
     out = []
-    for (code, unit, period), (total, entry) in totals.items():
+    for entry, total in ((e, f) for e, f in written if f["category"] == "total"):
+        code, unit, period = total["indicator"], total["unit"], total["period"]
         periods = {period} | ({str(total["year"])} if total["aggregation"] == "last" else set())
         mine = [(e, f) for e, f in written if f["category"] != "total" and f["indicator"] == code
                 and f["unit"] == unit and f["period"] in periods]

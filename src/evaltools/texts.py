@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import string
 from collections.abc import Iterable, Mapping
 from importlib import resources
@@ -36,23 +37,42 @@ def escape_markdown(text: str) -> str:
 
 
 class Prose(str):
-    """A sentence or paragraph of Markdown that a notebook shows as formatted text."""
+    """A sentence or paragraph of Markdown that a notebook shows as formatted text.
+
+    As a string it is the plain Markdown; displayed, its computed figures link to their lines
+    of the method appendix (``linked``, see :func:`linked`).
+    """
+
+    linked: str | None = None
 
     def _repr_markdown_(self) -> str:
-        return str(self)
+        return self.linked or str(self)
 
     def __repr__(self) -> str:
         return str(self)
 
     @classmethod
+    def of(cls, text: str, linked: str | None = None) -> Prose:
+        """Prose whose display is ``linked`` (the same text with its figures linked)."""
+        out = cls(text)
+        out.linked = linked if linked and linked != text else None
+        return out
+
+    @classmethod
     def bullets(cls, items: Iterable[str]) -> Prose:
         """A bulleted list of sentences (one ``- `` line each)."""
-        return cls("\n".join(f"- {item}" for item in items if item))
+        items = [item for item in items if item]
+        return cls.of("\n".join(f"- {item}" for item in items),
+                      "\n".join(f"- {getattr(item, 'linked', None) or item}" for item in items))
 
     @classmethod
     def paragraphs(cls, items: Iterable[str]) -> Prose:
         """Sentences as separate paragraphs."""
-        return cls("\n\n".join(item for item in items if item))
+        items = [item for item in items if item]
+        return cls.of("\n\n".join(items), "\n\n".join(getattr(item, "linked", None) or item for item in items))
+
+
+_LINK = re.compile(r'<a class="fact" href="#fact-\d+" title="[^"]*">(.*?)</a>')
 
 
 def linked(anchor: int, shown: str, title: str) -> str:
@@ -145,7 +165,8 @@ class Texts:
         left out (empty): a report never writes a missing figure as a number or a dash. A figure
         that rests on fewer returns than expected gets the count at the end of its sentence.
         """
-        return Prose(self._fill(key, values, escape=True))
+        text = self._fill(key, values, escape=True)
+        return Prose.of(_LINK.sub(r"\1", text), text)
 
     def plain(self, key: str, **values: object) -> str:
         """The sentence ``key`` as plain text (for a title, a table cell, a chart label); empty like
