@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import html
+import io
 import json
 import re
 import shutil
@@ -73,6 +74,8 @@ def test_each_figure_explains_itself_in_html_and_the_appendix_stays_in_pdf_and_w
     assert len(links) >= 5
     for number, title, _ in links:
         assert f'id="fact-{number}"' in page                    # the line it links to
+        if "số dòng" in title or "danh mục" in title:           # rows counted, a constant of the catalog
+            continue
         assert "năm 2022" in title or "năm 2021" in title        # its years, without JavaScript
         assert "báo cáo của" in title                           # the units that reported
     rate = next(t for _, t, shown in links if shown.endswith("‰") and "tai nạn" in html.unescape(t))
@@ -117,7 +120,7 @@ def test_a_count_in_a_sentence_equals_the_rows_of_its_table(sample_outputs):
     assert found, "the plans sentence"
     total, kinds = map(int, found.groups())
     after = page[page.index("thuộc <a"):]
-    table = pd.read_html(after[after.index("<table"):after.index("</table>") + 8], thousands=".")[0]
+    table = pd.read_html(io.StringIO(after[after.index("<table"):after.index("</table>") + 8]), thousands=".")[0]
     assert (total, kinds, len(table)) == (int(plans["value"].sum()), expected_kinds, expected_kinds)
     assert int(table.iloc[:, -1].sum()) == total                # the rows add to the total
 

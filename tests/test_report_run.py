@@ -59,8 +59,8 @@ def test_manifest_records_inputs_parameters_versions_and_the_project_kernel(rend
     assert notebooks[0] == "programmes/ct20/review.ipynb" and notebooks[1].endswith("notebooks/data_quality.ipynb")
     assert manifest["programme"] == "ct20"
     assert all(re.fullmatch(r"[0-9a-f]{64}", e["sha256"]) for e in manifest["inputs"])
-    assert {o["file"] for o in manifest["outputs"]} == {"data_quality.html", "indicators.csv", "indicators.xlsx",
-                                                       "report.html", "report.pdf", "review.ipynb"}
+    assert {o["file"] for o in manifest["outputs"]} == {"data_quality.html", "facts.json", "indicators.csv",
+                                                       "indicators.xlsx", "report.html", "report.pdf", "review.ipynb"}
     assert manifest["validation"] == {"high": 0, "medium": 0, "low": 0, "allow_invalid": False}
     assert manifest["versions"]["papermill"] and manifest["versions"]["evaltools"]
 

@@ -131,14 +131,15 @@ def _add_validate(sub) -> None:
     _lang(p, "language of rule names")
 
 
+CHECK_HELP = ("Read <out>/<id>/facts.json (written by `evaltools run`) and list, one line each, every figure of the "
+              "report that contradicts another: parts and their total, a count and the rows it counts, a stated "
+              "rise or fall and the comparisons shown, a change and the values shown, a partial or incomplete "
+              "year beside a full one, a figure on missing returns without its mark, a target left out. Exit "
+              "code 1 when any is found.")
+
+
 def _add_check(sub) -> None:
-    p = _parser(sub, "check", help="audit a rendered report: figures that contradict each other",
-                description="Read <out>/<id>/facts.json (written by `evaltools run`) and list, one line each, "
-                            "every figure of the report that contradicts another: parts and their total, a "
-                            "count and the rows it counts, a stated rise or fall and the comparisons shown, a "
-                            "change and the values shown, a partial or incomplete year beside a full one, a "
-                            "figure on missing returns without its mark, a target left out. Exit code 1 when "
-                            "any is found.")
+    p = _parser(sub, "check", help="audit a rendered report: figures that contradict each other", description=CHECK_HELP)
     p.add_argument("review", help=REVIEW_HELP)
     _out(p)
 

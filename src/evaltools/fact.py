@@ -87,7 +87,7 @@ class Ledger:
     def write(self, fact: Fact | None, shown: str, group: int, key: str = "", marked: bool = False) -> int | None:
         """Record one writing; the fact's anchor number (the same for the same figure), None without a fact."""
         anchor = None
-        if fact is not None:
+        if fact is not None and key != "table":      # a table's cells are listed by indicator, not one by one
             anchor = self.anchors.setdefault(fact.key(), len(self.anchors) + 1)
         self.entries.append({"fact": fact.record() if fact else None, "anchor": anchor, "shown": shown,
                              "group": group, "key": key, "marked": marked})
@@ -102,6 +102,14 @@ class Ledger:
     def claim(self, kind: str, **what: object) -> None:
         """Record an assertion the audit checks (see :mod:`evaltools.audit`)."""
         self.claims.append({"kind": kind, **what})
+
+    def tabled(self) -> list[dict]:
+        """One fact per indicator written in tables (the first), in the order first written."""
+        seen: dict[str, dict] = {}
+        for entry in self.entries:
+            if entry["key"] == "table" and entry["fact"]:
+                seen.setdefault(entry["fact"]["indicator"], entry["fact"])
+        return list(seen.values())
 
     def facts(self) -> list[tuple[int, dict]]:
         """Each distinct fact once, by anchor number."""

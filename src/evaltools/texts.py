@@ -192,11 +192,19 @@ class Texts:
         end = "." if text.endswith(".") else ""
         return f"{text.removesuffix('.')} ({note}){end}"
 
-    def explain(self, what: fact.Fact) -> str:
+    def explain(self, what: fact.Fact, general: bool = False) -> str:
         """A computed figure's definition in words: numerator and denominator with their values, its
-        years, the units that reported and how the years add up (``facts.*`` texts)."""
+        years, the units that reported and how the years add up (``facts.*`` texts); ``general``: the
+        indicator's definition only (for a table's every cell)."""
         def n(v) -> str:
             return vnformat.compact(v, self.lang)
+        if general:
+            key = "facts.general_ratio" if what.denominator_name else "facts.general_count"
+            return self.plain(key, name=what.name, numerator_name=what.numerator_name,
+                              denominator_name=what.denominator_name, factor=n(what.factor or 1))
+        if what.aggregation in ("constant", "count"):
+            key = "facts.rows" if what.aggregation == "count" else "facts.constant"
+            return self.plain(key, value=n(what.value))
         if what.denominator_name:
             formula = self.plain("facts.ratio", name=what.name, numerator_name=what.numerator_name,
                                  numerator=n(what.numerator), denominator_name=what.denominator_name,
@@ -204,9 +212,6 @@ class Texts:
         else:
             formula = self.plain("facts.count", name=what.name, numerator_name=what.numerator_name,
                                  numerator=n(what.numerator if what.numerator is not None else what.value))
-        if what.aggregation in ("constant", "count"):
-            key = "facts.rows" if what.aggregation == "count" else "facts.constant"
-            return self.plain(key, value=n(what.value))
         first, _, last = what.period.partition("-")
         when = (self.plain("facts.span", period=vnformat.period(int(first), int(last))) if last
                 else self.plain("facts.year", year=what.period))

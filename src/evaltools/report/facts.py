@@ -49,9 +49,11 @@ class Appendix:
 
 
 def appendix(data, texts: Texts) -> Appendix:
-    """Every computed figure the report wrote so far, numbered as its links in the text, with its definition
-    (display it last: what is written after it is not listed); the ledger it hands on also names the
-    review's targets (each must be written) and the report's language."""
+    """Every computed figure the report wrote so far: each figure of a sentence on its own line, numbered as
+    its link in the text, with its definition and values; then one line per indicator shown in tables (each
+    cell one unit's and one period's figure, its coverage marked in the table). Display it last: what is
+    written after it is not listed. The ledger it hands on also names the review's targets (each must be
+    written) and the report's language."""
     ledger = fact.ledger()
     shown = {}
     for entry in ledger.entries:
@@ -59,6 +61,9 @@ def appendix(data, texts: Texts) -> Appendix:
             shown.setdefault(entry["anchor"], entry["shown"])
     rows = [(n, " – ".join(x for x in (f["name"] or f["indicator"], f["where"]) if x), shown[n],
              texts.explain(fact.Fact(**f))) for n, f in ledger.facts()]
+    start = len(rows) + 1
+    rows += [(start + i, f["name"] or f["indicator"], texts.label("facts.appendix.tables"),
+              texts.explain(fact.Fact(**f), general=True)) for i, f in enumerate(ledger.tabled())]
     head = [texts.label(f"facts.appendix.{k}") for k in ("number", "figure", "value", "definition")]
     targets = [{"indicator": t.indicator, "operator": t.operator, "value": float(t.value),
                 "year": None if t.year is None or t.year != t.year else int(t.year)}
