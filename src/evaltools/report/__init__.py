@@ -9,6 +9,10 @@ displays; the programme's notebook decides what goes where::
     notes = report.narrative(data, text)                      # the analyst's text for this review
     report.document(data, text)                               # masthead, title, signature (the frame)
     text("sentences.cases", total=data.quantity("CASES"))      # a sentence of texts.yaml, with figures
+    report.facts.appendix(data, text)                         # last: every figure written, defined
+
+Every figure written is recorded with its fact (:mod:`evaltools.fact`); the appendix lists them and
+``evaltools run`` writes them to ``facts.json`` for the consistency audit (:mod:`evaltools.audit`).
 """
 
 from __future__ import annotations
