@@ -109,13 +109,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from .refs import resolve_review
     from .review import load_review
 
-    review = load_review(resolve_review(args.review))
-    ledger = read_ledger(_folder(args.out, "outputs") / review.id)
+    out = _folder(args.out, "outputs")
+    if (out / str(args.review) / "facts.json").is_file():   # a rendered review by id (a batch's own ones too)
+        name = str(args.review)
+    else:
+        name = load_review(resolve_review(args.review)).id
+    ledger = read_ledger(out / name)
     found = audit(ledger)
     written, known = traced(ledger)
     for line in found:
-        print(f"{review.id}: {line}")
-    print(f"{review.id}: {written} figures written, {known} traced to their facts; {len(found)} contradictions")
+        print(f"{name}: {line}")
+    print(f"{name}: {written} figures written, {known} traced to their facts; {len(found)} contradictions")
     return 1 if found else 0
 
 
