@@ -122,9 +122,13 @@ class ReviewData:
         spec = self.catalog.indicators.loc[str(row["indicator"])]
 
         def element(ref) -> str:
-            code = str(ref).split(".")[0] if isinstance(ref, str) else ""
-            return str(self.catalog.elements.at[code, f"name_{self.lang}"]) if code in self.catalog.elements.index \
-                else code
+            """An element's name, with its option's for one option of it ("…, drowning"); a formula as written."""
+            code, _, option = str(ref).partition(".") if isinstance(ref, str) else ("", "", "")
+            if code not in self.catalog.elements.index:
+                return str(ref) if isinstance(ref, str) else ""
+            name = str(self.catalog.elements.at[code, f"name_{self.lang}"])
+            options = self.catalog.options.drop_duplicates("option").set_index("option")[f"name_{self.lang}"]
+            return f"{name}, {options[option][:1].lower()}{options[option][1:]}" if option in options.index else name
         return replace(fact_of(row, until), name=str(spec[f"name_{self.lang}"]),
                        numerator_name=element(spec["numerator"]), denominator_name=element(spec["denominator"]),
                        factor=None if pd.isna(spec["factor"]) else float(spec["factor"]),
