@@ -87,7 +87,8 @@ def test_json_and_run_results_say_what_the_run_did(logged, project):
     assert entry["parameters"] == {"note": "Ghi chú: 2017", "threshold": 7, "pause": 0.0}
     assert entry["findings"] == {"high": 0, "medium": 0, "low": 0}
     assert entry["outputs"] == [f"outputs/ct20-2012-2017/{f}" for f in (
-        "data_quality.html", "indicators.csv", "indicators.xlsx", "report.html", "review.ipynb", "manifest.json")]
+        "data_quality.html", "facts.json", "indicators.csv", "indicators.xlsx", "report.html", "review.ipynb",
+        "manifest.json")]
     manifest = project / "outputs" / "ct20-2012-2017" / "manifest.json"
     assert entry["data"]["manifest"] == "outputs/ct20-2012-2017/manifest.json"
     assert entry["data"]["manifest_sha256"] == hashlib.sha256(manifest.read_bytes()).hexdigest()

@@ -261,15 +261,15 @@ def test_the_run_trace_fills_only_its_stage_before_it_commits(run_world):
     assert all(".tmp" in Path(p).parent.name for s, p in trace[2:commit] if s != "kernel.started#1"), trace[:commit]
     retired = names.index("journal.retire#1") + 1
     assert names[commit:retired] == ["journal.commit#1", "journal.committed#1",
-                                     *[f"journal.apply#{i}" for i in range(1, 7)], "journal.remove#1",
+                                     *[f"journal.apply#{i}" for i in range(1, 8)], "journal.remove#1",
                                      "journal.retire#1"]
     # then outputs/index.html and run_results.json, each on its own (atomic writes: a kill leaves the old or the new)
     assert [(s.split("#")[0], Path(p).name) for s, p in trace[retired:]] == [
         ("write", "index.html"), ("rename", "index.html"),
         ("write", "run_results.json"), ("rename", "run_results.json")]
-    assert Path(trace[commit + 7][1]).name == "manifest.json"              # the manifest goes in last
-    assert set(new) == {"data_quality.html", "indicators.csv", "indicators.xlsx", "manifest.json", "report.html",
-                        "review.ipynb", "report.docx"}
+    assert Path(trace[commit + 8][1]).name == "manifest.json"              # the manifest goes in last
+    assert set(new) == {"data_quality.html", "facts.json", "indicators.csv", "indicators.xlsx", "manifest.json",
+                        "report.html", "review.ipynb", "report.docx"}
 
 
 @pytest.fixture(scope="module")

@@ -48,8 +48,8 @@ def _all_text(doc) -> str:
 
 def test_run_writes_the_word_copy_and_the_spreadsheet(rendered):
     assert sorted(p.name for p in rendered.iterdir()) == [
-        "data_quality.html", "indicators.csv", "indicators.xlsx", "manifest.json", "report.docx", "report.html",
-        "report.pdf", "review.ipynb"]
+        "data_quality.html", "facts.json", "indicators.csv", "indicators.xlsx", "manifest.json", "report.docx",
+        "report.html", "report.pdf", "review.ipynb"]
 
 
 def test_docx_has_the_reports_headings_as_word_headings(document, rendered):

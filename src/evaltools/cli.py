@@ -138,6 +138,25 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .audit import audit, read_ledger, traced
+    from .refs import resolve_review
+    from .review import load_review
+
+    out = _folder(args.out, "outputs")
+    if (out / str(args.review) / "facts.json").is_file():   # a rendered review by id (a batch's own ones too)
+        name = str(args.review)
+    else:
+        name = load_review(resolve_review(args.review)).id
+    ledger = read_ledger(out / name)
+    found = audit(ledger)
+    written, known = traced(ledger)
+    for line in found:
+        print(f"{name}: {line}")
+    print(f"{name}: {written} figures written, {known} traced to their facts; {len(found)} contradictions")
+    return 1 if found else 0
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from .errors import EvaltoolsError, InputError
     from .intake.importer import import_files
@@ -232,7 +251,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"indicators": _cmd_indicators, "run": _cmd_run, "validate": _cmd_validate, "import": _cmd_import,
+COMMANDS = {"indicators": _cmd_indicators, "run": _cmd_run, "validate": _cmd_validate, "check": _cmd_check,
+            "import": _cmd_import,
             "template": _cmd_template, "new-review": _cmd_new_review, "new-programme": _cmd_new_programme,
             "batch": _cmd_batch, "recover": _cmd_recover, "list": _cmd_list}
 

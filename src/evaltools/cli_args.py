@@ -168,6 +168,19 @@ def _add_validate(sub) -> None:
                                                         "and every finding); the exit code is the same")
 
 
+CHECK_HELP = ("Read <out>/<id>/facts.json (written by `evaltools run`) and list, one line each, every figure of the "
+              "report that contradicts another: parts and their total, a count and the rows it counts, a stated "
+              "rise or fall and the comparisons shown, a change and the values shown, a partial or incomplete "
+              "year beside a full one, a figure on missing returns without its mark, a target left out. Exit "
+              "code 1 when any is found.")
+
+
+def _add_check(sub) -> None:
+    p = _parser(sub, "check", help="audit a rendered report: figures that contradict each other", description=CHECK_HELP)
+    p.add_argument("review", help=REVIEW_HELP)
+    _out(p)
+
+
 def _add_import(sub) -> None:
     p = _parser(sub, "import", help="import communes' returns (CSV or XLSX) into <data>/values",
                      description="Read returns (the store's long CSV, or wide CSV/XLSX returns such as the "
@@ -283,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=Parser)
     from .dhis2cli import add_parsers as add_dhis2_parsers       # export dhis2, pull dhis2
 
-    for add in (_add_indicators, _add_run, _add_validate, _add_import, _add_template, _add_new_review,
+    for add in (_add_indicators, _add_run, _add_validate, _add_check, _add_import, _add_template, _add_new_review,
                 _add_new_programme, _add_batch, _add_recover, _add_list, add_dhis2_parsers):
         add(sub)
     return parser

@@ -19,6 +19,7 @@ import pandas as pd
 from . import engine, manifest, sublevel, units as unitlib, vnformat
 from .catalog import Catalog, load_catalog
 from .errors import EvaltoolsError, display_path
+from .fact import Fact
 from .periods import year_cutoffs
 from .programme import Programme, load_programme, programme_folder
 from .project import project_of
@@ -118,10 +119,30 @@ class ReviewData:
             return self.as_quantity(code, float("nan"))
         year = None if pd.isna(row["value_year"]) else int(row["value_year"])
         days = partial_days(row)
+        until = days[-1] if year is not None and days else None
         return replace(self.as_quantity(code, float(row["value"])), reported=int(row["reported"]),
-                       expected=int(row["expected"]), year=year,
-                       until=days[-1] if year is not None and days else None,
-                       partial_in=days if year is None else ())
+                       expected=int(row["expected"]), year=year, until=until,
+                       partial_in=days if year is None else (), fact=self.fact(row, until))
+
+    def fact(self, row: pd.Series, until: dt.date | None = None) -> Fact:
+        """The :class:`~evaltools.fact.Fact` of one row of the indicator table, named in the review's language."""
+        from .assess.comparability import is_flow
+
+        spec = self.catalog.indicators.loc[str(row["indicator"])]
+
+        def element(ref) -> str:
+            """An element's name, with its option's for one option of it ("…, drowning"); a formula as written."""
+            code, _, option = str(ref).partition(".") if isinstance(ref, str) else ("", "", "")
+            if code not in self.catalog.elements.index:
+                return str(ref) if isinstance(ref, str) else ""
+            name = str(self.catalog.elements.at[code, f"name_{self.lang}"])
+            options = self.catalog.options.drop_duplicates("option").set_index("option")[f"name_{self.lang}"]
+            return f"{name}, {options[option][:1].lower()}{options[option][1:]}" if option in options.index else name
+        return replace(fact_of(row, until), name=str(spec[f"name_{self.lang}"]),
+                       numerator_name=element(spec["numerator"]), denominator_name=element(spec["denominator"]),
+                       factor=None if pd.isna(spec["factor"]) else float(spec["factor"]),
+                       measure=str(spec[f"unit_{self.lang}"]), flow=is_flow(self.catalog, str(row["indicator"])),
+                       where=", ".join(str(row[k]) for k in ("unit_name", "category_name") if str(row[k] or "")))
 
     def as_quantity(self, code: str, value: float) -> vnformat.Quantity:
         """Any value written as indicator ``code`` writes its values."""
@@ -164,7 +185,13 @@ class ReviewData:
 
     def parts(self, code: str, period: str | int | None = None, unit: str | None = None) -> pd.DataFrame:
         """A disaggregated indicator's options with data: ``category, category_name, group, value``
-        (catalog order; ``group`` joins options of one kind, e.g. one plan over two periods)."""
+        and ``figure`` (the value as a Quantity with its fact, for a sentence; catalog order; ``group``
+        joins options of one kind, e.g. one plan over two periods). A stock's parts over a span are
+        those of its total's year (the parts of 2022 beside a 2022 total; a part absent that year is
+        absent, never its figure of an earlier year)."""
+        total = self.row(code, period, unit=unit)
+        if total is not None and total["aggregation"] == "last" and pd.notna(total["value_year"]):
+            period = str(int(total["value_year"]))
         rows = self._rows(code, unit)
         rows = rows[(rows["period"] == str(period or self.span)) & (rows["category"] != "total")
                     & rows["value"].notna()]
@@ -172,7 +199,9 @@ class ReviewData:
         categories = rows["category"].astype(str)
         return pd.DataFrame({"category": categories, "category_name": rows["category_name"].astype(str),
                              "group": categories.map(groups).fillna(categories),
-                             "value": rows["value"]}).reset_index(drop=True)
+                             "value": rows["value"],
+                             "figure": [self.quantity(code, period, c, unit) for c in categories]}
+                            ).reset_index(drop=True)
 
     @property
     def sublevel(self) -> str | None:
@@ -208,6 +237,19 @@ class ReviewData:
             return catalog.options.drop_duplicates("option").set_index("option").at[code, f"name_{self.lang}"]
         frame = catalog.indicators if kind == "indicator" else catalog.elements
         return frame.at[code, f"name_{self.lang}"]
+
+
+def fact_of(row: pd.Series, until: dt.date | None = None) -> Fact:
+    """The fact of one row of the indicator table: what its figure is and what it rests on."""
+    def number(v) -> float | None:
+        return None if pd.isna(v) else float(v)
+
+    return Fact(indicator=str(row["indicator"]), unit=str(row["unit"]), period=str(row["period"]),
+                category=str(row["category"]), aggregation=str(row["aggregation"]),
+                year=None if pd.isna(row["value_year"]) else int(row["value_year"]),
+                reported=int(row["reported"]), expected=int(row["expected"]), partial=bool(row["partial"]),
+                until=until.isoformat() if until else None, value=float(row["value"]),
+                numerator=number(row["numerator"]), denominator=number(row["denominator"]))
 
 
 def label(table: pd.DataFrame, catalog: Catalog, lang: str, as_of: int) -> pd.DataFrame:

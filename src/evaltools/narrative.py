@@ -6,7 +6,7 @@ replaces the draft and ``{#key+}`` adds the analyst's text after it. Text before
 first keyed heading is ignored, and so is everything inside ``<!-- -->`` (notes to
 oneself, last period's text to revise). Raw HTML in the file is shown as text, never
 run. A part the file leaves empty shows a visible placeholder in a draft report
-(``evaltools run --final`` refuses it).
+(``evaltools run --final`` refuses it); a review without a narrative file omits the parts.
 """
 
 from __future__ import annotations
@@ -85,13 +85,16 @@ class Narrative:
     shown: list[str] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> Prose:
-        """The analyst's text for ``key``, or a placeholder naming the file to write it in."""
+        """The analyst's text for ``key``, or a placeholder naming the file to write it in; nothing when
+        the review has no narrative file (a report of figures only)."""
         if key not in self.keys:
             raise EvaltoolsError(f"narrative part {key!r} is not one of the programme's: {', '.join(self.keys)}")
         self.shown.append(key)
         if self.parts.get(key):
             return Prose(_inert(self.parts[key]))
-        file = self.file.name if self.file else "—"
+        if self.file is None:
+            return Prose("")
+        file = self.file.name
         note = Placeholder(self.texts("narrative.missing", file=file))
         note.part = key
         return note
@@ -108,7 +111,7 @@ class Narrative:
 def load_narrative(path: Path | None, programme, texts: Texts) -> Narrative:
     """The narrative of ``path``, whose parts are the ``programme``'s (and ``key+`` for its drafted ones).
 
-    A review without a narrative file (``path`` None) shows a placeholder for every part.
+    A review without a narrative file (``path`` None) shows its figures only: no part, no placeholder.
     """
     parts = read(path, programme.narrative_keys) if path is not None else {}
     return Narrative(parts, texts, path, programme.narrative)

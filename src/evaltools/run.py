@@ -121,7 +121,8 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         nb = execute(notebooks["review"], stage / "review.ipynb", {
             "review": str(review.path), "lang": lang, "snapshot": str(snapshot),
             "high_findings": checked["high"], **overrides}, target, watch, timeout)
-        if final and (problems := final_problems(nb, lang)):
+        contradictions = _write_facts(nb, stage)
+        if final and (problems := final_problems(nb, lang) + contradictions):
             raise EvaltoolsError(f"{review.id}: not a final report: {'; '.join(problems)}; write them, or render "
                                  "a draft (status: draft, without --final)")
         _export(nb, data, stage, formats, reporter)
@@ -270,6 +271,19 @@ def programme_css(data: ReviewData) -> str:
     """The programme's CSS (``style: css:``), or nothing."""
     path = data.programme.style_file("css")
     return path.read_text(encoding="utf-8") if path else ""
+
+
+def _write_facts(nb, stage: Path) -> list[str]:
+    """``facts.json``: every figure the report wrote with its fact (its method appendix's ledger); what
+    the consistency audit finds in it (a final report may have none)."""
+    from .audit import FACTS_FILE, audit
+    from .report.facts import read_facts
+
+    ledger = read_facts(nb)
+    if ledger is None:
+        return []
+    iorw.atomic_write(stage / FACTS_FILE, json.dumps(ledger, ensure_ascii=False, indent=1) + "\n")
+    return [f"contradiction: {line}" for line in audit(ledger)]
 
 
 def _export(nb, data: ReviewData, stage: Path, formats: Sequence[str], reporter: Reporter | None = None) -> None:

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import string
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 
-from . import vnformat
+from . import fact, vnformat
 from .errors import EvaltoolsError, display_path
 from .yamlio import load_yaml
 
@@ -36,23 +37,49 @@ def escape_markdown(text: str) -> str:
 
 
 class Prose(str):
-    """A sentence or paragraph of Markdown that a notebook shows as formatted text."""
+    """A sentence or paragraph of Markdown that a notebook shows as formatted text.
+
+    As a string it is the plain Markdown; displayed, its computed figures link to their lines
+    of the method appendix (``linked``, see :func:`linked`).
+    """
+
+    linked: str | None = None
 
     def _repr_markdown_(self) -> str:
-        return str(self)
+        return self.linked or str(self)
 
     def __repr__(self) -> str:
         return str(self)
 
     @classmethod
+    def of(cls, text: str, linked: str | None = None) -> Prose:
+        """Prose whose display is ``linked`` (the same text with its figures linked)."""
+        out = cls(text)
+        out.linked = linked if linked and linked != text else None
+        return out
+
+    @classmethod
     def bullets(cls, items: Iterable[str]) -> Prose:
         """A bulleted list of sentences (one ``- `` line each)."""
-        return cls("\n".join(f"- {item}" for item in items if item))
+        items = [item for item in items if item]
+        return cls.of("\n".join(f"- {item}" for item in items),
+                      "\n".join(f"- {getattr(item, 'linked', None) or item}" for item in items))
 
     @classmethod
     def paragraphs(cls, items: Iterable[str]) -> Prose:
         """Sentences as separate paragraphs."""
-        return cls("\n\n".join(item for item in items if item))
+        items = [item for item in items if item]
+        return cls.of("\n\n".join(items), "\n\n".join(getattr(item, "linked", None) or item for item in items))
+
+
+_LINK = re.compile(r'<a class="fact" href="#fact-\d+" title="[^"]*">(.*?)</a>')
+
+
+def linked(anchor: int, shown: str, title: str) -> str:
+    """A figure in Markdown that explains itself: its definition as a tooltip (``title``, no script
+    needed) and a link to its line ``#fact-N`` of the method appendix."""
+    import html
+    return f'<a class="fact" href="#fact-{anchor}" title="{html.escape(title, quote=True)}">{shown}</a>'
 
 
 def _is_leaf(node: object) -> bool:
@@ -76,15 +103,21 @@ def _flatten(node: object, lang: str, prefix: str, out: dict[str, object], sourc
 
 
 class _Formatter(string.Formatter):
-    """Figures formatted the language's way, then escaped for Markdown."""
+    """Figures formatted the language's way, then escaped for Markdown; each figure written is
+    recorded in the report's ledger (:mod:`evaltools.fact`) under ``group``, and in Markdown a
+    computed one links to its line of the method appendix, its definition in its ``title``."""
 
-    def __init__(self, lang: str, escape: bool = True):
+    def __init__(self, lang: str, escape: bool = True, texts: Texts | None = None, group: int = 0, key: str = ""):
         self.lang = lang
         self.escape = escape
+        self.texts, self.group, self.key = texts, group, key
 
     def format_field(self, value: object, format_spec: str) -> str:
         if isinstance(value, vnformat.Quantity):
             text = format(value, format_spec)
+            anchor = fact.ledger().write(value.fact, text, self.group, self.key) if self.texts else None
+            if anchor is not None and self.escape:
+                return linked(anchor, escape_markdown(text), self.texts.explain(value.fact))
         elif isinstance(value, dt.date):
             text = vnformat.date(value, self.lang)
         elif isinstance(value, bool) or isinstance(value, int):
@@ -132,7 +165,8 @@ class Texts:
         left out (empty): a report never writes a missing figure as a number or a dash. A figure
         that rests on fewer returns than expected gets the count at the end of its sentence.
         """
-        return Prose(self._fill(key, values, escape=True))
+        text = self._fill(key, values, escape=True)
+        return Prose.of(_LINK.sub(r"\1", text), text)
 
     def plain(self, key: str, **values: object) -> str:
         """The sentence ``key`` as plain text (for a title, a table cell, a chart label); empty like
@@ -144,17 +178,51 @@ class Texts:
         figures = [v for v in values.values() if isinstance(v, vnformat.Quantity)]
         if any(q.missing for q in figures):
             return ""
+        group = fact.ledger().group()
         try:
-            text = _Formatter(self.lang, escape).format(template, **values)
+            text = _Formatter(self.lang, escape, self, group, key).format(template, **values)
         except KeyError as exc:
             raise EvaltoolsError(f"text {key!r} needs a value for {{{exc.args[0]}}}: {template!r}") from None
         short = [q for q in figures if not q.complete]
         if not short:
             return text
+        fact.ledger().mark(group)
         least = min(short, key=lambda q: q.reported / q.expected)
         note = self.label("figures.coverage").format(reported=least.reported, expected=least.expected)
         end = "." if text.endswith(".") else ""
         return f"{text.removesuffix('.')} ({note}){end}"
+
+    def explain(self, what: fact.Fact, general: bool = False) -> str:
+        """A computed figure's definition in words: numerator and denominator with their values, its
+        years, the units that reported and how the years add up (``facts.*`` texts); ``general``: the
+        indicator's definition only (for a table's every cell)."""
+        def n(v) -> str:
+            return vnformat.compact(v, self.lang)
+        if general:
+            key = "facts.general_ratio" if what.denominator_name else "facts.general_count"
+            return self.plain(key, name=what.name, numerator_name=what.numerator_name,
+                              denominator_name=what.denominator_name, factor=n(what.factor or 1))
+        if what.aggregation in ("constant", "count"):
+            key = "facts.rows" if what.aggregation == "count" else "facts.constant"
+            return self.plain(key, value=n(what.value))
+        if what.denominator_name:
+            formula = self.plain("facts.ratio", name=what.name, numerator_name=what.numerator_name,
+                                 numerator=n(what.numerator), denominator_name=what.denominator_name,
+                                 denominator=n(what.denominator), factor=n(what.factor or 1))
+        else:
+            formula = self.plain("facts.count", name=what.name, numerator_name=what.numerator_name,
+                                 numerator=n(what.numerator if what.numerator is not None else what.value))
+        first, _, last = what.period.partition("-")
+        when = (self.plain("facts.span", period=vnformat.period(int(first), int(last))) if last
+                else self.plain("facts.year", year=what.period))
+        parts = [formula, when]
+        if what.until:
+            parts.append(self.plain("facts.until", day=vnformat.date(dt.date.fromisoformat(what.until), self.lang)))
+        if what.reported is not None and what.expected is not None:
+            parts.append(self.plain("facts.coverage", reported=what.reported, expected=what.expected))
+        if what.aggregation in ("sum", "last", "ratio", "mean"):
+            parts.append(self.plain(f"facts.aggregation.{what.aggregation}", year=what.year or ""))
+        return "; ".join(p for p in parts if p)
 
     def join(self, items: Iterable[str]) -> str:
         """``a, b và c`` / ``a, b and c``."""

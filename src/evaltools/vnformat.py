@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 MISSING = "–"
@@ -144,7 +144,8 @@ class Quantity:
     ``reported`` and ``expected`` count the returns the figure rests on (a sentence says so
     when some are missing); ``year`` is the year the figure is of (a stock at the end of a
     period); ``until`` the day its figures stop when that year is cut off before 31 December;
-    ``partial_in`` the last days of the years cut short inside a span's total (sum or Σ/Σ).
+    ``partial_in`` the last days of the years cut short inside a span's total (sum or Σ/Σ); ``fact``
+    what the figure is (:class:`evaltools.fact.Fact`), recorded wherever it is written.
     """
 
     value: float
@@ -156,6 +157,7 @@ class Quantity:
     year: int | None = None
     until: dt.date | None = None
     partial_in: tuple[dt.date, ...] = ()
+    fact: object | None = field(default=None, compare=False)   # its evaltools.fact.Fact, when computed
 
     @property
     def complete(self) -> bool:
@@ -184,3 +186,17 @@ class Quantity:
 
     def __str__(self) -> str:
         return format(self, "u")
+
+
+@dataclass(frozen=True)
+class UnitQuantity(Quantity):
+    """A :class:`Quantity` that a template's plain ``{x}`` writes with its unit (``44 em``): for sentences
+    whose placeholders take a figure and its unit together."""
+
+    def __format__(self, spec: str) -> str:
+        return super().__format__(spec or "u")
+
+
+def with_unit(figure: Quantity) -> UnitQuantity:
+    """``figure`` written with its unit by default, its fact kept."""
+    return UnitQuantity(**{f: getattr(figure, f) for f in figure.__dataclass_fields__})

@@ -9,6 +9,10 @@ displays; the programme's notebook decides what goes where::
     notes = report.narrative(data, text)                      # the analyst's text for this review
     report.document(data, text)                               # masthead, title, signature (the frame)
     text("sentences.cases", total=data.quantity("CASES"))      # a sentence of texts.yaml, with figures
+    report.facts.appendix(data, text)                         # last: every figure written, defined
+
+Every figure written is recorded with its fact (:mod:`evaltools.fact`); the appendix lists them and
+``evaltools run`` writes them to ``facts.json`` for the consistency audit (:mod:`evaltools.audit`).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 
 from ..context import ReviewData, open_review
 from ..texts import Prose, Texts, load_texts
-from . import charts, display, draft, provenance, quality, tables
+from . import charts, display, draft, facts, provenance, quality, tables
 from .charts import decorate, figure, theme, tight_range
 from .frame import document
 from .glue import glue
@@ -28,7 +32,7 @@ from .tables import by_unit, styled, summary
 __all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "constants", "when",
            "span", "during", "document",
            "glue", "theme", "figure", "decorate", "tight_range", "styled", "summary", "by_unit",
-           "charts", "draft", "provenance", "quality", "tables"]
+           "charts", "draft", "facts", "provenance", "quality", "tables"]
 
 
 def load(review: str | Path, lang: str | None = None, snapshot: str | Path = "",
@@ -49,6 +53,9 @@ def load(review: str | Path, lang: str | None = None, snapshot: str | Path = "",
     In a notebook, a plain DataFrame displayed from then on is written in the review's language
     (:mod:`evaltools.report.display`).
     """
+    from ..fact import reset
+
+    reset()                                  # a new report: a new ledger of its figures
     if snapshot:
         from ..snapshot import read_snapshot
         data = read_snapshot(snapshot)

@@ -11,7 +11,7 @@ which lists make up what went well and what did not::
 
 from __future__ import annotations
 
-from .. import vnformat
+from .. import fact, vnformat
 from ..assess.review import Assessment
 from ..context import ReviewData
 from ..texts import Texts
@@ -31,38 +31,69 @@ def _judged(data: ReviewData, texts: Texts, t) -> str:
     return texts.plain("assessment.judged.year", year=data.year_label(int(str(t.judged_on)[-4:])))
 
 
-def _target(data: ReviewData, texts: Texts, t) -> str | None:
-    if t.status == "no_data":
-        return None
+STATES = {"achieved": "achieved", "not_achieved": "not_achieved", "not_yet_due": "not_yet_due",
+          "incomplete": "not_enough_data", "no_data": "not_enough_data"}   # a target's state as a report says it
+
+
+def _target(data: ReviewData, texts: Texts, t) -> str:
     target = texts.plain("assessment.operators." + t.operator,
                          value=format(data.as_quantity(t.indicator, t.value), "u"))
     due = int(t.year) if t.year == t.year and t.year is not None else None
     judged_year = int(str(t.judged_on)[-4:])
     key = {"achieved": "target_met_early" if due and due > judged_year else "target_met",
            "not_achieved": "target_missed", "not_yet_due": "target_pending",
-           "incomplete": "target_incomplete"}[t.status]
+           "incomplete": "target_incomplete", "no_data": "target_no_data"}[t.status]
+    fact.ledger().claim("target", indicator=t.indicator, year=due, operator=t.operator, value=float(t.value),
+                        state=STATES[t.status])
+    actual = data.quantity(t.indicator, t.judged_on, t.category)
     return texts(f"assessment.{key}", indicator=data.name("indicator", t.indicator), when=_judged(data, texts, t),
-                 actual=format(data.as_quantity(t.indicator, t.actual), "u"), target=target,
+                 actual=vnformat.with_unit(actual) if not actual.missing else "", target=target,
                  plan=_plan(data.lang, t.plan), due=due, gap=format(data.as_quantity(t.indicator, t.gap), "u"),
-                 reported=int(t.reported), expected=int(t.expected))
+                 reported=_count(t.reported), expected=_count(t.expected))
 
 
-def targets(data: ReviewData, a: Assessment, texts: Texts, statuses: tuple[str, ...]) -> list[str]:
-    """One sentence per target whose status is in ``statuses`` (achieved, not_achieved, not_yet_due,
-    incomplete: a figure some commune did not report decides nothing, and says so)."""
-    return [s for t in a.targets.itertuples() if t.status in statuses and (s := _target(data, texts, t))]
+def _count(value) -> int | str:
+    return "" if value is None or value != value or str(value) == "<NA>" else int(value)
+
+
+def targets(data: ReviewData, a: Assessment, texts: Texts,
+            statuses: tuple[str, ...] = ("achieved", "not_achieved", "not_yet_due", "incomplete", "no_data")
+            ) -> list[str]:
+    """One sentence per target whose status is in ``statuses`` (by default every target: achieved, not
+    achieved, not yet due, not enough data: a figure some unit did not report, or none, decides nothing,
+    and says so). A report that leaves a target out is found by the audit (``evaltools check``)."""
+    return [_target(data, texts, t) for t in a.targets.itertuples() if t.status in statuses]
+
+
+def _against(data: ReviewData, a: Assessment, code: str, rise: bool) -> tuple | None:
+    """The comparison with the previous review that shows ``code`` going the other way: (year, value)."""
+    if a.comparison is None or a.comparison.empty:
+        return None
+    rows = a.comparison[(a.comparison["indicator"] == code) & (a.comparison["unit"] == data.review.area)
+                        & (a.comparison["category"] == "total") & a.comparison["change"].notna()]
+    if rows.empty or (rows["change"].iloc[0] > 0) == rise or rows["change"].iloc[0] == 0:
+        return None
+    return int(rows["previous_year"].iloc[0]), float(rows["previous"].iloc[0])
 
 
 def trends(data: ReviewData, a: Assessment, texts: Texts, reading: str) -> list[str]:
     """One sentence per indicator whose trend over the whole series reads ``reading`` (improving,
     worsening) and is material (:mod:`evaltools.assess.trends`: not a handful of cases, not noise),
-    from its first to its last comparable year."""
+    from its first to its last comparable year (each figure with its coverage). Where the comparison
+    with the previous review goes the other way, the sentence names both."""
     out = []
     for row in a.trends[(a.trends["reading"] == reading) & a.trends["material"]].itertuples():
-        key = "rise" if row.last > row.first else "fall"
-        out.append(texts(f"assessment.{key}", indicator=data.name("indicator", row.indicator),
-                         first=format(data.as_quantity(row.indicator, row.first), "u"), first_year=row.first_year,
-                         last=format(data.as_quantity(row.indicator, row.last), "u"), last_year=row.last_year))
+        rise = row.last > row.first
+        against = _against(data, a, row.indicator, rise)
+        key = ("rise" if rise else "fall") + ("_against" if against else "")
+        fact.ledger().claim("direction", indicator=row.indicator, sign=1 if rise else -1, reading=reading,
+                            names_both=bool(against))
+        first, last = (vnformat.with_unit(data.quantity(row.indicator, str(int(y))))
+                       for y in (row.first_year, row.last_year))
+        out.append(texts(f"assessment.{key}", indicator=data.name("indicator", row.indicator), first=first,
+                         first_year=row.first_year, last=last, last_year=row.last_year,
+                         before=format(data.as_quantity(row.indicator, against[1]), "u") if against else "",
+                         before_year=against[0] if against else ""))
     return out
 
 
@@ -178,5 +209,5 @@ def strengths(data: ReviewData, a: Assessment, texts: Texts) -> list[str]:
 
 def weaknesses(data: ReviewData, a: Assessment, texts: Texts) -> list[str]:
     """Targets missed or still ahead, worsening trends, scorecard failures, lagging units."""
-    return (targets(data, a, texts, ("not_achieved", "not_yet_due", "incomplete"))
+    return (targets(data, a, texts, ("not_achieved", "not_yet_due", "incomplete", "no_data"))
             + trends(data, a, texts, "worsening") + failures(data, a, texts) + lagging(data, a, texts))

@@ -14,7 +14,8 @@ import html
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from .. import sublevel, units as unitlib, vnformat
+from .. import fact, sublevel, units as unitlib, vnformat
+from ..assess import comparability as cmp
 from ..context import ReviewData
 from ..texts import Texts
 
@@ -50,12 +51,17 @@ def period_columns(data: ReviewData, texts: Texts) -> list[tuple[str, str]]:
 
 
 def _cells(data: ReviewData, code: str, unit: str | None, periods: list[str]) -> tuple[list, list]:
-    """Values of one row (amounts scaled) and their marks: † where fewer returns than expected."""
+    """Values of one row (amounts scaled) and their marks: † where fewer returns than expected; each
+    figure's fact is recorded in the report's ledger, written as the table writes it."""
     values, marks = [], []
+    group, places = fact.ledger().group(), decimals(data, code)
     for period in periods:
         row = data.row(code, period, unit=unit)
         value = float(row["value"]) * _scale(data, code) if row is not None else float("nan")
         short = row is not None and value == value and int(row["reported"]) < int(row["expected"])
+        if row is not None and value == value:
+            fact.ledger().write(data.fact(row), vnformat.number(value, places, data.lang), group, "table",
+                                marked=short)
         values.append(value)
         marks.append(COVERAGE_MARK if short else "")
     return values, marks
@@ -154,6 +160,42 @@ def ranking(data: ReviewData, assessment, texts: Texts, code: str) -> pd.DataFra
     return frame
 
 
+def parts_beside(data: ReviewData, before: ReviewData, texts: Texts, code: str) -> pd.DataFrame:
+    """A disaggregated indicator by option, the year before beside this year (headed ``2023*`` when cut
+    off early), with the change of the values shown only when the two years are alike (complete, neither
+    a flow's partial year: :func:`evaltools.report.facts.alike`)."""
+    from .facts import alike
+
+    now, then = data.parts(code), before.parts(code)
+    both = now.merge(then, on=["category", "category_name"], how="outer", suffixes=("", "_before"))
+    last, year = before.review.last_year, data.review.last_year
+    same = alike(data.quantity(code), before.quantity(code))
+    n = len(both)
+    change = displayed_change(data, [code] * n, both["value_before"].to_numpy(), both["value"].to_numpy(),
+                              [same] * n, ([last] * n, [year] * n),
+                              ([last in before.partial_years] * n, [year in data.partial_years] * n),
+                              ([_coverage(before, code)] * n, [_coverage(data, code)] * n))
+    frame = pd.DataFrame({texts.label("tables.cause"): both["category_name"].to_numpy(),
+                          before.year_label(last): both["value_before"].to_numpy(),
+                          data.year_label(year): both["value"].to_numpy(), texts.label("tables.change"): change})
+    frame.attrs["notes"] = notes(data, texts, not same and _coverage(data, code) < 1)
+    return frame
+
+
+def _coverage(data: ReviewData, code: str) -> float:
+    row = data.row(code)
+    return float(row["coverage"]) if row is not None else 1.0
+
+
+def kinds(parts: pd.DataFrame, texts: Texts) -> pd.DataFrame:
+    """A disaggregated count (:meth:`ReviewData.parts`) one row per kind (``group``: one plan renewed for
+    several periods is one kind, its periods' names joined), so that "thuộc 8 loại" stands beside 8 rows
+    and the rows add to the total."""
+    grouped = parts.groupby("group", sort=False)
+    return pd.DataFrame({texts.label("tables.kind"): grouped["category_name"].agg("; ".join),
+                         texts.label("tables.count"): grouped["value"].sum()}).reset_index(drop=True)
+
+
 def informative(frame: pd.DataFrame) -> bool:
     """Whether a table says anything: not every figure missing, nor every figure the same."""
     numbers = frame.select_dtypes("number").stack().dropna()
@@ -161,14 +203,15 @@ def informative(frame: pd.DataFrame) -> bool:
 
 
 def styled(frame: pd.DataFrame, lang: str, caption: str = "", digits: int | pd.Series | dict = 0,
-           css: str = "figures") -> Styler:
+           css: str = "figures", counted: str = "") -> Styler:
     """The table as a report shows it: numbers written the ``lang`` way, "–" for missing, no index.
 
     ``digits`` is the decimals of every number; or per row (a Series on the frame's index);
     or per column (a dict, columns not named taking 0). A column of
     :class:`~evaltools.vnformat.Quantity` is written with its units (``100,0 %``). A table of
     more than :data:`WIDE` columns is marked ``wide``: it gets a landscape page on paper and
-    scrolls sideways on a phone.
+    scrolls sideways on a phone. The table is recorded in the report's ledger as shown (its rows
+    are what a sentence's :func:`evaltools.report.facts.count` of ``counted`` counts).
     """
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
     quantities = [c for c in frame.columns if len(frame) and
@@ -183,6 +226,9 @@ def styled(frame: pd.DataFrame, lang: str, caption: str = "", digits: int | pd.S
         mark = marks[column] if column in marks else pd.Series("", index=frame.index)
         text[column] = [vnformat.number(v, int(p), lang) + m for v, p, m in zip(frame[column], places, mark)]
     caption = " ".join([caption, *frame.attrs.get("notes", [])]).strip()
+    fact.ledger().claim("table", caption=caption, counted=counted, rows=len(frame),
+                        columns=[str(c) for c in frame.columns],
+                        cells=[[str(v) for v in row] for row in text.itertuples(index=False)])
     classes = pd.DataFrame("label", index=frame.index, columns=frame.columns)
     classes[numeric + quantities] = "num"
     # Names come from data and catalogs: shown as text, never read as markup.
@@ -251,16 +297,45 @@ def comparison(data: ReviewData, assessment, texts: Texts) -> pd.DataFrame | Non
     def year(values: pd.Series, partial: pd.Series) -> list[str]:
         return ["" if pd.isna(y) else f"{int(y)}{'*' if p else ''}" for y, p in zip(values, partial)]
 
+    codes = rows["indicator"].astype(str).tolist()
+    previous, current = rows["previous"].to_numpy() * scale, rows["current"].to_numpy() * scale
+    change = displayed_change(data, codes, previous, current, rows["change"].notna().tolist(),
+                              (rows["previous_year"].tolist(), rows["current_year"].tolist()),
+                              (rows["previous_partial"].tolist(), rows["current_partial"].tolist()),
+                              (rows["previous_coverage"].tolist(), rows["current_coverage"].tolist()))
     return pd.DataFrame({
         texts.label("tables.indicator"): [data.name("indicator", c) for c in rows["indicator"]],
         texts.label("tables.unit"): [unit_label(data, c) for c in rows["indicator"]],
         texts.label("tables.previous_year"): year(rows["previous_year"], rows["previous_partial"]),
-        texts.label("tables.previous"): rows["previous"].to_numpy() * scale,
+        texts.label("tables.previous"): previous,
         texts.label("tables.current_year"): year(rows["current_year"], rows["current_partial"]),
-        texts.label("tables.current"): rows["current"].to_numpy() * scale,
-        texts.label("assessment.change"): rows["change"].to_numpy() * scale,
+        texts.label("tables.current"): current,
+        texts.label("assessment.change"): change,
         texts.label("tables.note"): rows[f"note_{data.lang}"].fillna("").to_numpy(),
     }, index=rows["indicator"].astype(str).to_numpy())
+
+
+def displayed_change(data: ReviewData, codes: list[str], before, after, compared: list[bool],
+                     years: tuple[list, list], partial: tuple[list, list], coverage: tuple[list, list]) -> list[float]:
+    """The change of each row computed from the two values *as the table shows them* (916 and 916 change
+    by 0, not by -1), NaN where the pair is not compared; each pair is recorded in the report's ledger
+    (a ``difference`` claim: the audit checks the sum and that no partial or incomplete year is compared)."""
+    out = []
+    for code, b, a, ok, yb, ya, pb, pa, cb, ca in zip(codes, before, after, compared, *years, *partial, *coverage):
+        places = decimals(data, code)
+        shown = [float(vnformat.round_half_up(v, places)) if v == v else float("nan") for v in (b, a)]
+        change = shown[1] - shown[0] if ok else float("nan")
+        out.append(change)
+        fact.ledger().claim("difference", indicator=code, years=[_int(yb), _int(ya)],
+                            shown=[vnformat.number(v, places, data.lang) for v in (b, a, change)],
+                            partial=[bool(pb), bool(pa)], complete=[not cb < 1, not ca < 1],
+                            flow=cmp.is_flow(data.catalog, code),
+                            direction=data.catalog.indicators.at[code, "direction"])
+    return out
+
+
+def _int(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def scorecards(assessment, texts: Texts) -> pd.DataFrame:
@@ -293,15 +368,22 @@ def no_standard_notes(assessment, texts: Texts) -> list[str]:
 
 
 def year_on_year(data: ReviewData, before: ReviewData, texts: Texts, codes: list[str] | None = None) -> pd.DataFrame:
-    """The review's indicators this year and the year before (in this year's units), with the change;
-    a year cut off early is marked and not compared."""
+    """The review's indicators this year and the year before (in this year's units), with the change
+    (of the values as shown); a year cut off early, or a figure missing some returns, is marked and not
+    compared with a full one."""
     codes = codes or list(data.review.indicators)
     year, last = data.review.last_year, before.review.last_year
     now, then = ([d.value(c) * _scale(data, c) for c in codes] for d in (data, before))
-    comparable = year not in data.partial_years and last not in before.partial_years
+    rows = [[d.row(c) for c in codes] for d in (before, data)]
+    coverage = [[float(r["coverage"]) if r is not None else 1.0 for r in side] for side in rows]
+    partial = ([last in before.partial_years] * len(codes), [year in data.partial_years] * len(codes))
+    compared = [not (pb or pa) and cb >= 1 and ca >= 1
+                for pb, pa, cb, ca in zip(*partial, *coverage)]   # like with like only
+    change = displayed_change(data, codes, then, now, compared, ([last] * len(codes), [year] * len(codes)),
+                              partial, tuple(coverage))
     return pd.DataFrame({
         texts.label("tables.indicator"): [data.name("indicator", c) for c in codes],
         texts.label("tables.unit"): [unit_label(data, c) for c in codes],
         before.year_label(last): then, data.year_label(year): now,
-        texts.label("assessment.change"): [n - t if comparable else float("nan") for n, t in zip(now, then)],
+        texts.label("assessment.change"): change,
     }, index=codes)
