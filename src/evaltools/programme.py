@@ -31,7 +31,7 @@ FIELDS = (
     Field("drafted", "list", required=False, default=[]),
     Field("style", "any", required=False, default={}),
 )
-STYLE_KEYS = ("css", "palette", "word")
+STYLE_KEYS = ("css", "palette", "categories", "word")
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,9 @@ class Texts:
         self.lang = lang
         self.entries = entries
         self.sources = sources
+        # What this report has already written, so that a drafted assessment never says it twice.
+        self.said: set[str] = set()
+        self.figures_said: set[vnformat.Quantity] = set()
 
     def _get(self, key: str) -> object:
         if key in self.entries:
@@ -132,7 +135,9 @@ class Texts:
         left out (empty): a report never writes a missing figure as a number or a dash. A figure
         that rests on fewer returns than expected gets the count at the end of its sentence.
         """
-        return Prose(self._fill(key, values, escape=True))
+        sentence = Prose(self._fill(key, values, escape=True))
+        self.said.add(sentence)
+        return sentence
 
     def plain(self, key: str, **values: object) -> str:
         """The sentence ``key`` as plain text (for a title, a table cell, a chart label); empty like
@@ -144,6 +149,7 @@ class Texts:
         figures = [v for v in values.values() if isinstance(v, vnformat.Quantity)]
         if any(q.missing for q in figures):
             return ""
+        self.figures_said.update(figures)
         try:
             text = _Formatter(self.lang, escape).format(template, **values)
         except KeyError as exc:
@@ -155,6 +161,14 @@ class Texts:
         note = self.label("figures.coverage").format(reported=least.reported, expected=least.expected)
         end = "." if text.endswith(".") else ""
         return f"{text.removesuffix('.')} ({note}){end}"
+
+    def unit(self, name: str) -> str:
+        """A unit's name inside a sentence: "xã Cam An", "thị trấn Cam Lộ" (its kind in lower case, as
+        official Vietnamese writes it after the sentence's first word); a table cell keeps "Xã Cam An"."""
+        for kind in self.items("words.unit_kinds") if "words.unit_kinds" in self.entries else []:
+            if name.startswith(kind + " "):
+                return kind.lower() + name[len(kind):]
+        return name
 
     def join(self, items: Iterable[str]) -> str:
         """``a, b và c`` / ``a, b and c``."""

@@ -182,15 +182,33 @@ def styled(frame: pd.DataFrame, lang: str, caption: str = "", digits: int | pd.S
             places = digits if isinstance(digits, pd.Series) else pd.Series(digits, index=frame.index)
         mark = marks[column] if column in marks else pd.Series("", index=frame.index)
         text[column] = [vnformat.number(v, int(p), lang) + m for v, p, m in zip(frame[column], places, mark)]
-    caption = " ".join([caption, *frame.attrs.get("notes", [])]).strip()
     classes = pd.DataFrame("label", index=frame.index, columns=frame.columns)
     classes[numeric + quantities] = "num"
     # Names come from data and catalogs: shown as text, never read as markup.
     css = f"{css} wide" if len(frame.columns) > WIDE else css
     styler = (text.style.format(escape="html").format_index(escape="html", axis=1).hide(axis="index")
               .set_td_classes(classes).set_table_attributes(f'class="{css}"'))
+    # the notes (what * and † mean) go under the table, in its footer: a paged table repeats its footer
+    # on every page, so a mark is never on a page without its legend
+    styler.__class__ = NotedTable
+    styler.notes = list(frame.attrs.get("notes", []))
     # the span lets a phone wrap the caption to the screen while the wide table under it scrolls
     return styler.set_caption(f"<span>{html.escape(caption)}</span>") if caption else styler
+
+
+class NotedTable(Styler):
+    """A styled table with its notes in a ``<tfoot>`` row spanning every column."""
+
+    notes: list[str] = []
+
+    def to_html(self, *args, **kwargs):
+        out = super().to_html(*args, **kwargs)
+        if not self.notes or not isinstance(out, str) or "</table>" not in out:
+            return out
+        lines = "<br>".join(html.escape(n) for n in self.notes)
+        foot = f'<tfoot><tr><td class="note" colspan="{len(self.columns)}">{lines}</td></tr></tfoot>'
+        head, _, tail = out.rpartition("</table>")
+        return f"{head}{foot}</table>{tail}"
 
 
 def row_digits(data: ReviewData, frame: pd.DataFrame) -> pd.Series:
@@ -212,7 +230,7 @@ def merger_notes(data: ReviewData, texts: Texts) -> list[str]:
             continue
         year = max(d.year for d in before["valid_to"]) + 1
         notes.append(texts("tables.merged_note", name=data.name("unit", code), year=year,
-                           predecessors=texts.join(before[f"name_{data.lang}"])))
+                           predecessors=texts.join(map(texts.unit, before[f"name_{data.lang}"]))))
     return notes
 
 
@@ -229,7 +247,7 @@ def comparison(data: ReviewData, assessment, texts: Texts) -> pd.DataFrame | Non
     def year(values: pd.Series, partial: pd.Series) -> list[str]:
         return ["" if pd.isna(y) else f"{int(y)}{'*' if p else ''}" for y, p in zip(values, partial)]
 
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         texts.label("tables.indicator"): [data.name("indicator", c) for c in rows["indicator"]],
         texts.label("tables.unit"): [unit_label(data, c) for c in rows["indicator"]],
         texts.label("tables.previous_year"): year(rows["previous_year"], rows["previous_partial"]),
@@ -239,6 +257,12 @@ def comparison(data: ReviewData, assessment, texts: Texts) -> pd.DataFrame | Non
         texts.label("assessment.change"): rows["change"].to_numpy() * scale,
         texts.label("tables.note"): rows[f"note_{data.lang}"].fillna("").to_numpy(),
     }, index=rows["indicator"].astype(str).to_numpy())
+    # each year marked * gets its line under the table (the legend on the table's own page)
+    marked = sorted({int(y) for y, p in [*zip(rows["previous_year"], rows["previous_partial"]),
+                                         *zip(rows["current_year"], rows["current_partial"])] if p and not pd.isna(y)})
+    days = {**data.catalog.partial_years, **data.cutoffs, a.previous.last_year: a.previous.cutoff}
+    frame.attrs["notes"] = [texts.plain("figures.partial", year=y, day=days[y]) for y in marked if y in days]
+    return frame
 
 
 def scorecards(assessment, texts: Texts) -> pd.DataFrame:
