@@ -19,17 +19,20 @@ from .sample import write_province, write_province_review
 
 
 class Tables(HTMLParser):
-    """Every <table>: its class, caption text and rows of cell texts (td and th)."""
+    """Every <table>: its class, caption text and rows of cell texts (td and th); its footer's rows (what
+    * and † mean) are its ``notes``, not rows of figures."""
 
     def __init__(self):
         super().__init__()
-        self.tables, self._cell, self._where = [], None, None
+        self.tables, self._cell, self._where, self._part = [], None, None, "rows"
 
     def handle_starttag(self, tag, attrs):
         if tag == "table":
-            self.tables.append({"class": dict(attrs).get("class", ""), "caption": "", "rows": []})
+            self.tables.append({"class": dict(attrs).get("class", ""), "caption": "", "rows": [], "notes": []})
+        elif tag == "tfoot":
+            self._part = "notes"
         elif self.tables and tag == "tr":
-            self.tables[-1]["rows"].append([])
+            self.tables[-1][self._part].append([])
         elif self.tables and tag in ("td", "th"):
             self._cell = []
         elif self.tables and tag == "caption":
@@ -37,8 +40,10 @@ class Tables(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self._cell is not None:
-            self.tables[-1]["rows"][-1].append("".join(self._cell).strip())
+            self.tables[-1][self._part][-1].append("".join(self._cell).strip())
             self._cell = None
+        elif tag == "tfoot":
+            self._part = "rows"
         elif tag == "caption":
             self._where = None
 

@@ -78,7 +78,8 @@ def test_pdf_reads_as_the_source_report_with_figures_from_data(rendered):
                    "có 4 trẻ em mất nguồn nuôi dưỡng",
                    "5.905 thẻ bảo hiểm y tế cho trẻ em, thành tiền 3.667.005.000 đồng",
                    "9/9 xã, thị trấn hằng năm đều đạt chuẩn xã, thị trấn phù hợp với trẻ em theo QĐ 34/2014/QĐ-TTg", "Zhishan Foundation 69 em",
-                   "Học bổng FPT 20 em, số tiền 24.000.000 đồng", "Tổ chức VNEP 5 em, số tiền 16.250.000 đồng",
+                   "Học bổng FPT cho học sinh khuyết tật 20 em, số tiền 24.000.000 đồng (mức 1.200.000 đồng/năm)",
+                   "Tổ chức VNEP 5 em, số tiền 16.250.000 đồng (mức 3.250.000 đồng/năm)",
                    "AIA 7 em, số tiền 23.000.000 đồng", "có 11 xe đạp", "Xã Cam Thủy"]:
         assert phrase in flat, phrase
     info = subprocess.run(["pdfinfo", str(rendered / "report.pdf")], capture_output=True, text=True).stdout
@@ -128,6 +129,15 @@ def test_english_report(tmp_path, python, root):
         assert phrase in flat, phrase
     assert "Trẻ em khuyết tật" not in flat
     assert vietnamese_words(flat) == []
+    # dates written out for an English reader, months capitalised (data/README.md, "Dates in the English copy")
+    assert re.findall(r"\b\d{1,2}/\d{1,2}/\d{4}\b", flat) == []
+    months = "january|february|march|april|may|june|july|august|september|october|november|december"
+    assert re.findall(rf"\b\d{{1,2}} (?:{months})\b", flat) == []
+    for phrase in ["of 5 November 2012", "Up to 31 May 2017, 101 students", "Cam Lộ, 15 June 2017",
+                   "40 from drowning, 39 from road traffic", "the target of 100% for 2020",
+                   "“Hành trình cuộc sống” (Journey of Life) bicycles-for-school programme"]:
+        assert phrase in flat, phrase
+    assert "of whom" not in flat and "at least 100" not in flat and "bicycles to school" not in flat
 
 
 # Letters only Vietnamese uses (with its tone marks); a word holding one is Vietnamese, unless it is a

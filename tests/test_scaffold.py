@@ -54,7 +54,7 @@ def test_new_config_moves_period_keeps_the_rest_and_comments(data):
     old, new = load_review(data / "reviews" / "ct20-2012-2017.yaml"), load_review(made.config)
     assert (new.id, new.first_year, new.last_year) == ("ct20-2017-2022", 2017, 2022)
     assert new.title["vi"] == "Sơ kết 5 năm (2017–2022) thực hiện Chỉ thị số 20-CT/TW ngày 05/11/2012 của Bộ Chính trị"
-    assert new.title["en"] == "Five-year interim review of Politburo Directive 20-CT/TW of 05/11/2012 (2017–2022)"
+    assert new.title["en"] == "Five-year interim review of Politburo Directive 20-CT/TW of 5 November 2012 (2017–2022)"
     # the data's cut-off (2022 runs to its end), signed as long after it as the old review was (15 days)
     assert (new.date, new.cutoff) == (dt.date(2023, 1, 15), dt.date(2022, 12, 31))
     assert old.number == "45/BC-LĐTBXH" and new.number is None        # the register gives the new one its own

@@ -99,6 +99,16 @@ class Narrative:
         note.part = key
         return note
 
+    def closing(self, key: str) -> Prose:
+        """The last part of the body, ending with the office's closing mark ("./." in Vietnamese,
+        ``words.closing`` of the texts; none in English)."""
+        part = self[key]
+        mark = self.texts.label("words.closing")
+        if isinstance(part, Placeholder) or not mark or part.rstrip().endswith(mark):
+            return part
+        body = part.rstrip()
+        return Prose(f"{body.removesuffix('.')}{mark}")
+
     def drafted(self, key: str, sentences: Sequence[str]) -> Prose:
         """The drafted sentences as a list, replaced by the analyst's ``{#key}`` or followed by ``{#key+}``."""
         if self.parts.get(key) or not (sentences or self.parts.get(f"{key}+")):

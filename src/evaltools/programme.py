@@ -32,7 +32,7 @@ FIELDS = (
     Field("style", "any", required=False, default={}),
     Field("copied_from", "code", required=False),
 )
-STYLE_KEYS = ("css", "palette", "word")
+STYLE_KEYS = ("css", "palette", "categories", "word")
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,9 @@ class Texts:
         self.lang = lang
         self.entries = entries
         self.sources = sources
+        # What this report has already written, so that a drafted assessment never says it twice.
+        self.said: set[str] = set()
+        self.figures_said: set[vnformat.Quantity] = set()
 
     def _get(self, key: str) -> object:
         if key in self.entries:
@@ -166,7 +169,9 @@ class Texts:
         that rests on fewer returns than expected gets the count at the end of its sentence.
         """
         text = self._fill(key, values, escape=True)
-        return Prose.of(_LINK.sub(r"\1", text), text)
+        sentence = Prose.of(_LINK.sub(r"\1", text), text)
+        self.said.add(sentence)
+        return sentence
 
     def plain(self, key: str, **values: object) -> str:
         """The sentence ``key`` as plain text (for a title, a table cell, a chart label); empty like
@@ -178,6 +183,7 @@ class Texts:
         figures = [v for v in values.values() if isinstance(v, vnformat.Quantity)]
         if any(q.missing for q in figures):
             return ""
+        self.figures_said.update(figures)
         group = fact.ledger().group()
         try:
             text = _Formatter(self.lang, escape, self, group, key).format(template, **values)
@@ -223,6 +229,14 @@ class Texts:
         if what.aggregation in ("sum", "last", "ratio", "mean"):
             parts.append(self.plain(f"facts.aggregation.{what.aggregation}", year=what.year or ""))
         return "; ".join(p for p in parts if p)
+
+    def unit(self, name: str) -> str:
+        """A unit's name inside a sentence: "xã Cam An", "thị trấn Cam Lộ" (its kind in lower case, as
+        official Vietnamese writes it after the sentence's first word); a table cell keeps "Xã Cam An"."""
+        for kind in self.items("words.unit_kinds") if "words.unit_kinds" in self.entries else []:
+            if name.startswith(kind + " "):
+                return kind.lower() + name[len(kind):]
+        return name
 
     def join(self, items: Iterable[str]) -> str:
         """``a, b và c`` / ``a, b and c``."""

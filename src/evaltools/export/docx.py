@@ -198,8 +198,13 @@ class _Writer:
         style = ("List Bullet" if tag == "ul" else "List Number") + (f" {depth}" if depth > 1 else "")
         target = container if container is not None else self.doc
         for li in el.findall("li"):
-            paragraph = target.add_paragraph(style=style if container is None else None)
-            if container is not None:
+            bullet = tag == "ul"                # administrative style: "-", then "+" for sub-items, not "•"
+            paragraph = target.add_paragraph(style=style if container is None and not bullet else None)
+            if bullet:
+                paragraph.paragraph_format.first_line_indent = Cm(0.5 * depth)
+            if bullet:
+                paragraph.add_run("- " if depth == 1 else "+ ")
+            elif container is not None:
                 paragraph.add_run("– ")
             nested = [c for c in li if c.tag in ("ul", "ol")]
             for c in nested:

@@ -30,7 +30,7 @@ from .draft import span
 from .tables import by_unit, styled, summary
 
 __all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "constants", "when",
-           "span", "during", "document",
+           "span", "during", "capital", "document",
            "glue", "theme", "figure", "decorate", "tight_range", "styled", "summary", "by_unit",
            "charts", "draft", "facts", "provenance", "quality", "tables"]
 
@@ -88,6 +88,12 @@ def when(text: Texts, figure) -> str:
     if figure.until is not None:
         return text.plain("figures.until", day=figure.until)
     return text.plain("figures.year", year=figure.year)
+
+
+def capital(words: str) -> str:
+    """The first letter in upper case and the rest as written: "Up to 31 May 2017" (``str.capitalize``
+    would write "may"), "Tính đến ngày 31/05/2017"."""
+    return words[:1].upper() + words[1:]
 
 
 def during(text: Texts, data: ReviewData) -> str:

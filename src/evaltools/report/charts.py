@@ -12,6 +12,11 @@ the axes::
 A :class:`Chart` shows itself as SVG (vector in the HTML page and the PDF, text kept
 as text) with a PNG beside it for the Word copy. Sizes: 4.3 × 2.8 in with 11 pt text
 reads at 11 pt on paper and at 11 CSS px or more across a 390 px phone screen.
+
+What a reader can trust (data/README.md, "Charts"): ``decorate`` starts every bar at zero (a bar's
+length is its value; close values are shown as dots with :func:`dots`), turns the category labels
+upright when they would run together, and the default palette's categories stay apart in colour,
+for colour-blind readers and in grey print (tests/test_charts.py measures all three).
 """
 
 from __future__ import annotations
@@ -21,17 +26,24 @@ import logging
 import math
 
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .. import vnformat
+from ..texts import load_texts
 
 WIDTH_IN, HEIGHT_IN = 4.3, 2.8
 FONT_PT = 11
 FONTS = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
 PNG_DPI = 160
 LEGEND_CHARS = 50
-DEFAULT_PALETTE = "crest"
+# Categorical colours (Paul Tol's): each pair at least 20 apart in CIEDE2000, also as a deuteranope,
+# protanope or tritanope sees them, and 18 apart in lightness, so four categories stay distinct
+# printed in grey; the fifth still 10 apart. A programme may set its own (programme.yaml, style.categories).
+DEFAULT_PALETTE = ["#332288", "#EECC66", "#6699CC", "#994455", "#997700"]
+EDGE = "#333333"            # a thin dark edge: a light bar stays visible on white paper
 
 
 def theme(data=None, palette: str | None = None) -> dict:
@@ -41,8 +53,11 @@ def theme(data=None, palette: str | None = None) -> dict:
           "axes.labelsize": FONT_PT, "xtick.labelsize": FONT_PT, "ytick.labelsize": FONT_PT,
           "legend.fontsize": FONT_PT, "legend.title_fontsize": FONT_PT,
           "axes.spines.top": False, "axes.spines.right": False, "svg.fonttype": "none",
+          "patch.force_edgecolor": True, "patch.edgecolor": EDGE, "patch.linewidth": 0.5,
           "figure.figsize": (WIDTH_IN, HEIGHT_IN)}
-    return {"style": "whitegrid", "palette": palette or style.get("palette", DEFAULT_PALETTE), "rc": rc}
+    # the report's categories (``style.categories``), not the explorer's ``style.palette`` (crest's shades
+    # of one hue suit nine communes' lines on a screen, not four causes on grey paper)
+    return {"style": "whitegrid", "palette": palette or style.get("categories", DEFAULT_PALETTE), "rc": rc}
 
 
 class Chart(Figure):
@@ -76,6 +91,18 @@ def figure(width: float = WIDTH_IN, height: float = HEIGHT_IN, rows: int | None 
     return fig, fig.subplots()
 
 
+def dots(ax, frame, x: str, y: str, color=None, labels: list[str] | None = None) -> None:
+    """One dot per row at its value (``x``), rows named by ``y`` top to bottom: close values
+    (scores of 885–925) compared on an axis that does not start at zero, where a bar would lie."""
+    positions = range(len(frame))
+    ax.scatter(frame[x], positions, s=36, color=color or EDGE, zorder=3)
+    ax.set_yticks(list(positions), list(frame[y]))
+    ax.set_ylim(len(frame) - 0.5, -0.5)
+    ax.grid(axis="y", visible=True, linestyle=":", linewidth=0.6)
+    for value, row, label in zip(frame[x], positions, labels or []):
+        ax.annotate(label, (value, row), xytext=(6, 0), textcoords="offset points", va="center")
+
+
 def _number_axis(axis, lang: str) -> None:
     def write(value, _):
         return vnformat.number(value, 0 if abs(value) >= 10 or value == int(value) else 1, lang)
@@ -89,16 +116,18 @@ def decorate(ax, data=None, title: str = "", xlabel: str | None = "", ylabel: st
     the legend under the plot, a note in the axis label when it does not start at 0 and, for a
     chart over the ``years`` (ticks from ``data.series(...)["year_label"]``), which year is cut off."""
     lang = lang or (data.lang if data is not None else "vi")
+    words = load_texts(lang, data.programme.texts if data is not None else None)
     if years and data is not None and data.partial_years and xlabel is not None:
-        xlabel = f"{xlabel} ({_partial(data, lang)})"
+        xlabel = f"{xlabel} ({_partial(data, words)})"
     axis = ax.yaxis if values == "y" else ax.xaxis
     if integer:
         axis.set_major_locator(MaxNLocator(integer=True))
     _number_axis(axis, lang)
+    _bars_from_zero(ax, values)
     low = ax.get_ylim()[0] if values == "y" else ax.get_xlim()[0]
     label = ylabel if values == "y" else xlabel
     if note_zero and label and not math.isclose(low, 0.0, abs_tol=1e-9) and low > 0:
-        label = f"{label} ({_not_from_zero(lang, low)})"
+        label = f"{label} ({words.plain('charts.axis_from', start=vnformat.number(low, 0, lang))})"
     ax.set(title=title, xlabel=xlabel if values == "y" else label, ylabel=label if values == "y" else ylabel)
     legend = ax.get_legend()
     if legend is not None:
@@ -109,17 +138,60 @@ def decorate(ax, data=None, title: str = "", xlabel: str | None = "", ylabel: st
         widest = max(map(len, labels), default=1) + 4          # the handle and the gap after it
         columns = max(1, min(len(labels), LEGEND_CHARS // widest))
         ax.figure.legend(handles, labels, frameon=False, loc="outside lower center", ncol=columns)
+    _upright_when_crowded(ax.xaxis if values == "y" else ax.yaxis)
 
 
-def _partial(data, lang: str) -> str:
+def _partial(data, words) -> str:
     year, day = next(iter(data.partial_years.items()))
-    when = vnformat.date(day, lang)
-    return f"* năm {year} đến {when}" if lang == "vi" else f"* {year} up to {when}"
+    return words.plain("charts.partial_axis", year=year, day=vnformat.date(day, words.lang))
 
 
-def _not_from_zero(lang: str, low: float) -> str:
-    start = vnformat.number(low, 0, lang)
-    return f"trục bắt đầu từ {start}" if lang == "vi" else f"axis starts at {start}"
+def _bars_from_zero(ax, values: str) -> None:
+    """A bar's length is its value: the value axis of a bar chart always takes in zero."""
+    if not any(isinstance(c, BarContainer) for c in ax.containers):
+        return
+    low, high = ax.get_ylim() if values == "y" else ax.get_xlim()
+    limits = (min(low, 0.0), max(high, 0.0))
+    ax.set_ylim(limits) if values == "y" else ax.set_xlim(limits)
+
+
+def _overlap(boxes) -> bool:
+    return any(a.overlaps(b) for a, b in zip(boxes, boxes[1:]))
+
+
+def _upright_when_crowded(axis) -> None:
+    """Category labels that would touch ("20162017*2018" across ten years) are turned upright,
+    and only if still crowded every other one is shown: measured on the drawn figure."""
+    figure = axis.axes.figure
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+
+    def boxes():
+        return [t.get_window_extent(renderer) for t in axis.get_ticklabels() if t.get_visible() and t.get_text()]
+    if _overlap(boxes()):
+        if axis is axis.axes.xaxis:
+            before = max(b.height for b in boxes())
+            axis.set_tick_params(rotation=90)
+            figure.draw(renderer)
+            # the figure grows by what the upright labels take, so the plot keeps its height
+            figure.set_figheight(figure.get_figheight() + (max(b.height for b in boxes()) - before) / figure.dpi)
+            renderer = figure.canvas.get_renderer()
+            figure.draw(renderer)
+        if _overlap(boxes()):
+            for i, label in enumerate(axis.get_ticklabels()):
+                label.set_visible(i % 2 == 0)
+    _fewer_values_when_crowded(axis.axes.yaxis if axis is axis.axes.xaxis else axis.axes.xaxis, renderer)
+
+
+def _fewer_values_when_crowded(axis, renderer) -> None:
+    """The value axis keeps fewer ticks while its labels touch (a short chart: 0, 50, 100 ... not 0, 25 ...)."""
+    for bins in (6, 4, 3, 2):
+        labels = [t.get_window_extent(renderer) for t in axis.get_ticklabels() if t.get_visible() and t.get_text()]
+        if not _overlap(labels):
+            return
+        whole = all(float(v).is_integer() for v in axis.get_ticklocs())
+        axis.set_major_locator(MaxNLocator(nbins=bins, integer=whole))
+        axis.axes.figure.draw(renderer)
 
 
 def tight_range(values: pd.Series, margin: float = 0.15) -> tuple[float, float]:

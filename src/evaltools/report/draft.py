@@ -11,6 +11,8 @@ which lists make up what went well and what did not::
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import fact, vnformat
 from ..assess.review import Assessment
 from ..context import ReviewData
@@ -36,8 +38,13 @@ STATES = {"achieved": "achieved", "not_achieved": "not_achieved", "not_yet_due":
 
 
 def _target(data: ReviewData, texts: Texts, t) -> str:
-    target = texts.plain("assessment.operators." + t.operator,
-                         value=format(data.as_quantity(t.indicator, t.value), "u"))
+    goal = data.as_quantity(t.indicator, t.value)
+    if float(t.value).is_integer():                         # "100 %" as the plan wrote it, not "100,0 %"
+        goal = replace(goal, decimals=0)
+    full = t.operator in (">=", "==") and goal.unit.strip() == "%" and t.value == 100
+    target = texts.plain("assessment.operators." + ("full" if full else t.operator), value=format(goal, "u"))
+    direction = data.catalog.indicators.at[t.indicator, "direction"]
+    direction = direction if direction in ("higher", "lower") else "neutral"
     due = int(t.year) if t.year == t.year and t.year is not None else None
     judged_year = int(str(t.judged_on)[-4:])
     key = {"achieved": "target_met_early" if due and due > judged_year else "target_met",
@@ -47,6 +54,7 @@ def _target(data: ReviewData, texts: Texts, t) -> str:
                         state=STATES[t.status])
     actual = data.quantity(t.indicator, t.judged_on, t.category)
     return texts(f"assessment.{key}", indicator=data.name("indicator", t.indicator), when=_judged(data, texts, t),
+                 reached=texts.plain(f"assessment.reached.{direction}"),
                  actual=vnformat.with_unit(actual) if not actual.missing else "", target=target,
                  plan=_plan(data.lang, t.plan), due=due, gap=format(data.as_quantity(t.indicator, t.gap), "u"),
                  reported=_count(t.reported), expected=_count(t.expected))
@@ -122,7 +130,7 @@ def highlights(data: ReviewData, texts: Texts, codes: list[str]) -> list[str]:
     spans = data.review.last_year > data.review.first_year
     for code in codes:
         figure = data.quantity(code)
-        if figure.missing:
+        if figure.missing or figure in texts.figures_said:      # stated in the body already
             continue
         element = data.catalog.indicators.at[code, "numerator"].split(".")[0]
         if element in sums and spans:
@@ -176,7 +184,7 @@ def failures(data: ReviewData, a: Assessment, texts: Texts) -> list[str]:
         else:
             reason = texts.plain("scorecards.reason_below", total=vnformat.number(card.total, 0, data.lang),
                                  threshold=vnformat.number(card.threshold, 0, data.lang))
-        out.append(texts("scorecards.failed", year=card.year, unit=_unit_name(data, card.unit, card.year),
+        out.append(texts("scorecards.failed", year=card.year, unit=texts.unit(_unit_name(data, card.unit, card.year)),
                          standard=standard[f"name_{data.lang}"], reason=reason))
     return out
 
@@ -192,7 +200,7 @@ def lagging(data: ReviewData, a: Assessment, texts: Texts) -> list[str]:
     out = []
     for code, rows in a.ranking[a.ranking["lagging"]].groupby("indicator", sort=False, observed=True):
         direction = data.catalog.indicators.at[code, "direction"]
-        units = [texts.plain("assessment.unit_value", unit=u, value=format(data.as_quantity(code, v), "u"))
+        units = [texts.plain("assessment.unit_value", unit=texts.unit(u), value=format(data.as_quantity(code, v), "u"))
                  for u, v in zip(rows["unit_name"], rows["value"])]
         out.append(texts(f"assessment.lagging_{direction}", indicator=data.name("indicator", code),
                          parts=level_words(data, texts, "assessment.parts"),
@@ -201,13 +209,22 @@ def lagging(data: ReviewData, a: Assessment, texts: Texts) -> list[str]:
     return out
 
 
+def _unsaid(sentences: list[str], before: set[str]) -> list[str]:
+    """An assessment never repeats a sentence the report body has written (official style: once)."""
+    return [s for s in sentences if s not in before]
+
+
 def strengths(data: ReviewData, a: Assessment, texts: Texts) -> list[str]:
-    """Scorecards met, highlighted figures, targets met, improving trends."""
-    return (scorecards(a, texts) + highlights(data, texts, a.settings["highlights"])
-            + targets(data, a, texts, ("achieved",)) + trends(data, a, texts, "improving"))
+    """Scorecards met, highlighted figures, targets met, improving trends: those not said in the body."""
+    before = set(texts.said)
+    return _unsaid(scorecards(a, texts) + highlights(data, texts, a.settings["highlights"])
+                   + targets(data, a, texts, ("achieved",)) + trends(data, a, texts, "improving"), before)
 
 
 def weaknesses(data: ReviewData, a: Assessment, texts: Texts) -> list[str]:
-    """Targets missed or still ahead, worsening trends, scorecard failures, lagging units."""
-    return (targets(data, a, texts, ("not_achieved", "not_yet_due", "incomplete", "no_data"))
-            + trends(data, a, texts, "worsening") + failures(data, a, texts) + lagging(data, a, texts))
+    """Targets missed or still ahead, worsening trends, scorecard failures, lagging units: those not
+    said in the body."""
+    before = set(texts.said)
+    return _unsaid(targets(data, a, texts, ("not_achieved", "not_yet_due", "incomplete", "no_data"))
+                   + trends(data, a, texts, "worsening") + failures(data, a, texts) + lagging(data, a, texts),
+                   before)

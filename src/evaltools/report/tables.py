@@ -225,9 +225,9 @@ def styled(frame: pd.DataFrame, lang: str, caption: str = "", digits: int | pd.S
             places = digits if isinstance(digits, pd.Series) else pd.Series(digits, index=frame.index)
         mark = marks[column] if column in marks else pd.Series("", index=frame.index)
         text[column] = [vnformat.number(v, int(p), lang) + m for v, p, m in zip(frame[column], places, mark)]
-    caption = " ".join([caption, *frame.attrs.get("notes", [])]).strip()
-    fact.ledger().claim("table", caption=caption, counted=counted, rows=len(frame),
-                        columns=[str(c) for c in frame.columns],
+    # the ledger keeps the caption with its notes (the audit reads what a reader reads under the table)
+    fact.ledger().claim("table", caption=" ".join([caption, *frame.attrs.get("notes", [])]).strip(),
+                        counted=counted, rows=len(frame), columns=[str(c) for c in frame.columns],
                         cells=[[str(v) for v in row] for row in text.itertuples(index=False)])
     classes = pd.DataFrame("label", index=frame.index, columns=frame.columns)
     classes[numeric + quantities] = "num"
@@ -235,8 +235,27 @@ def styled(frame: pd.DataFrame, lang: str, caption: str = "", digits: int | pd.S
     css = f"{css} wide" if len(frame.columns) > WIDE else css
     styler = (text.style.format(escape="html").format_index(escape="html", axis=1).hide(axis="index")
               .set_td_classes(classes).set_table_attributes(f'class="{css}"'))
+    # the notes (what * and † mean) go under the table, in its footer: a paged table repeats its footer
+    # on every page, so a mark is never on a page without its legend
+    styler.__class__ = NotedTable
+    styler.notes = list(frame.attrs.get("notes", []))
     # the span lets a phone wrap the caption to the screen while the wide table under it scrolls
     return styler.set_caption(f"<span>{html.escape(caption)}</span>") if caption else styler
+
+
+class NotedTable(Styler):
+    """A styled table with its notes in a ``<tfoot>`` row spanning every column."""
+
+    notes: list[str] = []
+
+    def to_html(self, *args, **kwargs):
+        out = super().to_html(*args, **kwargs)
+        if not self.notes or not isinstance(out, str) or "</table>" not in out:
+            return out
+        lines = "<br>".join(html.escape(n) for n in self.notes)
+        foot = f'<tfoot><tr><td class="note" colspan="{len(self.columns)}">{lines}</td></tr></tfoot>'
+        head, _, tail = out.rpartition("</table>")
+        return f"{head}{foot}</table>{tail}"
 
 
 def row_digits(data: ReviewData, frame: pd.DataFrame) -> pd.Series:
@@ -258,7 +277,7 @@ def merger_notes(data: ReviewData, texts: Texts) -> list[str]:
             continue
         year = max(d.year for d in before["valid_to"]) + 1
         notes.append(texts("tables.merged_note", name=data.name("unit", code), year=year,
-                           predecessors=texts.join(before[f"name_{data.lang}"])))
+                           predecessors=texts.join(map(texts.unit, before[f"name_{data.lang}"]))))
     return notes + split_notes(data, texts)
 
 
@@ -278,7 +297,7 @@ def split_notes(data: ReviewData, texts: Texts) -> list[str]:
         name = row.name_vi if data.lang == "vi" else unitlib.english_name(row.name_vi) \
             if not isinstance(getattr(row, "name_en", None), str) else row.name_en
         notes.append(texts("tables.split_note", name=name, year=row.valid_to.year + 1,
-                           parts=texts.join(data.name("unit", p) for p in parts if p in shown),
+                           parts=texts.join(texts.unit(data.name("unit", p)) for p in parts if p in shown),
                            total=level_words(data, texts, "tables.totals"),
                            rows=level_words(data, texts, "assessment.parts")))
     return notes
@@ -303,7 +322,7 @@ def comparison(data: ReviewData, assessment, texts: Texts) -> pd.DataFrame | Non
                               (rows["previous_year"].tolist(), rows["current_year"].tolist()),
                               (rows["previous_partial"].tolist(), rows["current_partial"].tolist()),
                               (rows["previous_coverage"].tolist(), rows["current_coverage"].tolist()))
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         texts.label("tables.indicator"): [data.name("indicator", c) for c in rows["indicator"]],
         texts.label("tables.unit"): [unit_label(data, c) for c in rows["indicator"]],
         texts.label("tables.previous_year"): year(rows["previous_year"], rows["previous_partial"]),
@@ -313,6 +332,12 @@ def comparison(data: ReviewData, assessment, texts: Texts) -> pd.DataFrame | Non
         texts.label("assessment.change"): change,
         texts.label("tables.note"): rows[f"note_{data.lang}"].fillna("").to_numpy(),
     }, index=rows["indicator"].astype(str).to_numpy())
+    # each year marked * gets its line under the table (the legend on the table's own page)
+    marked = sorted({int(y) for y, p in [*zip(rows["previous_year"], rows["previous_partial"]),
+                                         *zip(rows["current_year"], rows["current_partial"])] if p and not pd.isna(y)})
+    days = {**data.catalog.partial_years_for(data.review.area), **data.cutoffs, a.previous.last_year: a.previous.cutoff}
+    frame.attrs["notes"] = [texts.plain("figures.partial", year=y, day=days[y]) for y in marked if y in days]
+    return frame
 
 
 def displayed_change(data: ReviewData, codes: list[str], before, after, compared: list[bool],
