@@ -227,3 +227,22 @@ def test_the_page_check_finds_a_mostly_blank_page_before_a_landscape_one(tmp_pat
     weasyprint.HTML(string=page).write_pdf(tmp_path / "report.pdf")
     failures = failing_pages(tmp_path / "report.pdf", tmp_path / "report.html")
     assert [p for p, reason in failures if reason.endswith("blank before a landscape page")] == [1], failures
+
+
+def test_the_html_copy_shows_its_sources_on_screen_and_prints_without_them(sample_outputs):
+    """A browser printing the HTML copy prints the signed document: no fingerprint, no tool's name."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 844})
+            page.goto((sample_outputs / "ct20-2012-2017" / "report.html").resolve().as_uri())
+            screen = page.inner_text("body")
+            page.emulate_media(media="print")
+            paper = page.inner_text("body")
+        finally:
+            browser.close()
+    assert "SHA-256" in screen and re.search(r"\b[0-9a-f]{64}\b", screen)
+    assert "SHA-256" not in paper and not re.search(r"\b[0-9a-f]{12,}\b", paper) and "evaltools" not in paper
+    assert "CÁCH TÍNH SỐ LIỆU" in paper                      # the method appendix stays on paper
