@@ -246,3 +246,31 @@ def test_the_html_copy_shows_its_sources_on_screen_and_prints_without_them(sampl
     assert "SHA-256" in screen and re.search(r"\b[0-9a-f]{64}\b", screen)
     assert "SHA-256" not in paper and not re.search(r"\b[0-9a-f]{12,}\b", paper) and "evaltools" not in paper
     assert "CÁCH TÍNH SỐ LIỆU" in paper                      # the method appendix stays on paper
+
+
+@pytest.mark.parametrize("review", ["ct20-2012-2017", "ct20-2012-2022"])
+def test_the_word_copy_keeps_what_belongs_together_and_has_no_empty_section(sample_outputs, review):
+    from docx.oxml.ns import qn
+
+    doc = docx.Document(str(sample_outputs / review / "report.docx"))
+    body = list(doc.element.body.iterchildren())
+    closing = next(el for el in body if el.tag == qn("w:tbl") and "Nơi nhận" in "".join(el.itertext()))
+    before = closing.getprevious()
+    while before is not None and not "".join(before.itertext()).strip():
+        before = before.getprevious()
+    assert before.find(f"{qn('w:pPr')}/{qn('w:keepNext')}") is not None      # the last body lines, then the signature
+    texts = [p.text for p in doc.paragraphs]
+    for start in ("Phụ lục I", "SỐ LIỆU CHI TIẾT", "(Kèm theo Báo cáo số"):
+        header = next(p for p in doc.paragraphs if p.text.startswith(start))
+        assert header.paragraph_format.keep_with_next, (review, start)
+    assert texts.index("Phụ lục I") < next(i for i, t in enumerate(texts) if t.startswith("SỐ LIỆU CHI TIẾT")) < \
+        next(i for i, t in enumerate(texts) if t.startswith("(Kèm theo Báo cáo số"))
+    # every section holds something: consecutive wide tables share landscape pages, no blank portrait page between
+    segment, empty = [], []
+    for el in body:
+        segment.append(el)
+        if el.find(f".//{qn('w:sectPr')}") is not None or el.tag == qn("w:sectPr"):
+            if not any("".join(e.itertext()).strip() or e.tag == qn("w:tbl") for e in segment):
+                empty.append(len(empty))
+            segment = []
+    assert empty == [] and len(doc.sections) <= 5, (review, len(doc.sections))
