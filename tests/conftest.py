@@ -61,14 +61,24 @@ def make_project(root: Path, copy: bool = False) -> Path:
 SAMPLE_REVIEWS = ("ct20-2012-2017", "ct20-2012-2022", "annual-2022", "injury-hi-2022")
 
 
+def _render_samples(out: Path, *options: str) -> Path:
+    """Every sample review rendered (HTML, PDF, Word) by the real `evaltools batch` into ``out``."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "evaltools", "batch", *SAMPLE_REVIEWS, "--to", "html,pdf,docx",
+                           "--out", str(out), "--workers", "2", *options], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return out
+
+
 @pytest.fixture(scope="session")
 def sample_outputs(tmp_path_factory) -> Path:
     """Every sample review rendered once (HTML, PDF, Word) by the real `evaltools batch`, shared by the tests
     that read a report as a person would: ``<folder>/<review id>/report.pdf``..."""
-    import subprocess
+    return _render_samples(tmp_path_factory.mktemp("sample-outputs"))
 
-    out = tmp_path_factory.mktemp("sample-outputs")
-    done = subprocess.run([sys.executable, "-m", "evaltools", "batch", *SAMPLE_REVIEWS, "--to", "html,pdf,docx",
-                           "--out", str(out), "--workers", "2"], capture_output=True, text=True, cwd=ROOT)
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return out
+
+@pytest.fixture(scope="session")
+def sample_outputs_en(tmp_path_factory) -> Path:
+    """The English copy of every sample review, rendered once like :func:`sample_outputs`."""
+    return _render_samples(tmp_path_factory.mktemp("sample-outputs-en"), "--lang", "en")

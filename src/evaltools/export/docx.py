@@ -28,13 +28,15 @@ from lxml import html as lxml_html
 
 from .docx_frame import TEXT_WIDTH_CM, layout_table, title
 from .docx_pictures import add_svg, png_fallbacks
-from .docx_tables import write_grid
+from .docx_tables import section, write_grid
+from .printed import printed
 
 FONT = "Times New Roman"
 BODY_PT = 13
 HEADINGS = {"h2": 1, "h3": 2, "h4": 3, "h5": 3, "h6": 3}
 CENTRED = {"period", "appendix-note", "draft-mark"}
 ITALIC = {"period", "appendix-note", "placeholder"}
+APPENDIX_HEADER = {"celltag_appendix", "celltag_appendix-title"}      # centred, as on paper
 
 __all__ = ["to_docx_from_html", "png_fallbacks"]
 
@@ -116,13 +118,16 @@ class _Writer:
     def __init__(self, doc, lang: str, fallbacks: dict[str, bytes] | None = None):
         self.doc, self.lang, self.fallbacks = doc, lang, fallbacks or {}
         self.centred = False              # inside an appendix's heading cell
+        self.landscape = False            # the current section's orientation
 
     # -- inline text ------------------------------------------------------------------
     def runs(self, paragraph, el, bold: bool = False, italic: bool = False) -> None:
         """Add ``el``'s text and children as runs (bold, italic, line breaks kept)."""
         bold = bold or el.tag in ("strong", "b", "th")
         italic = italic or el.tag in ("em", "i", "cite")
-        if el.text:
+        if el.text and "nobr" in _classes(el):
+            self._unbroken(paragraph, el.text, bold, italic)
+        elif el.text:
             self._run(paragraph, el.text, bold, italic)
         for child in el:
             if child.tag == "br":
@@ -131,6 +136,17 @@ class _Writer:
                 self.runs(paragraph, child, bold, italic)
             if child.tail:
                 self._run(paragraph, child.tail, bold, italic)
+
+    def _unbroken(self, paragraph, text: str, bold: bool, italic: bool) -> None:
+        """A document number in a span "nobr" ("06/QĐ-TTg"): Word's non-breaking hyphen, which Word reads
+        back as "-" (Word does not break after "/")."""
+        for i, part in enumerate(text.split("-")):
+            if i:
+                run = paragraph.add_run()
+                run.bold, run.italic = bold or None, italic or None
+                run._r.append(OxmlElement("w:noBreakHyphen"))
+            if part:
+                self._run(paragraph, part, bold, italic)
 
     @staticmethod
     def _run(paragraph, text: str, bold: bool, italic: bool) -> None:
@@ -157,12 +173,29 @@ class _Writer:
         return paragraph
 
     # -- blocks ---------------------------------------------------------------------
+    def orient(self, el) -> bool:
+        """Open a landscape section for a wide table or a block printed landscape (class "landscape",
+        see :mod:`.printed`), and a portrait one after them: consecutive wide tables share landscape
+        pages, with no portrait page between them. True when a new section (a new page) began."""
+        landscape = ("wide" in _classes(el) and el.tag == "table") or any(
+            "landscape" in _classes(a) for a in (el, *el.iterancestors()))
+        if landscape == self.landscape:
+            return False
+        section(self.doc, landscape)
+        self.landscape = landscape
+        return True
+
     def block(self, el, container=None) -> None:
         tag, classes = el.tag, _classes(el)
         if not isinstance(tag, str) or tag in ("nav", "script", "style"):
             return
+        leaf = tag in ("p", "ul", "ol", "table", "img", "pre", "h1", *HEADINGS) or "appendix-break" in classes
+        new_page = container is None and leaf and self.orient(el)
+        if "keep-with-next" in classes:
+            return self._kept(el, container)
         if "appendix-break" in classes:
-            self.doc.add_page_break()
+            if not new_page:
+                self.doc.add_page_break()
         elif tag == "header":
             self.children(el, container)
         elif tag == "h1":
@@ -186,9 +219,18 @@ class _Writer:
             if (el.text or "").strip():
                 target = container if container is not None else self.doc
                 target.add_paragraph(_text(el.text))
-            was, self.centred = self.centred, self.centred or "appendix" in classes
+            was, self.centred = self.centred, self.centred or bool(classes & APPENDIX_HEADER)
             self.children(el, container)
             self.centred = was
+
+    def _kept(self, el, container=None) -> None:
+        """A block kept with what follows it (a heading's cell, an appendix's header): Word's "keep
+        with next" on each of its paragraphs."""
+        before = len(self.doc.paragraphs)
+        el.set("class", " ".join(c for c in _classes(el) if c != "keep-with-next"))
+        self.block(el, container)
+        for paragraph in self.doc.paragraphs[before:]:
+            paragraph.paragraph_format.keep_with_next = True
 
     def children(self, el, container=None) -> None:
         for child in el:
@@ -258,7 +300,7 @@ def to_docx_from_html(page: str, lang: str = "vi", title: str | None = None,
     bytes
         The .docx file.
     """
-    tree = lxml_html.fromstring(page)
+    tree = lxml_html.fromstring(printed(page))       # the signed copy: no screen-only cell
     main = tree.find(".//main")
     main = main if main is not None else tree.find(".//body")
     doc = Document()

@@ -61,10 +61,13 @@ def layout_table(writer, el) -> None:
     cells = [td for tr in el.iter("tr") for td in tr if td.tag == "td"]
     if not cells:
         return
+    closing = "signature" in _classes(el)
+    if closing and writer.doc.paragraphs:       # the signature never stands without body text above it
+        writer.doc.paragraphs[-1].paragraph_format.keep_with_next = True
     table = writer.doc.add_table(rows=1, cols=len(cells))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    closing = "signature" in _classes(el)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     shares = (0.45, 0.55) if closing else (0.40, 0.60)
     for j, td in enumerate(cells):
         cell, width = table.rows[0].cells[j], TEXT_WIDTH_CM * shares[min(j, 1)]

@@ -90,7 +90,7 @@ def _widths(rows: list[tuple[bool, object]], width: int, total_cm: float) -> lis
     return [fixed[j] or share[j] for j in range(width)]
 
 
-def _section(doc, landscape: bool) -> None:
+def section(doc, landscape: bool) -> None:
     """A new section from a new page, landscape (a wide table) or back to portrait; numbers go on."""
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.different_first_page_header_footer = False
@@ -103,13 +103,9 @@ def _section(doc, landscape: bool) -> None:
 
 def write_grid(writer, el) -> None:
     """A figures table: optional caption, grid, repeated shaded header, numbers on the right; a wide one
-    on a landscape page of its own."""
+    on landscape pages (the writer opens the landscape section before it, see ``_Writer.orient``)."""
     wide = "wide" in _classes(el)
-    if wide:
-        _section(writer.doc, landscape=True)
     _grid(writer, el, LANDSCAPE_WIDTH_CM if wide else TEXT_WIDTH_CM, WIDE_PT if wide else TABLE_PT)
-    if wide:
-        _section(writer.doc, landscape=False)
 
 
 def _grid(writer, el, text_width: float, size: float) -> None:

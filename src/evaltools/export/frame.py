@@ -8,7 +8,9 @@
   markup) into the notebook's metadata and places the frame's parts as marker cells
   that the template lays out: the masthead first; the closing (signature and
   recipients) after the last section, before the first cell tagged ``appendix``; and
-  before each appendix a page break, after its heading the report it is attached to.
+  before each appendix a page break, then the decree's order: "Phụ lục I", its title, and
+  the report it is attached to. The title is in the heading cell or, when it is computed,
+  in the next cell, tagged ``appendix-title``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .. import mime
 
 LANGUAGE_TAGS = frozenset({"vi", "en"})
 APPENDIX_TAG = "appendix"
+APPENDIX_TITLE_TAG = "appendix-title"
 
 
 class LanguageCells(Preprocessor):
@@ -64,17 +67,23 @@ class DocumentFrame(Preprocessor):
         if frame is None:
             return nb, resources
         nb.metadata.setdefault("evaltools", {})["document"] = frame
-        cells, closed = [_marker("masthead")], False
+        cells, closed, note_due = [_marker("masthead")], False, False
         for cell in nb.cells:
-            appendix = APPENDIX_TAG in cell.metadata.get("tags", [])
-            if appendix:
+            tags = cell.metadata.get("tags", [])
+            titled = note_due and APPENDIX_TITLE_TAG in tags     # the appendix's computed title
+            if note_due and not titled:
+                cells.append(_marker("appendix-note"))
+            if APPENDIX_TAG in tags:
                 if not closed:
                     cells.append(_marker("closing"))
                     closed = True
                 cells.append(_marker("appendix"))
             cells.append(cell)
-            if appendix:
+            if titled:
                 cells.append(_marker("appendix-note"))
+            note_due = APPENDIX_TAG in tags
+        if note_due:
+            cells.append(_marker("appendix-note"))
         if not closed:
             cells.append(_marker("closing"))
         nb.cells = cells

@@ -56,9 +56,12 @@ def to_pdf_from_html(html: str, base_url: str | None = None) -> bytes:
     Returns
     -------
     bytes
-        An A4 PDF. Nothing is fetched from the network: only ``data:`` and ``file:``
-        URLs are read.
+        An A4 PDF of the signed copy (:func:`~evaltools.export.printed.printed`: no screen-only
+        cell). Nothing is fetched from the network: only ``data:`` and ``file:`` URLs are read.
     """
+    from .printed import printed
+
+    html = printed(html)
     weasyprint = load_weasyprint()
     fetcher = weasyprint.URLFetcher(allowed_protocols=set(ALLOWED_PROTOCOLS))
     with _quiet_weasyprint():

@@ -45,8 +45,8 @@ def document(data: ReviewData, texts: Texts, high_findings: int = 0) -> Document
                              cutoff=vnformat.date(rv.cutoff, lang))
     fields = {
         "lang": lang,
-        "superior": _agency((rv.superior_office or {}).get(lang, "")),
-        "issuer": _agency(rv.issuing_office[lang]),
+        "superior": _agency((rv.superior_office or {}).get(lang, ""), lang, rv.place),
+        "issuer": _agency(rv.issuing_office[lang], lang, rv.place),
         # a draft without its register number yet shows where it goes ("Số: …/BC-…")
         "number": texts.plain("document.number", number=rv.number or texts.label("document.number_unset")),
         "country": texts.label("document.country"),
@@ -72,10 +72,16 @@ def document(data: ReviewData, texts: Texts, high_findings: int = 0) -> Document
 _BREAKS = re.compile(r"(?<= [-–]) | (?=(?:VÀ|AND) )", re.I)
 
 
-def _agency(name: str) -> str:
+def _agency(name: str, lang: str = "vi", place: str = "") -> str:
     """An agency's name in capitals that breaks only after a dash or before "và": never inside a compound
-    ("THƯƠNG / BINH"); every other space is a no-break space."""
+    ("THƯƠNG / BINH"); every other space is a no-break space. An English name breaks between its words
+    (its words are not compounds, and "CAM LỘ DISTRICT PEOPLE'S COMMITTEE" in one piece is wider than
+    its column), except inside the place's name."""
     upper = name.upper()
+    if lang == "en":
+        keep = {m.start() + i for m in re.finditer(re.escape(place.upper()), upper) if place
+                for i, c in enumerate(m[0]) if c == " "}
+        return "".join("\u00a0" if i in keep else c for i, c in enumerate(upper))
     keep = {m.start() for m in _BREAKS.finditer(upper)}
     return "".join("\u00a0" if c == " " and i not in keep else c for i, c in enumerate(upper))
 
