@@ -70,9 +70,10 @@ def test_every_readme_command_runs(project):
             fill_returns(project / "outputs" / "templates" / "return-2023.xlsx", project / "data" / "values",
                          project / "returns")
     # template, 2 imports, new-review, validate, 4 runs, new-programme and its first review, 3 batches, DHIS2
-    # export and import, indicators, screenshot, list, help, recover
-    assert len(ran) == 21
+    # export and import, indicators, the consistency audit, screenshot, list, help, recover
+    assert len(ran) == 22
     assert (project / "data" / "reviews" / "road-safety-2022.yaml").is_file()
+    assert said[".venv/bin/evaltools check ct20-2012-2017"].strip().endswith("; 0 contradictions")
     assert (project / "outputs" / "injury-hi-2022" / "report.docx").is_file()
     assert (project / "programmes" / "road-safety" / "review.ipynb").is_file()
     assert {f"annual-{y}" for y in (2020, 2021, 2022)} <= {p.name for p in (project / "outputs").iterdir()}
