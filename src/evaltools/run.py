@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import iorw, manifest, publish, storetx
+from . import interrupts, iorw, manifest, publish, storetx
 from .context import ReviewData, open_review, review_programme
 from .errors import DataQualityError, EvaltoolsError, UsageError, display_path
 from .lifeline import helper_init
@@ -100,6 +100,7 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         the failed notebook is kept in ``<out>/<id>/failed/<notebook name>``). Earlier outputs stay as they were.
     """
     started, clock = manifest.now(), time.perf_counter()
+    interrupts.begin()
     data, final, store_state = _prepare(config, formats, lang, allow_invalid, final)
     review, lang = data.review, data.lang
     notebooks = notebooks_of(review, data.programme or review_programme(review), notebook)
@@ -122,7 +123,9 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         if final and (problems := final_problems(nb, lang)):
             raise EvaltoolsError(f"{review.id}: not a final report: {'; '.join(problems)}; write them, or render "
                                  "a draft (status: draft, without --final)")
+        interrupts.checkpoint()
         _export(nb, data, stage, formats, reporter)
+        interrupts.checkpoint()
         prints = side.result()
         snapshot.unlink()
         files = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
