@@ -16,6 +16,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
 
 def tree(folder: Path) -> dict[str, str]:
     """SHA-256 of every file below ``folder``; not the store's read copy (a cache of the CSV files)."""
@@ -99,3 +102,14 @@ def ctrl_c_at(step: str, args: list[str], cwd: Path, tmp: Path, *, workers: bool
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
     return Stopped(reached, proc.returncode, out.read_text(encoding="utf-8"), err.read_text(encoding="utf-8"))
+
+
+def small_notebook(path: Path) -> Path:
+    """A report notebook of a heading and three quick cells: the steps of a run without a long render."""
+    nb = new_notebook(cells=[
+        new_code_cell('review = ""\nlang = "vi"\nsnapshot = ""\nhigh_findings = 0', metadata={"tags": ["parameters"]}),
+        new_markdown_cell("## I. Tình hình chung"),
+        new_code_cell("total = 1 + 1"), new_code_cell("print(total)"), new_code_cell("total * 2")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path

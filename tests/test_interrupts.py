@@ -1,4 +1,4 @@
-"""Ctrl-C at every step a `run` and a `batch` report: the exit code and what is on disk always agree.
+"""Ctrl-C at every step a `run` reports: the exit code and what is on disk always agree.
 
 The command is sent SIGINT (to its process group, as a terminal's Ctrl-C) exactly when it
 reports a step (``EVALTOOLS_FAULT=wait:<step>``, :mod:`tests.processes`), never after a
@@ -20,27 +20,14 @@ import uuid
 import weakref
 from pathlib import Path
 
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from .conftest import ROOT, make_project
-from .processes import clean_env, ctrl_c_at, gone, hidden, tree
+from .processes import clean_env, ctrl_c_at, gone, hidden, small_notebook, tree
 
 REVIEW = "ct20-2012-2017"
 INTERRUPTED = "evaltools: interrupted; nothing was left half-written"
 FILES = ["data_quality.html", "indicators.csv", "indicators.xlsx", "manifest.json", "report.html", "review.ipynb"]
-
-
-def small_notebook(path: Path) -> Path:
-    """A report notebook of a heading and three quick cells: the steps of a run without a long render."""
-    nb = new_notebook(cells=[
-        new_code_cell('review = ""\nlang = "vi"\nsnapshot = ""\nhigh_findings = 0', metadata={"tags": ["parameters"]}),
-        new_markdown_cell("## I. Tình hình chung"),
-        new_code_cell("total = 1 + 1"), new_code_cell("print(total)"), new_code_cell("total * 2")])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -159,57 +146,3 @@ def test_a_ctrl_c_once_the_outputs_are_committed_is_recorded_not_raised():
     finally:
         interrupts.install()
         signal.signal(signal.SIGINT, previous)
-
-
-# ------------------------------------------------------------------------------------------------ batch
-
-BATCH_DONE = "evaltools: interrupted; finished reviews were kept, unfinished ones left nothing behind"
-FIRST, SECOND = "ct20-2021-901-2021", "ct20-2021-902-2021"
-
-# (what the batch's one worker is doing, the step, the status each review ends with)
-BATCH_STEPS = [
-    ("first kernel starting", "kernel.started#1", {FIRST: "interrupted", SECOND: "interrupted"}),
-    ("a cell of the first review", "cell#3", {FIRST: "interrupted", SECOND: "interrupted"}),
-    ("first review publishing", "journal.apply#2", {FIRST: "done", SECOND: "interrupted"}),
-    ("second review staging", "stage#2", {FIRST: "done", SECOND: "interrupted"}),
-    ("data-quality kernel of the first review", "kernel.started#2", {FIRST: "interrupted", SECOND: "interrupted"}),
-    ("second kernel starting", "kernel.started#3", {FIRST: "done", SECOND: "interrupted"}),
-]
-
-
-@pytest.fixture(scope="module")
-def province(tmp_path_factory):
-    from .sample import write_province
-
-    folder = tmp_path_factory.mktemp("province")
-    config = write_province(folder, districts=2, first_year=2021, last_year=2021, seed=5)
-    small_notebook(folder / "small.ipynb")
-    return folder, config
-
-
-@pytest.mark.parametrize("doing, step, statuses", BATCH_STEPS, ids=[s[0] for s in BATCH_STEPS])
-def test_ctrl_c_of_a_batch_at_each_step(doing, step, statuses, province, tmp_path):
-    folder, config = province
-    out = tmp_path / "outputs"
-    tag = uuid.uuid4().hex
-    stopped = ctrl_c_at(step, ["batch", str(config), "--areas", "901,902", "--years", "2021", "--to", "html",
-                               "--workers", "1", "--notebook", str(folder / "small.ipynb"), "--out", str(out)],
-                        ROOT, tmp_path, workers=True, env={"EVALTOOLS_TEST_TAG": tag})
-    assert stopped.reached == step
-    assert stopped.returncode == 130, stopped.stderr
-    # no asyncio task's traceback from a kernel shut down under it, no "Kernel died"
-    *progress, last = stopped.stderr.strip().splitlines()
-    assert last == BATCH_DONE and all(line.startswith("[") for line in progress), stopped.stderr
-    assert not re.search("Traceback|Task exception|DeadKernelError|Kernel died|ignored", stopped.stderr)
-    rows = {}
-    for line in stopped.stdout.splitlines()[1:]:
-        parts = line.split()
-        if len(parts) >= 2 and parts[1] in ("done", "skipped", "failed", "interrupted"):
-            rows[parts[0]] = parts[1]
-    assert rows == statuses
-    assert gone(tag) == []
-    kept = sorted(p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith("."))
-    assert kept == [i for i, s in statuses.items() if s == "done"]
-    for review_id in kept:
-        assert sorted(p.name for p in (out / review_id).iterdir()) == FILES
-    assert [n for n in hidden(out) if n != ".batch"] == []          # no stage, no journal (.batch: its record)

@@ -189,7 +189,14 @@ def _helper(overlap: bool) -> Iterator:
         yield _Inline()
         return
     with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"), initializer=helper_init) as pool:
-        yield pool
+        try:
+            yield pool
+        except BaseException:
+            # the run failed or was interrupted: its side work is not wanted; stop it rather than wait for
+            # its notebook to finish (its kernel dies with it). The executor has no public way (before 3.14).
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            raise
 
 
 def _side_work(snapshot: Path, notebooks: dict[str, Path], parameters: dict, stage: Path,
