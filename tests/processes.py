@@ -69,7 +69,7 @@ class Stopped:
 
 
 def wait_for_mark(proc: subprocess.Popen, mark: Path, seconds: float = 600) -> str:
-    """The step the command reported in ``mark`` (it waits there); fails if it ended first."""
+    """The step the command reported in ``mark`` (it waits there), a tab and its path; fails if it ended first."""
     deadline = time.monotonic() + seconds
     while not mark.exists():
         if proc.poll() is not None:

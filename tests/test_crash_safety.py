@@ -175,7 +175,7 @@ def run_world(tmp_path_factory):
     old_digest = digest(whole / "data")
     trace, mark = whole / "trace", whole / "mark"
     run = _popen(["run", f"data/reviews/{REVIEW}.yaml", "--to", "html", "--out", "outputs"], whole, trace, mark)
-    assert wait_for_mark(run, mark) == "store.snapshot#1"     # the run holds the store, reading it, and waits
+    assert wait_for_mark(run, mark).split("\t")[0] == "store.snapshot#1"     # the run holds the store, reading it, and waits
     importing = subprocess.Popen([sys.executable, "-m", "evaltools", "import", "r2017.csv", "--replace", "--data",
                                   "data"], cwd=whole, env=clean_env(), stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)

@@ -3,8 +3,10 @@
 Every step that changes files on disk calls :func:`point` with the step's name. In
 normal use that is one dictionary look-up. Two environment variables turn it on:
 
-``EVALTOOLS_FAULT=<action>:<step>[#<n>]``
-    At the ``n``-th time (default: the first) the process reaches ``step``, do
+``EVALTOOLS_FAULT=<action>:<step>[#<n>]`` or ``<action>:<step>@<end of a path>``
+    At the ``n``-th time (default: the first) the process reaches ``step`` (or the first
+    time it reaches ``step`` about to change a path that ends so, when how many times it
+    reached ``step`` before depends on the machine: a cache written or not), do
     ``action``: ``kill`` (SIGKILL itself: no clean-up, no ``finally``, like a power
     cut for everything above the disk), ``enospc`` (raise "No space left on device"
     for the file being written, like a full disk), ``raise`` (an unexpected
@@ -64,7 +66,12 @@ def point(step: str, path: str | os.PathLike | None = None) -> None:
     if not spec:
         return
     action, _, target = spec.partition(":")
-    if target not in (here, step if _reached[step] == 1 else here):
+    target, at, ending = target.partition("@")
+    if at:
+        if target != step or path is None or not os.fspath(path).endswith(ending) or _reached[spec] > 0:
+            return
+        _reached[spec] += 1
+    elif target not in (here, step if _reached[step] == 1 else here):
         return
     if action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
@@ -75,11 +82,13 @@ def point(step: str, path: str | os.PathLike | None = None) -> None:
     elif action == "pause":
         time.sleep(float(os.environ.get("EVALTOOLS_FAULT_PAUSE", "3")))
     elif action == "wait":
-        _wait_for_signal(here, float(os.environ.get("EVALTOOLS_FAULT_PAUSE", "120")))
+        _wait_for_signal(f"{here}\t{os.fspath(path) if path is not None else ''}",
+                         float(os.environ.get("EVALTOOLS_FAULT_PAUSE", "120")))
 
 
 def _wait_for_signal(here: str, seconds: float) -> None:
-    """Say (atomically, in the mark file) that ``here`` is reached; then wait for a signal or the mark's removal.
+    """Say (atomically, in the mark file) that ``here`` (step and path) is reached; then wait for a signal or the
+    mark's removal.
 
     The wait ends when any signal arrives, also one whose handler only holds it for later (a step of
     publishing): Python writes every signal to the wake-up descriptor. Its handler, when it raises,
