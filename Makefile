@@ -13,9 +13,12 @@ report:
 	@scripts/setup.sh report
 	$(PY) -m evaltools run $(REVIEW)
 
+# The suite runs on two workers (pytest-xdist), a test file per worker at a time, so that a file's shared
+# render (a module fixture) is made once; the sample reports are rendered once for both (tests/conftest.py).
+TEST_WORKERS ?= 2
 test:
 	@scripts/setup.sh test
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 setup:
 	@scripts/setup.sh test

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -61,24 +63,55 @@ def make_project(root: Path, copy: bool = False) -> Path:
 SAMPLE_REVIEWS = ("ct20-2012-2017", "ct20-2012-2022", "annual-2022", "injury-hi-2022")
 
 
-def _render_samples(out: Path, *options: str) -> Path:
+def shared_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder ``name`` filled by ``make(folder)`` once per test run, however many pytest-xdist workers ask.
+
+    Session fixtures run once per worker: an expensive render behind this is made by the first worker
+    that asks (under a file lock) and read by the others. The folder lies in the run's own base
+    temporary folder, so a later run never reads an earlier run's renders.
+    """
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent                          # <pytest-N>/popen-gwK: <pytest-N> is this run's, shared
+    folder, done = base / f"shared-{name}", base / f"shared-{name}.done"
+    with FileLock(str(base / f"shared-{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a worker that failed here left
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
+def _render_samples(out: Path, *options: str) -> None:
     """Every sample review rendered (HTML, PDF, Word) by the real `evaltools batch` into ``out``."""
     import subprocess
 
+    home = out.parent / f"{out.name}-home"
+    home.mkdir(exist_ok=True)
     done = subprocess.run([sys.executable, "-m", "evaltools", "batch", *SAMPLE_REVIEWS, "--to", "html,pdf,docx",
-                           "--out", str(out), "--workers", "2", *options], capture_output=True, text=True, cwd=ROOT)
+                           "--out", str(out), "--workers", "2", *options], capture_output=True, text=True, cwd=ROOT,
+                          env=without_registered_kernels(home))
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return out
+
+
+def without_registered_kernels(home: Path) -> dict[str, str]:
+    """An environment with no registered Jupyter kernel anywhere: a run must still find the project's own."""
+    return {**os.environ, "HOME": str(home), "JUPYTER_PATH": str(home / "none"), "JUPYTER_DATA_DIR": str(home / "data")}
 
 
 @pytest.fixture(scope="session")
 def sample_outputs(tmp_path_factory) -> Path:
     """Every sample review rendered once (HTML, PDF, Word) by the real `evaltools batch`, shared by the tests
-    that read a report as a person would: ``<folder>/<review id>/report.pdf``..."""
-    return _render_samples(tmp_path_factory.mktemp("sample-outputs"))
+    that read a report as a person would: ``<folder>/<review id>/report.pdf``... Rendered where no Jupyter kernel
+    is registered (the project's own kernel is found without one). One render for the whole run, also with
+    pytest-xdist: read it, never write into it (copy it to ``tmp_path`` first)."""
+    return shared_once(tmp_path_factory, "sample-outputs", _render_samples)
 
 
 @pytest.fixture(scope="session")
 def sample_outputs_en(tmp_path_factory) -> Path:
     """The English copy of every sample review, rendered once like :func:`sample_outputs`."""
-    return _render_samples(tmp_path_factory.mktemp("sample-outputs-en"), "--lang", "en")
+    return shared_once(tmp_path_factory, "sample-outputs-en", lambda out: _render_samples(out, "--lang", "en"))

@@ -11,7 +11,7 @@ import socket
 import zipfile
 from pathlib import Path
 
-from .test_intake_support import fill, run
+from .intake_support import fill, run
 
 MB = 1 << 20
 CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'

@@ -15,7 +15,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from .test_intake_support import cp1258_bytes
+from .intake_support import cp1258_bytes
 
 SAMPLE = "data/reviews/ct20-2012-2017.yaml"
 HOSTILE = "data/reviews/hostile.yaml"

@@ -15,8 +15,8 @@ from evaltools.review import TARGET_FIELDS
 from evaltools.schema import parse_records
 
 from .conftest import ROOT, write
-from .test_engine import UNITS as ENGINE_UNITS
-from .test_engine import catalog, values  # noqa: F401  (fixtures: the hand-made area)
+from .engine_area import UNITS as ENGINE_UNITS
+from .engine_area import catalog, values  # noqa: F401  (fixtures: the hand-made area)
 
 
 def table(rows):

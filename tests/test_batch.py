@@ -7,9 +7,7 @@ workers, so that these tests stay fast; the big run is benchmarks/batch.py.
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
-import time
 
 import pandas as pd
 import pytest
@@ -143,30 +141,3 @@ def test_dask_cluster_renders_the_same_indicators_as_the_local_pool(annual, tmp_
         fingerprints = [json.loads((o / review_id / "manifest.json").read_text(encoding="utf-8"))["fingerprint"]
                         for o in (out, local_out)]
         assert fingerprints[0] == fingerprints[1]
-
-
-def test_ctrl_c_keeps_finished_reviews_and_leaves_nothing_half_written(province, tmp_path, python, root):
-    folder, template = province
-    out = tmp_path / "outputs"
-    proc = subprocess.Popen([python, "-m", "evaltools", "batch", str(template), "--areas", "all-districts",
-                             "--years", "2021-2022", "--to", "html", "--workers", "2", "--out", str(out)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=root)
-    deadline = time.monotonic() + 240
-    done = lambda: {p.parent.name for p in out.glob("*/manifest.json") if not p.parent.name.startswith(".")}  # noqa: E731
-    while time.monotonic() < deadline and not (done() and list(out.glob(".*.tmp"))):
-        time.sleep(0.05)
-    finished = done()                    # a stage (.<id>.*.tmp) holds a manifest.json too, just before it commits
-    assert finished and proc.poll() is None
-    proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=120)
-    assert proc.returncode == 130, stderr
-    assert "Traceback" not in stderr and "DeadKernelError" not in stderr and "Kernel died" not in stderr
-    rows = summary_rows(stdout)
-    assert len(rows) == 6 and "interrupted" in rows.values()
-    kept = {p.name for p in out.iterdir() if not p.name.startswith(".") and p.is_dir()}
-    assert finished <= kept and kept == {i for i, s in rows.items() if s == "done"}
-    for review_id in kept:
-        assert sorted(p.name for p in (out / review_id).iterdir()) == [
-            "data_quality.html", "indicators.csv", "indicators.xlsx", "manifest.json", "report.html",
-            "review.ipynb"]
-    assert not list(out.glob(".*.tmp")) and not list(out.glob(".*.old"))

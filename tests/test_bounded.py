@@ -9,7 +9,6 @@ and narratives whose shapes made the old regular expressions take minutes.
 from __future__ import annotations
 
 import os
-import threading
 import time
 import unicodedata
 import zipfile
@@ -24,7 +23,7 @@ from evaltools.narrative import parse
 from evaltools.yamlio import load_yaml
 
 from .corpus_generators import _template
-from .test_intake_support import cell_rows, data_copy, run
+from .intake_support import cell_rows, data_copy, run
 
 
 def _import(tmp_path, book) -> list[str]:
@@ -79,43 +78,37 @@ def test_yaml_aliases_of_normal_use_load(tmp_path):
                                "also": [{"vi": "Phòng LĐ-TB&XH", "en": "Office"}] * 2}
 
 
-def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path, deadline):
     pipe = tmp_path / "p.csv"
-    os.mkfifo(pipe)
-    started = time.monotonic()
+    os.mkfifo(pipe)                 # no writer ever comes: waiting for one would hang (the deadline fails it)
     with pytest.raises(FileProblem, match="is a named pipe, not a file"):
         limits.read_bytes(pipe)
-    assert time.monotonic() - started < 1
 
 
 def test_a_file_that_grows_while_read_is_cut_at_the_limit(tmp_path, monkeypatch):
     monkeypatch.setenv("EVALTOOLS_MAX_FILE_MB", "1")
     path = tmp_path / "growing.csv"
     path.write_bytes(b"x" * 1000)
-    stop = threading.Event()
+    real_fstat = os.fstat
 
-    def grow():
+    def fstat_then_grow(fd):
+        """The size is taken while the file is small; then a writer appends 2 MB, before the first read."""
+        found = real_fstat(fd)
         with open(path, "ab") as fh:
-            while not stop.is_set():
-                fh.write(b"y" * 65536)
-                fh.flush()
-    writer = threading.Thread(target=grow)
-    writer.start()
-    try:
-        time.sleep(0.2)
-        with pytest.raises(FileProblem, match="over the limit of 1 MB"):
-            limits.read_bytes(path)
-    finally:
-        stop.set()
-        writer.join()
+            fh.write(b"y" * (2 << 20))
+        monkeypatch.setattr(os, "fstat", real_fstat)
+        return found
+    monkeypatch.setattr(os, "fstat", fstat_then_grow)
+    with pytest.raises(FileProblem, match="over the limit of 1 MB"):
+        limits.read_bytes(path)
 
 
 @pytest.mark.parametrize("line", ["# " + " " * 20_000 + "x", "## " + " \t" * 10_000 + "{#", "# " + "{#a" * 6000 + "}x",
                                   "#" * 20_000, "# title " + " " * 19_000 + "{#general}"])
 def test_heading_lines_are_scanned_in_linear_time(line):
-    started = time.perf_counter()
+    started = time.process_time()   # this process's CPU time: a busy machine does not count, a quadratic scan does
     key = heading_key(line)
-    assert time.perf_counter() - started < 0.05
+    assert time.process_time() - started < 0.5
     assert key == ("general" if line.endswith("{#general}") else None)
 
 
@@ -123,9 +116,9 @@ def test_comments_are_blanked_in_linear_time_and_as_before():
     assert blank_comments("a<!-- x\ny -->b\n<!-- open") == "a\nb\n<!-- open"
     assert blank_comments("a<!--x-->b", keep_lines=False) == "ab"
     hostile = "<!--" * 200_000 + "\n" + "-->" * 10
-    started = time.perf_counter()
+    started = time.process_time()
     blank_comments(hostile)
-    assert time.perf_counter() - started < 1
+    assert time.process_time() - started < 2
 
 
 def test_a_narrative_keeps_its_parts_with_the_linear_scanner():

@@ -16,19 +16,18 @@ replays the journal left by a run killed just after committing: the same functio
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
 
 from .conftest import ROOT, make_project
+from .processes import clean_env, gone, hidden, survivors, tree, wait_for_mark  # noqa: F401 (survivors: older tests import it from here)
 
 REVIEW = "ct20-2012-2017"
 KILLED = -9
@@ -49,30 +48,6 @@ def cli(args: list[object], cwd: Path, fault: str | None = None, trace: Path | N
 
 def steps(trace: Path) -> list[tuple[str, str]]:
     return [tuple(line.split("\t", 1)) for line in trace.read_text(encoding="utf-8").splitlines()]
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file below ``folder``; not the store's read copy (a cache of the CSV files)."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".columnar" not in p.relative_to(folder).parts}
-
-
-def hidden(folder: Path) -> list[str]:
-    """Hidden leftovers (stages, journals); not the store's read copy, a cache rebuilt from the CSV files."""
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != ".columnar") \
-        if folder.is_dir() else []
-
-
-def survivors(tag: str) -> list[int]:
-    """Processes (kernels, helpers) started by a tagged command that are still alive."""
-    found = []
-    for environ in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            if f"EVALTOOLS_TEST_TAG={tag}".encode() in environ.read_bytes():
-                found.append(int(environ.parent.name))
-        except OSError:
-            pass
-    return found
 
 
 # ---------------------------------------------------------------------------- import
@@ -198,13 +173,18 @@ def run_world(tmp_path_factory):
     (whole / "r2017.csv").write_text(f"Năm báo cáo;2017\nUNIT;CHILDREN\n19606;{stored + 7}\n", encoding="utf-8")
     from evaltools.storetx import digest
     old_digest = digest(whole / "data")
-    trace = whole / "trace"
-    run = _popen(["run", f"data/reviews/{REVIEW}.yaml", "--to", "html", "--out", "outputs"], whole, trace)
-    deadline = time.monotonic() + 120
-    while "store.snapshot#1" not in (trace.read_text() if trace.exists() else "") and time.monotonic() < deadline:
-        time.sleep(0.05)                                # the run holds the store, reading it, for 4 s
-    imported = cli(["import", "r2017.csv", "--replace", "--data", "data"], whole)
+    trace, mark = whole / "trace", whole / "mark"
+    run = _popen(["run", f"data/reviews/{REVIEW}.yaml", "--to", "html", "--out", "outputs"], whole, trace, mark)
+    assert wait_for_mark(run, mark).split("\t")[0] == "store.snapshot#1"     # the run holds the store, reading it, and waits
+    importing = subprocess.Popen([sys.executable, "-m", "evaltools", "import", "r2017.csv", "--replace", "--data",
+                                  "data"], cwd=whole, env=clean_env(), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True)
+    waiting = importing.stderr.readline()               # said once the import found the store held
+    mark.unlink()                                       # the run goes on, and lets the import in
     out, err = run.communicate(timeout=600)
+    imported = subprocess.CompletedProcess(importing.args, importing.wait(timeout=600),
+                                           importing.stdout.read(), waiting + importing.stderr.read())
+    importing.stdout.close(), importing.stderr.close()
     assert run.returncode == 0, err
     assert out.rstrip().endswith("; kept from before, not re-rendered: report.docx; removed: failed/ "
                                  "(an earlier failed run)")
@@ -212,9 +192,9 @@ def run_world(tmp_path_factory):
     return world, tree(world / "outputs" / REVIEW), tree(whole / "outputs" / REVIEW), steps(trace), whole, race
 
 
-def _popen(args: list[object], cwd: Path, trace: Path) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("EVALTOOLS_FAULT")}
-    env.update(EVALTOOLS_FAULT_TRACE=str(trace), EVALTOOLS_FAULT="pause:store.snapshot", EVALTOOLS_FAULT_PAUSE="4")
+def _popen(args: list[object], cwd: Path, trace: Path, mark: Path) -> subprocess.Popen:
+    env = clean_env(EVALTOOLS_FAULT_TRACE=str(trace), EVALTOOLS_FAULT="wait:store.snapshot",
+                    EVALTOOLS_FAULT_MARK=str(mark))
     return subprocess.Popen([sys.executable, "-m", "evaltools", *map(str, args)], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
@@ -282,10 +262,7 @@ def killed_runs(run_world, tmp_path_factory):
         tag = uuid.uuid4().hex
         done = cli(["run", f"data/reviews/{REVIEW}.yaml", "--to", "html", "--out", "outputs"], here,
                    fault=f"kill:{step}", tag=tag)
-        deadline = time.monotonic() + 5
-        while survivors(tag) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        out[step] = here, done.returncode, survivors(tag)
+        out[step] = here, done.returncode, gone(tag)
     out["pristine"] = _copy_world(out["journal.committed"][0], tmp_path_factory.mktemp("committed")), 0, []
     return out
 

@@ -39,10 +39,8 @@ def type_source_typo(data) -> int:
     return number + 1
 
 
-def test_clean_data_give_a_clean_quality_page(data, python):
-    done = run(python, data, "--to", "html")
-    assert done.returncode == 0, done.stderr
-    view = open_page(data.parent / "outputs" / "ct20-2012-2017" / "data_quality.html")
+def test_clean_data_give_a_clean_quality_page(sample_outputs):
+    view = open_page(sample_outputs / "ct20-2012-2017" / "data_quality.html")     # the shared render of the sample
     text = unicodedata.normalize("NFC", view.text)
     assert "BÁO CÁO CHẤT LƯỢNG SỐ LIỆU" in text and "Không phát hiện vấn đề nào trong số liệu." in text
     assert "2017\t10\t10\t100,0 %" in text                  # returns received per year

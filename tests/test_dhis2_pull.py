@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from .test_intake_support import data_copy
+from .intake_support import data_copy
 
 TOKEN = "d2pat_test0123456789"
 ANSWER = {"dataSet": "pBOMPrpg1QX", "period": "2023", "orgUnit": "19606", "dataValues": [

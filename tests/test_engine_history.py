@@ -19,7 +19,7 @@ from evaltools.catalog import load_catalog
 from evaltools.errors import InputError
 
 from .conftest import write
-from .test_engine import UNITS as ENGINE_UNITS
+from .engine_area import UNITS as ENGINE_UNITS
 
 # test_engine's province, districts and commune A, then X and its parts, and E
 UNITS = "\n".join(ENGINE_UNITS.strip().splitlines()[:5]) + """

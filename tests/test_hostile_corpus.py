@@ -23,7 +23,7 @@ from evaltools.cli import main
 
 from . import hostile_setups
 from .conftest import ROOT, make_project
-from .test_intake_support import tree_hashes
+from .intake_support import tree_hashes
 
 CORPUS = ROOT / "tests" / "corpus" / "hostile"
 CASES = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))["cases"]

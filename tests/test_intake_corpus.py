@@ -22,7 +22,7 @@ from evaltools.intake.columns import data_columns
 
 from .conftest import ROOT
 from .corpus_generators import GENERATORS
-from .test_intake_support import data_copy, fill, problem_lines, run, set_cached, tree_hashes
+from .intake_support import data_copy, fill, problem_lines, run, set_cached, tree_hashes
 
 CORPUS = ROOT / "tests" / "corpus" / "intake"
 CASES = yaml.safe_load((CORPUS / "manifest.yaml").read_text(encoding="utf-8"))["cases"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import textwrap
 
-from .test_intake_support import data_copy, problem_lines, run, tree_hashes
+from .intake_support import data_copy, problem_lines, run, tree_hashes
 
 MAPPING = """\
 # DHIS2 identifiers of this catalog (test instance)

@@ -10,7 +10,7 @@ import pytest
 from evaltools.intake.encodings import decode
 from evaltools.intake.problems import FileProblem
 
-from .test_intake_support import cp1258_bytes
+from .intake_support import cp1258_bytes
 
 TEXT = "Tên đơn vị;Trẻ em\nXã Cam Thuỷ;1.534\nTT. Cam Lộ;3.401\nHoà;Phường\n"
 

@@ -10,7 +10,7 @@ import unicodedata
 
 import openpyxl
 
-from .test_intake_support import data_copy, problem_lines, run, tree_hashes
+from .intake_support import data_copy, problem_lines, run, tree_hashes
 
 WIDE = "Năm báo cáo\t2023\nUNIT_NAME\tCHILDREN\tINJURIES.drowning\tCOMMENT\nXã Cam Thuỷ\t1.534\t2\tđã rà soát\n" \
        "TT. Cam Lộ\t3.401\t\t\n"

@@ -12,7 +12,7 @@ from evaltools.catalog import load_catalog
 from evaltools.intake.columns import data_columns
 from evaltools.store import load_values
 
-from .test_intake_support import (cell_rows, cp1258_bytes, data_copy, fill, problem_lines, run, set_cached,
+from .intake_support import (cell_rows, cp1258_bytes, data_copy, fill, problem_lines, run, set_cached,
                                   tree_hashes)
 
 HEADER = "element,period,unit,category,value,source,comment"

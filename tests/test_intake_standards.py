@@ -13,7 +13,7 @@ import subprocess
 import openpyxl
 import yaml
 
-from .test_intake_support import data_copy, fill, problem_lines, run, tree_hashes
+from .intake_support import data_copy, fill, problem_lines, run, tree_hashes
 
 
 def criteria(data) -> dict[str, list[str]]:

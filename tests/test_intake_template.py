@@ -9,7 +9,7 @@ import openpyxl
 from evaltools.catalog import load_catalog
 from evaltools.intake.columns import data_columns
 
-from .test_intake_support import data_copy, run
+from .intake_support import data_copy, run
 
 
 def make(tmp_path, year):

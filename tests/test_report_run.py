@@ -1,14 +1,13 @@
 """``evaltools run`` end to end: real Papermill, real nbconvert, real PDF, real Chromium.
 
-The report is rendered once per language into a temporary outputs folder and read
-the way a person would: pdftotext for the PDF, headless Chromium (network off) for
+The report is the shared render of the sample (tests/conftest.py's ``sample_outputs``; the
+English one is rendered here) and is read the way a person would: pdftotext for the PDF, headless Chromium (network off) for
 the HTML.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import unicodedata
@@ -24,15 +23,10 @@ def render(python, root, out, *args, env=None):
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory, python, root):
-    # No registered kernels anywhere: the run must still find the project's own kernel.
-    home = tmp_path_factory.mktemp("home")
-    env = {**os.environ, "HOME": str(home), "JUPYTER_PATH": str(home / "none"),
-           "JUPYTER_DATA_DIR": str(home / "data")}
-    out = tmp_path_factory.mktemp("outputs")
-    done = render(python, root, out, env=env)
-    assert done.returncode == 0, done.stderr
-    return out / "ct20-2012-2017"
+def rendered(sample_outputs):
+    """The sample review as the shared render made it (with no Jupyter kernel registered anywhere: the run
+    must still find the project's own kernel). Read only: a test that writes copies it first."""
+    return sample_outputs / "ct20-2012-2017"
 
 
 def pdf_text(path, *pages):
@@ -42,9 +36,10 @@ def pdf_text(path, *pages):
 
 def test_run_writes_every_output(rendered):
     assert sorted(p.name for p in rendered.iterdir()) == [
-        "data_quality.html", "facts.json", "indicators.csv", "indicators.xlsx", "manifest.json", "report.html",
+        "data_quality.html", "facts.json", "indicators.csv", "indicators.xlsx", "manifest.json", "report.docx", "report.html",
         "report.pdf", "review.ipynb"]
-    assert not list(rendered.parent.glob(".*"))          # no staging folder left behind
+    # no staging folder or journal left behind (.batch: the batch's record of what it rendered)
+    assert [p.name for p in rendered.parent.glob(".*") if p.name != ".batch"] == []
 
 
 def test_manifest_records_inputs_parameters_versions_and_the_project_kernel(rendered, python):
@@ -60,7 +55,8 @@ def test_manifest_records_inputs_parameters_versions_and_the_project_kernel(rend
     assert manifest["programme"] == "ct20"
     assert all(re.fullmatch(r"[0-9a-f]{64}", e["sha256"]) for e in manifest["inputs"])
     assert {o["file"] for o in manifest["outputs"]} == {"data_quality.html", "facts.json", "indicators.csv",
-                                                       "indicators.xlsx", "report.html", "report.pdf", "review.ipynb"}
+                                                       "indicators.xlsx", "report.docx", "report.html", "report.pdf",
+                                                       "review.ipynb"}
     assert manifest["validation"] == {"high": 0, "medium": 0, "low": 0, "allow_invalid": False}
     assert manifest["versions"]["papermill"] and manifest["versions"]["evaltools"]
 

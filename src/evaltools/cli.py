@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import faults
+from . import faults, interrupts
 from .cli_args import build_parser as _build
 from .errors import EvaltoolsError
 
@@ -269,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     faults.arm()
+    interrupts.install()
 
     def command() -> int:
         if args.project is not None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
 
-from . import faults
+from . import faults, interrupts
 from .lifeline import PARENT
 
 KERNEL_NAME = "evaltools"
@@ -72,6 +72,7 @@ class ProjectKernelManager(AsyncKernelManager):
         kw.setdefault("stderr", subprocess.DEVNULL)
         await super()._async_launch_kernel(kernel_cmd, **kw)
         faults.point("kernel.started")
+        interrupts.checkpoint()
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)

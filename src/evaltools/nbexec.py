@@ -12,7 +12,7 @@ import functools
 import re
 from pathlib import Path
 
-from . import iorw
+from . import faults, interrupts, iorw
 from .errors import EvaltoolsError, display_path
 from .outpaths import review_folder
 from .progress import Watch
@@ -46,7 +46,7 @@ def execute(notebook: Path, output: Path, parameters: dict, target: Path, watch:
 
     if not notebook.is_file():
         raise EvaltoolsError(f"{display_path(notebook)}: notebook not found")
-    hooks = watch.hooks() if watch else {}
+    hooks = _stepped(watch.hooks() if watch else {}, output)
     try:
         nb = papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME, language="python",
@@ -69,6 +69,20 @@ def execute(notebook: Path, output: Path, parameters: dict, target: Path, watch:
     if watch:
         watch.finish()
     return nb
+
+
+def _stepped(hooks: dict, output: Path) -> dict:
+    """nbclient's cell hooks, each cell also a step of the run: reported (:mod:`evaltools.faults`) and a point
+    where a Ctrl-C that was swallowed elsewhere stops the run (:mod:`evaltools.interrupts`)."""
+    def step(name: str, hook):
+        def reached(cell, cell_index: int, **kwargs) -> None:
+            faults.point(name, output)
+            interrupts.checkpoint()
+            if hook:
+                hook(cell=cell, cell_index=cell_index, **kwargs)
+        return reached
+    return {"on_cell_start": step("cell", hooks.get("on_cell_start")),
+            "on_cell_executed": step("cell.done", hooks.get("on_cell_executed"))}
 
 
 ENGINE = "evaltools"

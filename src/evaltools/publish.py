@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import faults, journal, locks
+from . import faults, interrupts, journal, locks
 from .errors import EvaltoolsError, display_path
 from .iorw import umask
 from .outpaths import review_folder
@@ -114,11 +114,13 @@ def publish(stage: Stage) -> None:
     files = journal.files_below(stage.path)
     _check_target(final, files)
     remove = [name for name in REMOVED_ON_SUCCESS if (final / name).exists() and name not in files]
+    interrupts.checkpoint()             # the last moment a Ctrl-C swallowed earlier can still stop the run
     with locks.locked(out, locks.EXCLUSIVE, "another run publishing its outputs"), locks.deferred_signals():
         journal.recover(out, ".")
         before = _listing(final)
         committed = journal.commit(stage.path, final, files, remove, last=LAST)
         journal.apply(committed)
+        interrupts.settle()             # committed: a Ctrl-C held until now has nothing left to stop
     tops = {f.split("/", 1)[0] for f in files}
     stage.written = sorted(tops, key=lambda f: (f == LAST, f))
     stage.removed = remove

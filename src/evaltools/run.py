@@ -25,7 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import iorw, manifest, publish, storetx
+from . import interrupts, iorw, manifest, publish, storetx
 from .context import ReviewData, open_review, review_programme
 from .errors import DataQualityError, EvaltoolsError, UsageError, display_path
 from .lifeline import helper_init
@@ -101,6 +101,7 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         the failed notebook is kept in ``<out>/<id>/failed/<notebook name>``). Earlier outputs stay as they were.
     """
     started, clock = manifest.now(), time.perf_counter()
+    interrupts.begin()
     data, final, store_state = _prepare(config, formats, lang, allow_invalid, final)
     review, lang = data.review, data.lang
     notebooks = notebooks_of(review, data.programme or review_programme(review), notebook)
@@ -125,7 +126,9 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         if final and (problems := final_problems(nb, lang) + contradictions):
             raise EvaltoolsError(f"{review.id}: not a final report: {'; '.join(problems)}; write them, or render "
                                  "a draft (status: draft, without --final)")
+        interrupts.checkpoint()
         _export(nb, data, stage, formats, reporter)
+        interrupts.checkpoint()
         prints = side.result()
         snapshot.unlink()
         files = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
@@ -207,7 +210,14 @@ def _helper(overlap: bool) -> Iterator:
         yield _Inline()
         return
     with ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"), initializer=helper_init) as pool:
-        yield pool
+        try:
+            yield pool
+        except BaseException:
+            # the run failed or was interrupted: its side work is not wanted; stop it rather than wait for
+            # its notebook to finish (its kernel dies with it). The executor has no public way (before 3.14).
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+            raise
 
 
 def _side_work(snapshot: Path, notebooks: dict[str, Path], parameters: dict, stage: Path,

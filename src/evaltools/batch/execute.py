@@ -15,6 +15,7 @@ at all).
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -26,6 +27,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import faults, interrupts
 from ..errors import EvaltoolsError
 from ..publish import LAST
 from .summary import Outcome
@@ -60,17 +62,22 @@ def _on_stop(signum, frame) -> None:
     _state["stopped"] = True
     if _state["running"]:
         _state["running"] = False          # raise once: the unwinding must not be interrupted again
-        raise Interrupted()
+        # raised here, and again at the run's next step if it landed where Python swallows it
+        interrupts.request(Interrupted)
 
 
 def init_worker(stop) -> None:
     """Set up a local worker: Ctrl-C is the main process's to handle; ``stop`` interrupts the task."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_stop)
+    faults.adopt()
     # a stop landing in a callback from native code (nh3's attribute filter) is "ignored" with a traceback
     from ..failures import quiet_unraisable
 
     sys.unraisablehook = quiet_unraisable
+    # a stop while a kernel shuts down leaves asyncio tasks (nbclient's kernel poller) whose exceptions it would
+    # print as "Task exception was never retrieved"; the batch reports the review as interrupted instead
+    logging.getLogger().addHandler(logging.NullHandler())
     main = threading.main_thread().ident
 
     def watch() -> None:
@@ -125,6 +132,7 @@ def default_workers() -> int:
 def _collect(futures: dict[Future, Task], report: Report) -> list[Outcome]:
     outcomes = []
     for future in as_completed(futures):
+        interrupts.checkpoint()
         outcomes.append(_outcome(future, futures[future]))
         report(outcomes[-1])
     return outcomes
