@@ -56,8 +56,8 @@ def test_expanded_batch_renders_every_area_and_year_and_writes_the_index(annual)
     assert result.by_status("done") == ids and result.exit_code == 0
     for review_id in ids:
         assert sorted(p.name for p in (out / review_id).iterdir()) == [
-            "data_quality.html", "indicators.csv", "indicators.xlsx", "manifest.json", "report.html",
-            "review.ipynb"]
+            "data_quality.html", "facts.json", "indicators.csv", "indicators.xlsx", "manifest.json",
+            "report.html", "review.ipynb"]
     table = pd.read_csv(out / "ct20-902-2021" / "indicators.csv", dtype={"unit": str})
     assert set(table["period"].astype(str)) == {"2021"}
     assert set(table.loc[table["level"] == "district", "unit"]) == {"902"}

@@ -183,7 +183,7 @@ def test_a_partial_year_without_its_area_or_of_an_unknown_unit_is_refused_in_one
     with pytest.raises(InputError) as caught:
         _partial_catalog(area, tmp_path, f"partial_years:\n  - {entry}\n")
     text = str(caught.value)
-    assert "periods.yaml:2: column 'unit': " in text          # file, line and key
+    assert "periods.yaml:2: key 'unit': " in text          # file, line and key
     assert message in text and len(text.strip().splitlines()) == 1, text
 
 

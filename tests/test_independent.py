@@ -223,8 +223,8 @@ def test_a_split_has_its_note_beside_the_merger_notes(loaded):
 
     text = load_texts("vi", None)
     second = " ".join(map(str, merger_notes(loaded["second-district"], text)))
-    assert "Xã F được chia tách thành Xã F1 và Xã F2 từ năm 2020" in second
-    assert "Xã BC: trước năm 2020 là số liệu cộng của Xã B và Xã C." in second
+    assert "Xã F được chia tách thành xã F1 và xã F2 từ năm 2020" in second
+    assert "Xã BC: trước năm 2020 là số liệu cộng của xã B và xã C." in second
     third = " ".join(map(str, merger_notes(loaded["third-district"], text)))
-    assert "Xã H được chia tách thành Xã H1 và Xã H2 từ năm 2021" in third and "Xã F" not in third
+    assert "Xã H được chia tách thành xã H1 và xã H2 từ năm 2021" in third and "Xã F" not in third
     assert "cộng các dòng xã, thị trấn không bằng dòng “Toàn huyện”" in third

@@ -116,7 +116,7 @@ def test_the_narrative_example_parses():
 def test_the_troubleshooting_messages_are_the_programs_own():
     """Each quoted error line is one the code can print (its fixed words are in the source)."""
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "evaltools").rglob("*.py"))
-    fixed = ["conflicts with the stored value", "check the year first", "only if it corrects the stored", "unknown unit",
+    fixed = ["conflicts with the stored value", "check the year first", "If it corrects the stored", "unknown unit",
              "high-importance problem(s), e.g.", "or render anyway with --allow-invalid", "cannot be checked for",
              "unknown section key", "executed notebook kept in", "already exists; nothing was",
              "unknown format(s)", "the workbook's unpacked size", "nothing was half-written", "still in use by"]

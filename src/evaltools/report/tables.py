@@ -192,8 +192,20 @@ def kinds(parts: pd.DataFrame, texts: Texts) -> pd.DataFrame:
     several periods is one kind, its periods' names joined), so that "thuộc 8 loại" stands beside 8 rows
     and the rows add to the total."""
     grouped = parts.groupby("group", sort=False)
-    return pd.DataFrame({texts.label("tables.kind"): grouped["category_name"].agg("; ".join),
+    return pd.DataFrame({texts.label("tables.kind"): grouped["category_name"].agg(lambda n: _kind_name(n, texts)),
                          texts.label("tables.count"): grouped["value"].sum()}).reset_index(drop=True)
+
+
+def _kind_name(names: pd.Series, texts: Texts) -> str:
+    """One kind's name: a plan renewed for several periods is named once, with its periods joined
+    ("… giai đoạn 2013–2015, 2016–2020 và 2021–2025"), short enough for a table's first column on a phone."""
+    words = [str(n).split() for n in names]
+    common = 0
+    while all(len(w) > common + 1 for w in words) and len({w[common] for w in words}) == 1:
+        common += 1
+    if len(words) == 1 or common == 0:
+        return texts.join(str(n) for n in names)
+    return " ".join(words[0][:common] + [texts.join(" ".join(w[common:]) for w in words)])
 
 
 def informative(frame: pd.DataFrame) -> bool:
