@@ -35,12 +35,6 @@ NOT_YET_MOVED = {
     "scaffold/periods.py",
     "scaffold/skeleton.py",
     "synthetic.py",
-    "validation/completeness.py",
-    "validation/narrative.py",
-    "validation/outliers.py",
-    "validation/run.py",
-    "validation/schema_checks.py",
-    "validation/timing.py",
     "vnformat.py",
 }
 
