@@ -28,7 +28,6 @@ NOT_YET_MOVED = {
     "intake/encodings.py",
     "intake/layouts.py",
     "intake/numbers.py",
-    "intake/template.py",
     "intake/unitnames.py",
     "report/frame.py",
     "report/tables.py",

@@ -271,6 +271,15 @@ def check_name(rule: str) -> tuple[str, str]:
     return entry["vi"], entry["en"]
 
 
+def package_entry(key: str) -> object:
+    """The raw entry at dotted ``key`` of the package's texts.yaml (a text, a list, a mapping), for
+    words that are in one language only (the return template)."""
+    node: object = _generic()
+    for part in key.split("."):
+        node = node[part]  # type: ignore[index]
+    return node
+
+
 def load_texts(lang: str, *files: Path | None) -> Texts:
     """evaltools' generic texts, then each of ``files`` over them (a programme's ``texts.yaml``)."""
     if lang not in LANGUAGES:
