@@ -31,7 +31,6 @@ NOT_YET_MOVED = {
     "report/frame.py",
     "report/tables.py",
     "scaffold/periods.py",
-    "scaffold/skeleton.py",
     "synthetic.py",
     "vnformat.py",
 }

@@ -88,8 +88,8 @@ def entry(folder: Path) -> dict | None:
     return {"id": folder.name, "title": title or folder.name, "area": str(about.get("area") or ""),
             "area_name": names.get(lang, "") if isinstance(names, dict) else str(names), "period": period,
             "status": status, "quality": text, "finished": str(record.get("finished") or ""),
-            "files": [(name, label if name in files else f"{label} ({_w('stale')})") for name, label in _w("links").items()
-                      if name in files or name in stale]}
+            "files": [(name, label if name in files else f"{label} ({_w('stale')})")
+                      for name, label in _w("links").items() if name in files or name in stale]}
 
 
 def collect(out: str | Path) -> list[dict]:
