@@ -37,3 +37,18 @@ def unit_kind_spellings() -> tuple[tuple[str, str], ...]:
 def total_words() -> tuple[str, ...]:
     """Words a return writes in a total row instead of a unit's name."""
     return tuple(vocabulary()["total_words"])
+
+
+def row_columns() -> dict[str, str]:
+    """Header of each row column of a return (UNIT, UNIT_NAME, PERIOD, COMMENT)."""
+    return dict(vocabulary()["row_columns"])
+
+
+def word(key: str) -> str:
+    """A single word of the vocabulary (``help_sheet``, ``years_word``)."""
+    return str(vocabulary()[key])
+
+
+def year_labels() -> tuple[str, ...]:
+    """Labels of the cell that precedes a return's year."""
+    return tuple(vocabulary()["year_labels"])

@@ -33,6 +33,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from .. import vocabulary
 from ..assess.inforce import catalog_standards, out_of_force, years_of
 from ..assess.scorecards import standard_for
 from ..catalog import Catalog
@@ -40,7 +41,7 @@ from ..errors import EvaltoolsError
 from ..iorw import atomic_write
 from ..texts import package_entry
 from ..units import valid_in
-from .columns import ROW_COLUMNS, Column, data_columns
+from .columns import Column, data_columns
 
 HEADER_ROW, CODE_ROW, FIRST_ROW = 4, 5, 6
 NUMBER_FORMATS = {"integer": "#,##0", "amount": "#,##0", "boolean": "0", "number": "#,##0.##"}
@@ -98,8 +99,9 @@ def _data_sheet(ws, columns: list[Column], units: list[tuple[str, str, str]], ye
     ws["A2"], ws["B2"] = _t("year_label"), year
     ws["A2"].font = ws["B2"].font = style["bold"]
     ws["A3"] = _t("instructions")[3] + _t("see_help")
-    keys = [("UNIT", ROW_COLUMNS["UNIT"]), ("UNIT_NAME", ROW_COLUMNS["UNIT_NAME"])]
-    keys += [(c.key, c.header_vi) for c in columns] + [("COMMENT", ROW_COLUMNS["COMMENT"])]
+    heads = vocabulary.row_columns()
+    keys = [("UNIT", heads["UNIT"]), ("UNIT_NAME", heads["UNIT_NAME"])]
+    keys += [(c.key, c.header_vi) for c in columns] + [("COMMENT", heads["COMMENT"])]
     for j, (code, header) in enumerate(keys, 1):
         top, bottom = ws.cell(HEADER_ROW, j, header), ws.cell(CODE_ROW, j, code)
         top.font, top.fill, top.alignment = style["header"]
