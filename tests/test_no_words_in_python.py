@@ -29,7 +29,6 @@ NOT_YET_MOVED = {
     "report/frame.py",
     "report/tables.py",
     "synthetic.py",
-    "vnformat.py",
 }
 
 

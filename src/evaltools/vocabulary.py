@@ -16,6 +16,12 @@ def vocabulary() -> dict[str, Any]:
     return load_yaml(Path(str(resources.files("evaltools") / "resources" / "vocabulary.yaml")))
 
 
+@cache
+def formats() -> dict[str, Any]:
+    """The words vnformat writes around figures (``resources/formats.yaml``), read once."""
+    return load_yaml(Path(str(resources.files("evaltools") / "resources" / "formats.yaml")))
+
+
 def unit_prefixes() -> tuple[str, ...]:
     """Written prefixes of unit names, each followed by a space ("Huyện "), longer before shorter."""
     return tuple(f"{kind['name']} " for kind in vocabulary()["unit_kinds"])
