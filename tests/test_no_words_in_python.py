@@ -27,7 +27,6 @@ NOT_YET_MOVED = {
     "intake/numbers.py",
     "intake/unitnames.py",
     "report/frame.py",
-    "report/tables.py",
     "synthetic.py",
 }
 
