@@ -19,16 +19,6 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "evaltools"
 # Letters only Vietnamese writes (ASCII letters with Vietnamese diacritics, and đ).
 VIETNAMESE = re.compile("[ạảãáàâậẩẫấầăặẳẵắằđẹẻẽéèêệểễếềịỉĩíìọỏõóòôộổỗốồơợởỡớờụủũúùưựửữứừỵỷỹýỳ]", re.IGNORECASE)
 
-# Files whose words have not moved yet; each must shrink away. A file listed here that is
-# already clean fails too, so the list stays true.
-NOT_YET_MOVED = {
-    "explore_views.py",
-    "intake/encodings.py",
-    "intake/numbers.py",
-    "intake/unitnames.py",
-    "report/frame.py",
-    "synthetic.py",
-}
 
 
 def docstring_lines(tree: ast.AST) -> set[int]:
@@ -74,8 +64,5 @@ def offenders() -> dict[str, list[tuple[int, str]]]:
 
 
 def test_no_vietnamese_in_python_code_lines() -> None:
-    found = offenders()
-    new = {name: hits[:3] for name, hits in found.items() if name not in NOT_YET_MOVED}
-    assert not new, f"Vietnamese words in Python code (move them to YAML): {new}"
-    stale = NOT_YET_MOVED - set(found)
-    assert not stale, f"already clean, remove from NOT_YET_MOVED: {sorted(stale)}"
+    found = {name: hits[:3] for name, hits in offenders().items()}
+    assert not found, f"Vietnamese words in Python code (move them to YAML): {found}"

@@ -54,7 +54,8 @@ def split_name(name: str) -> tuple[str | None, str]:
 def _loose(text: str) -> str:
     """Diacritics-free text, used only to rank suggestions, never to match."""
     stripped = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return stripped.replace("đ", "d").replace("Đ", "D").casefold()
+    d = vocabulary.vocabulary()["d_with_stroke"]
+    return stripped.replace(d["lower"], "d").replace(d["upper"], "D").casefold()
 
 
 def _dmy(day: dt.date) -> str:
@@ -150,7 +151,8 @@ class UnitNames:
             return codes[0], None
         if len(codes) > 1:
             listed = " or ".join(self.describe(i) for i in valid)
-            return None, f"ambiguous unit {name!r}: {listed}; write its prefix (Xã, Thị trấn, Huyện...) or its code"
+            examples = ", ".join(vocabulary.vocabulary()["prefix_examples"])
+            return None, f"ambiguous unit {name!r}: {listed}; write its prefix ({examples}...) or its code"
         return None, self._not_in_year(rows[-1], year)
 
     def _not_in_year(self, i: int, year: int) -> str:
