@@ -15,6 +15,7 @@ from .context import ReviewData
 from .explore import _decimals, _palette, _unit_mask, _unit_names, _with_style, indicators
 from .explore_show import COMPACT, shown
 from .report.charts import Chart, _number_axis, theme
+from .texts import load_texts
 
 RANK_COLUMNS = ["rank", "unit", "unit_name", "value", "numerator", "denominator", "reported", "expected", "partial"]
 
@@ -47,7 +48,7 @@ def ranking_chart(frame: pd.DataFrame, lang: str = "vi") -> Chart:
     """Bars of a :func:`ranked` table, best first; a unit with no figure is named with "–" and no bar."""
     attrs = frame.attrs
     got, of = attrs.get("coverage", (frame["value"].notna().sum(), len(frame)))
-    words = {"vi": "đơn vị có số liệu", "en": "units with data"}[lang]
+    words = load_texts(lang).label("explore.units_with_data")
     with sns.axes_style("whitegrid", theme()["rc"]):
         fig = Chart(figsize=(7, 0.35 * len(frame) + 1.1))
         ax = fig.subplots()

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .catalog import DEFAULT_OPTION, Catalog
+from .vocabulary import vocabulary
 from .units import valid_in
 
 
@@ -32,19 +33,20 @@ class Scale:
 
 
 def _units(scale: Scale) -> pd.DataFrame:
+    names = vocabulary()["sample_units"]
     start, merger = dt.date(scale.first_year, 1, 1), (scale.first_year + scale.last_year + 1) // 2
     rows = []
     for p in range(1, scale.provinces + 1):
         pc = f"{p:02d}"
-        rows.append((pc, f"Tỉnh Mẫu {p}", "province", None, start, None, None))
+        rows.append((pc, f"{names['province']} {p}", "province", None, start, None, None))
         for d in range(1, scale.districts + 1):
             dc = f"{pc}{d:02d}"
-            rows.append((dc, f"Huyện Mẫu {p}.{d}", "district", pc, start, None, None))
+            rows.append((dc, f"{names['district']} {p}.{d}", "district", pc, start, None, None))
             for c in range(1, scale.communes + 1):
                 cc = f"{dc}{c:03d}"
                 end = dt.date(merger - 1, 12, 31) if c == 2 else None
                 succ = f"{dc}001" if c == 2 else None          # commune 2 merges into commune 1
-                rows.append((cc, f"Xã Mẫu {p}.{d}.{c}", "commune", dc, start, end, succ))
+                rows.append((cc, f"{names['commune']} {p}.{d}.{c}", "commune", dc, start, end, succ))
     units = pd.DataFrame(rows, columns=["code", "name_vi", "level", "parent", "valid_from", "valid_to",
                                         "successor"])
     return units.assign(name_en=units["name_vi"], **{"class": "standard"}, line=0)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -256,6 +257,27 @@ def _read(path: Path) -> Mapping:
 def generic_texts_file() -> Path:
     """evaltools' own texts (package data)."""
     return Path(str(resources.files("evaltools") / "resources" / "texts.yaml"))
+
+
+@functools.cache
+def _generic() -> Mapping:
+    return _read(generic_texts_file())
+
+
+def check_name(rule: str) -> tuple[str, str]:
+    """(Vietnamese, English) name of a built-in check, from ``checks.<rule in lower case>`` of the
+    package's texts.yaml."""
+    entry = _generic()["checks"][rule.lower()]
+    return entry["vi"], entry["en"]
+
+
+def package_entry(key: str) -> object:
+    """The raw entry at dotted ``key`` of the package's texts.yaml (a text, a list, a mapping), for
+    words that are in one language only (the return template)."""
+    node: object = _generic()
+    for part in key.split("."):
+        node = node[part]  # type: ignore[index]
+    return node
 
 
 def load_texts(lang: str, *files: Path | None) -> Texts:

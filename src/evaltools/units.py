@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from . import vocabulary
+
 
 def year_end(year: int) -> dt.date:
     """31 December of ``year``: the day that decides which unit reports the year."""
@@ -256,14 +258,10 @@ def tree(units: pd.DataFrame, area: str | None, as_of: int, years: range) -> Tre
 
 
 # Vietnamese unit prefixes and the English word a translator puts after the name.
-_ENGLISH = (("Thành phố ", "city"), ("Thị trấn ", "town"), ("Thị xã ", "town"), ("Tỉnh ", "province"),
-            ("Huyện ", "district"), ("Quận ", "urban district"), ("Phường ", "ward"), ("Xã ", "commune"))
-
-
 def english_name(name: str) -> str:
     """A unit's name as an English text writes it: "Xã Cam Thủy" → "Cam Thủy commune", "Thị trấn Cam Lộ"
     → "Cam Lộ town" (the proper name stays as it is); a name without a known prefix is kept."""
-    for prefix, word in _ENGLISH:
+    for prefix, word in vocabulary.unit_english():
         if name.startswith(prefix):
             return f"{name[len(prefix):]} {word}"
     return name

@@ -12,10 +12,10 @@ import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from .vocabulary import formats
+
 MISSING = "–"
 _SEPARATORS = {"vi": (".", ","), "en": (",", ".")}       # (group, decimal)
-_SCALES = {"vi": ((10**9, "tỷ"), (10**6, "triệu")), "en": ((10**9, "billion"), (10**6, "million"))}
-_CURRENCY = {"vi": "đồng", "en": "VND"}
 _SINGULAR = {"children": "child", "people": "person"}
 _MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
@@ -71,20 +71,20 @@ def money(value: float | None, lang: str = "vi") -> str:
     """Whole đồng in words: ``3.667.005.000 đồng`` (vi) or ``3,667,005,000 VND`` (en)."""
     if is_missing(value):
         return MISSING
-    return f"{number(value, 0, lang)} {_CURRENCY[lang]}"
+    return f"{number(value, 0, lang)} {formats()['currency'][lang]}"
 
 
 def money_short(value: float | None, lang: str = "vi", decimals: int = 2) -> str:
     """Large sums shortened: ``3,67 tỷ đồng``, ``24 triệu đồng``; small sums in full."""
     if is_missing(value):
         return MISSING
-    for scale, word in _SCALES[lang]:
+    for scale, word in formats()["scales"][lang]:
         if abs(value) >= scale:
             text = number(value / scale, decimals, lang)
             point = _SEPARATORS[lang][1]
             if point in text:
                 text = text.rstrip("0").rstrip(point)
-            return f"{text} {word} {_CURRENCY[lang]}"
+            return f"{text} {word} {formats()['currency'][lang]}"
     return money(value, lang)
 
 
@@ -100,7 +100,7 @@ def quantity(value: float | None, unit: str, decimals: int = 0, lang: str = "vi"
         return percent(value, decimals, lang)
     if unit == "‰":
         return per_mille(value, decimals, lang)
-    if unit in ("đồng", "VND"):
+    if unit in formats()["currency"].values():
         return money(value, lang)
     if lang == "en" and value == 1:
         unit = _SINGULAR.get(unit, unit[:-1] if unit.endswith("s") else unit)
@@ -124,7 +124,7 @@ def date_long(day: dt.date, lang: str = "vi") -> str:
     """
     if lang == "vi":
         month = f"{day.month:02d}" if day.month < 3 else str(day.month)
-        return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+        return formats()["official_date"].format(day=f"{day.day:02d}", month=month, year=day.year)
     return date(day, "en")
 
 
@@ -178,7 +178,7 @@ class Quantity:
         if spec == "u":
             return quantity(self.value, self.unit, self.decimals, self.lang)
         if spec == "s":
-            if self.unit in ("đồng", "VND"):
+            if self.unit in formats()["currency"].values():
                 return money_short(self.value, self.lang)
             return quantity(self.value, self.unit, self.decimals, self.lang)
         raise ValueError(f"unknown figure format {spec!r}: use {{x}} (number), {{x:u}} (with its unit) "

@@ -16,13 +16,10 @@ import pandas as pd
 import yaml
 
 from .. import units as unitlib
+from .. import vocabulary
 from ..context import review_programme
 from ..iorw import atomic_write
 from ..review import Review
-
-# Prefixes of Vietnamese unit names: "Huyện Cam Lộ" is the district of the place "Cam Lộ".
-PREFIXES = ("Thành phố ", "Thị xã ", "Thị trấn ", "Huyện ", "Quận ", "Tỉnh ", "Xã ", "Phường ")
-
 
 def review_id(review: Review, area: str | None, span: tuple[int, int] | None) -> str:
     """The id of an expanded review: the source id, then the area, then the period.
@@ -70,7 +67,8 @@ def _place(raw: dict, code: str, units: pd.DataFrame, as_of: int) -> None:
     """Name the area's own place and People's Committee instead of the source's."""
     row = unitlib.current_rows(units, as_of).loc[code]
     name = row["name_vi"]
-    prefix = next((p for p in PREFIXES if name.startswith(p)), "")
+    # "Huyện Cam Lộ" is the district of the place "Cam Lộ" (prefixes: resources/vocabulary.yaml)
+    prefix = next((p for p in vocabulary.unit_prefixes() if name.startswith(p)), "")
     place = name.removeprefix(prefix)
     raw["place"] = place
     if "superior_office" in raw:

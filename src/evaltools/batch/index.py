@@ -15,21 +15,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..iorw import atomic_write
+from ..texts import package_entry
 from .fingerprints import last_good
 
 NO_CHECK = "—"
-HEADS = ("Báo cáo · Review", "Địa bàn · Area", "Giai đoạn · Period", "Chất lượng dữ liệu · Data quality",
-         "Thời điểm dựng · Rendered", "Tệp · Files")
 LEVELS = ("high", "medium", "low")
-# Every file a reader or analyst opens, in the order a reader wants them; the manifest and the
-# executed notebook are records, not reading.
-OUTPUT_LINKS = (("report.html", "HTML"), ("report.pdf", "PDF"), ("report.docx", "Word"),
-                ("indicators.xlsx", "Excel"), ("indicators.csv", "CSV"),
-                ("data_quality.html", "Chất lượng dữ liệu · Data quality"))
-# An output an earlier run made that the last one did not render (run.stale_outputs): its figures may be old.
-STALE = "cũ, chưa dựng lại · stale, not re-rendered"
-STATUS_NAMES = {"high": "lỗi nghiêm trọng · high", "medium": "cần xem · medium", "low": "nhẹ · low",
-                "ok": "đạt · ok", "none": "chưa kiểm tra · not checked"}
+# The files a reader opens are batch_index.links of texts.yaml; the manifest and the executed
+# notebook are records, not reading.
+
+
+def _w(key: str):
+    """A word of the page, from ``batch_index.<key>`` of the package's texts.yaml."""
+    return package_entry(f"batch_index.{key}")
 
 
 def _about(record: dict, folder: Path) -> dict:
@@ -91,8 +88,8 @@ def entry(folder: Path) -> dict | None:
     return {"id": folder.name, "title": title or folder.name, "area": str(about.get("area") or ""),
             "area_name": names.get(lang, "") if isinstance(names, dict) else str(names), "period": period,
             "status": status, "quality": text, "finished": str(record.get("finished") or ""),
-            "files": [(name, label if name in files else f"{label} ({STALE})") for name, label in OUTPUT_LINKS
-                      if name in files or name in stale]}
+            "files": [(name, label if name in files else f"{label} ({_w('stale')})")
+                      for name, label in _w("links").items() if name in files or name in stale]}
 
 
 def collect(out: str | Path) -> list[dict]:
@@ -124,20 +121,22 @@ def _row(e: dict) -> str:
         ("", f'<span class=files>{" ".join(links)}</span>' if links else "—"),
     ]
     # data-head labels each cell when a phone shows a row as a card (index.css)
-    tds = "".join(f'<td data-sort="{esc(key)}" data-head="{esc(HEADS[i])}">{shown}</td>'
+    heads = _w("heads")
+    tds = "".join(f'<td data-sort="{esc(key)}" data-head="{esc(heads[i])}">{shown}</td>'
                   for i, (key, shown) in enumerate(cells))
     return f'<tr data-status="{esc(e["status"])}">{tds}</tr>'
 
 
-def index_html(entries: list[dict], title: str = "Báo cáo đã dựng · Rendered reviews") -> str:
+def index_html(entries: list[dict], title: str | None = None) -> str:
     """The page for ``entries`` (see :func:`collect`)."""
+    title = _w("title") if title is None else title
     assets = resources.files("evaltools.resources.templates").joinpath("batch_index")
     style = assets.joinpath("index.css").read_text(encoding="utf-8")
     script = assets.joinpath("index.js").read_text(encoding="utf-8")
     statuses = sorted({e["status"] for e in entries})
-    options = "".join(f'<option value="{html.escape(s)}">{html.escape(STATUS_NAMES.get(s, s))}</option>'
+    options = "".join(f'<option value="{html.escape(s)}">{html.escape(_w("statuses").get(s, s))}</option>'
                       for s in statuses)
-    ths = "".join(f'<th scope=col><button type=button data-col="{i}">{h}</button></th>' for i, h in enumerate(HEADS))
+    ths = "".join(f'<th scope=col><button type=button data-col="{i}">{h}</button></th>' for i, h in enumerate(_w("heads")))
     rows = "\n".join(_row(e) for e in entries)
     return f"""<!DOCTYPE html>
 <html lang="vi">
@@ -149,10 +148,10 @@ def index_html(entries: list[dict], title: str = "Báo cáo đã dựng · Rende
 </head>
 <body>
 <h1>{html.escape(title)}</h1>
-<p class=meta><span id=count>{len(entries)}</span> / {len(entries)} báo cáo · reviews</p>
+<p class=meta><span id=count>{len(entries)}</span> / {len(entries)} {_w("reviews")}</p>
 <div class=controls>
-<label>Lọc · Filter <input id=filter type=search autocomplete=off placeholder="tên, địa bàn, năm…"></label>
-<label>Chất lượng · Quality <select id=status><option value="">tất cả · all</option>{options}</select></label>
+<label>{_w("filter")} <input id=filter type=search autocomplete=off placeholder="{_w("filter_hint")}"></label>
+<label>{_w("quality")} <select id=status><option value="">{_w("all")}</option>{options}</select></label>
 </div>
 <table id=reviews>
 <thead><tr>{ths}</tr></thead>
@@ -160,7 +159,7 @@ def index_html(entries: list[dict], title: str = "Báo cáo đã dựng · Rende
 {rows}
 </tbody>
 </table>
-<p id=empty hidden>Không có báo cáo nào khớp · No review matches.</p>
+<p id=empty hidden>{_w("no_match")}</p>
 <script>{script}</script>
 </body>
 </html>

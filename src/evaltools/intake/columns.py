@@ -15,10 +15,10 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from .. import vocabulary
 from ..catalog import DEFAULT_OPTION, Catalog
 from .unitnames import tone_key
 
-ROW_COLUMNS = {"UNIT": "Mã đơn vị", "UNIT_NAME": "Tên đơn vị", "PERIOD": "Năm", "COMMENT": "Ghi chú"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ class ColumnIndex:
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
-        self.columns = [Column(k, v) for k, v in ROW_COLUMNS.items()] + data_columns(catalog)
+        self.columns = [Column(k, v) for k, v in vocabulary.row_columns().items()] + data_columns(catalog)
         self._codes = {c.key.casefold(): c for c in self.columns}
         headers: dict[str, list[Column]] = {}
         for column in self.columns:

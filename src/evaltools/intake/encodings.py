@@ -11,22 +11,31 @@ with what was tried.
 from __future__ import annotations
 
 import codecs
+import functools
 import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..vocabulary import vocabulary
 from .problems import FileProblem
 
 _TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
-_VOWELS = "aăâeêioôơuưy"
 _PUNCTUATION = "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022\u00b0\u20ab"
+
+
 # Every Vietnamese letter outside ASCII composes to one NFC character; a combining
 # mark left over after NFC sits on a letter Vietnamese never marks.
-VIETNAMESE = frozenset(
-    unicodedata.normalize("NFC", vowel + tone)
-    for vowel, tone in itertools.product(_VOWELS + _VOWELS.upper(), _TONES)
-) | frozenset("đĐ" + _PUNCTUATION)
+@functools.cache
+def vietnamese() -> frozenset[str]:
+    """Every non-ASCII character a Vietnamese text holds (vowels: resources/vocabulary.yaml)."""
+    words = vocabulary()
+    vowels, d = words["vowels"], words["d_with_stroke"]
+    return frozenset(
+        unicodedata.normalize("NFC", vowel + tone)
+        for vowel, tone in itertools.product(vowels + vowels.upper(), _TONES)
+    ) | frozenset(d["lower"] + d["upper"] + _PUNCTUATION)
+
 SAVE_HINT = "save it from Excel as 'CSV UTF-8' (or 'Unicode Text') and import it again"
 
 
@@ -50,7 +59,7 @@ def _nfc(text: str) -> str:
 def _foreign_character(text: str) -> tuple[int, str] | None:
     """First character that is neither ASCII nor Vietnamese, with its position."""
     for position, char in enumerate(text):
-        if char >= "\x80" and char not in VIETNAMESE:
+        if char >= "\x80" and char not in vietnamese():
             return position, char
     return None
 
@@ -67,7 +76,7 @@ def _has_utf8_vietnamese(data: bytes) -> bool:
     UTF-8 throughout is UTF-8 with a foreign cell, not a Windows-1258 file.
     """
     for found in _UTF8_SEQUENCE.finditer(data):
-        if unicodedata.normalize("NFC", found.group().decode("utf-8")) in VIETNAMESE:
+        if unicodedata.normalize("NFC", found.group().decode("utf-8")) in vietnamese():
             return True
     return False
 

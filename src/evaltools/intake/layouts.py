@@ -24,6 +24,7 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 
+from .. import vocabulary
 from ..errors import Problem
 from ..store import OPTIONAL, REQUIRED
 from .columns import Column, ColumnIndex, header_key
@@ -34,8 +35,6 @@ from .readers import CellError, Grid, Source, Uncomputed, csv_frame, csv_rows
 INCOMING = ("element", "category", "unit_code", "unit_name", "period", "raw", "grammar", "comment", "origin",
             "place", "base", "row", "column", "cell", "unit_at", "period_at", "period_row")
 HEADER_SCAN = 30
-YEAR_LABELS = frozenset(header_key(t) for t in ("Năm báo cáo", "Năm", "Kỳ báo cáo", "Year", "Period"))
-INSTRUCTIONS = header_key("Hướng dẫn")
 
 
 @dataclass
@@ -84,7 +83,7 @@ def read(source: Source, index: ColumnIndex, dhis2: Context) -> Parsed:
         first = next((r for r in grid.rows if any(text_of(c) for c in r)), None)
         if first is None:
             parsed.notes.append(f"sheet {grid.sheet!r} is empty")
-        elif header_key(grid.sheet) == INSTRUCTIONS:
+        elif header_key(grid.sheet) == header_key(vocabulary.word("help_sheet")):
             parsed.notes.append(f"sheet {grid.sheet!r} skipped (instructions)")
         elif _is_long_header(first):
             parsed.layout = parsed.layout or "long XLSX"
@@ -210,10 +209,11 @@ def _map_columns(rows: list[list[object]], code_row: int | None, vi_row: int | N
 
 def _find_year(rows: list[list[object]], above: int) -> tuple[object, int, str] | None:
     """(year cell, its 1-based row, its label) from a 'Năm báo cáo' cell above the header, or None."""
+    labels = {header_key(t) for t in vocabulary.year_labels()}
     for r in range(above):
         cells = rows[r]
         for j, cell in enumerate(cells):
-            if header_key(text_of(cell)) in YEAR_LABELS:
+            if header_key(text_of(cell)) in labels:
                 rest = [(k, c) for k, c in enumerate(cells[j + 1:], j + 1) if text_of(c) or isinstance(c, (int, float))]
                 if rest:
                     return rest[0][1], r + 1, f"{text_of(cell)} ({column_letter(rest[0][0])}{r + 1})"
@@ -235,13 +235,15 @@ def _wide(grid: Grid, index: ColumnIndex, name: str, parsed: Parsed) -> None:
     special = {column.key: (j, label) for j, (column, label) in mapped.items() if column.element is None}
     data = {j: cl for j, cl in mapped.items() if cl[0].element is not None}
     year = _find_year(grid.rows, min(r for r in (code_row, vi_row) if r is not None))
+    heads = vocabulary.row_columns()
     if "UNIT" not in special and "UNIT_NAME" not in special and grid.sheet is None:
-        parsed.problems.append(Problem(where, header_end + 1, None, "no unit column: expected 'Mã đơn vị' (UNIT) "
-                                                                    "or 'Tên đơn vị' (UNIT_NAME)"))
+        parsed.problems.append(Problem(where, header_end + 1, None, "no unit column: expected "
+                                                                    f"'{heads['UNIT']}' (UNIT) or '{heads['UNIT_NAME']}' (UNIT_NAME)"))
         return
     if year is None and "PERIOD" not in special:
-        parsed.problems.append(Problem(where, None, None, "no year: expected a cell 'Năm báo cáo' with the year to "
-                                                          "its right above the header, or a column 'Năm' (PERIOD)"))
+        parsed.problems.append(Problem(where, None, None, "no year: expected a cell "
+                                                          f"'{vocabulary.year_labels()[0]}' with the year to its right above "
+                                                          f"the header, or a column '{heads['PERIOD']}' (PERIOD)"))
         return
     records, rows_with_values = _wide_rows(grid, header_end + 1, data, special, year,
                                            (where, place(_base(name), grid.sheet)), parsed)

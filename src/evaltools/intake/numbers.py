@@ -19,16 +19,25 @@ a message that says what was expected.
 
 from __future__ import annotations
 
+import functools
 import re
 
+from ..vocabulary import vocabulary
+
 GROUP_SEPARATORS = ".\u0020\u00a0\u202f\u2009"
-_CURRENCY = re.compile(r"\s*,?\s*(?:đồng|đ|vnđ|vnd|₫)\.?$", re.IGNORECASE)
 _VI = re.compile(
     r"(?P<sign>[-\u2212])?"
     r"(?P<int>[0-9]+|[0-9]{1,3}(?P<sep>[.\u0020\u00a0\u202f\u2009])[0-9]{3}(?:(?P=sep)[0-9]{3})*)"
     r"(?:,(?P<frac>[0-9]+))?")
 _PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 EXAMPLE = "a number such as 3.667.005.000 or 1.234,5"
+
+
+@functools.cache
+def _currency() -> re.Pattern:
+    """A currency word after an amount (resources/vocabulary.yaml, currency_suffixes)."""
+    words = "|".join(re.escape(w) for w in vocabulary()["currency_suffixes"])
+    return re.compile(rf"\s*,?\s*(?:{words})\.?$", re.IGNORECASE)
 
 
 def canonical(sign: str, whole: str, fraction: str | None) -> str:
@@ -63,7 +72,7 @@ def parse_vi(text: str) -> str | None:
     stripped = text.strip(" \t\r\n\u00a0\u202f\u2009")
     if not stripped:
         return None
-    body = _CURRENCY.sub("", stripped)
+    body = _currency().sub("", stripped)
     match = _VI.fullmatch(body)
     if not match:
         raise ValueError(f"{_why_not(body)}; expected {EXAMPLE}, found {text!r}")

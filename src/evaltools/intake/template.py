@@ -33,33 +33,23 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from .. import vocabulary
 from ..assess.inforce import catalog_standards, out_of_force, years_of
 from ..assess.scorecards import standard_for
 from ..catalog import Catalog
 from ..errors import EvaltoolsError
 from ..iorw import atomic_write
+from ..texts import package_entry
 from ..units import valid_in
-from .columns import ROW_COLUMNS, Column, data_columns
+from .columns import Column, data_columns
 
-DATA_SHEET, HELP_SHEET = "Số liệu", "Hướng dẫn"
 HEADER_ROW, CODE_ROW, FIRST_ROW = 4, 5, 6
 NUMBER_FORMATS = {"integer": "#,##0", "amount": "#,##0", "boolean": "0", "number": "#,##0.##"}
-INSTRUCTIONS = (
-    "Biểu này dùng để báo cáo số liệu năm {year}. Mỗi xã, thị trấn điền vào hàng của mình; "
-    "số liệu do huyện báo cáo điền vào hàng của huyện.",
-    "Không sửa, xoá hay chèn hàng mã (hàng 5) và hai cột “Mã đơn vị”, “Tên đơn vị”: phần mềm đọc số liệu theo đó.",
-    "Ghi số như thường lệ: 3.667.005.000 hoặc 1.234,5 (có thể ghi kèm “đ”).",
-    "Ô không có số liệu thì để trống; chỉ ghi 0 khi số liệu đúng bằng 0.",
-    "Ô màu xám là chỉ tiêu không thuộc cấp của hàng đó: để trống.",
-    "Chỉ tiêu có/không: ghi 1 nếu có, 0 nếu không.",
-    "Có thể dùng công thức, nhưng phải lưu tệp bằng Excel (định dạng .xlsx) để kết quả công thức được lưu lại.",
-    "Cột “Ghi chú”: giải thích cho số liệu của hàng, nếu cần.",
-    "Gửi lại đúng tệp .xlsx này (không chuyển sang .xls).",
-)
 
-# Said when the catalog has assessment standards: only the one in force has columns.
-STANDARD_LINE = ("Các tiêu chí chấm điểm trong biểu là của {name} (áp dụng cho các năm {years}); "
-                 "tiêu chí của tiêu chuẩn không còn áp dụng không được báo cáo.")
+
+def _t(key: str):
+    """A word of the template, from ``template.<key>`` of the package's texts.yaml."""
+    return package_entry(f"template.{key}")
 
 
 def template_units(catalog: Catalog, year: int) -> list[tuple[str, str, str]]:
@@ -97,7 +87,7 @@ def _validation(column: Column):
         rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
     else:
         rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True)
-    rule.error, rule.errorTitle, rule.showErrorMessage = "Số liệu không hợp lệ cho chỉ tiêu này.", "Lỗi", True
+    rule.error, rule.errorTitle, rule.showErrorMessage = _t("invalid_value"), _t("invalid_title"), True
     return rule
 
 
@@ -105,12 +95,13 @@ def _data_sheet(ws, columns: list[Column], units: list[tuple[str, str, str]], ye
     from openpyxl.utils import get_column_letter
 
     style = _styles()
-    ws["A1"], ws["A1"].font = f"BÁO CÁO SỐ LIỆU VỀ TRẺ EM NĂM {year}", style["title"]
-    ws["A2"], ws["B2"] = "Năm báo cáo", year
+    ws["A1"], ws["A1"].font = _t("title").format(year=year), style["title"]
+    ws["A2"], ws["B2"] = _t("year_label"), year
     ws["A2"].font = ws["B2"].font = style["bold"]
-    ws["A3"] = INSTRUCTIONS[3] + " Xem trang “Hướng dẫn”."
-    keys = [("UNIT", ROW_COLUMNS["UNIT"]), ("UNIT_NAME", ROW_COLUMNS["UNIT_NAME"])]
-    keys += [(c.key, c.header_vi) for c in columns] + [("COMMENT", ROW_COLUMNS["COMMENT"])]
+    ws["A3"] = _t("instructions")[3] + _t("see_help")
+    heads = vocabulary.row_columns()
+    keys = [("UNIT", heads["UNIT"]), ("UNIT_NAME", heads["UNIT_NAME"])]
+    keys += [(c.key, c.header_vi) for c in columns] + [("COMMENT", heads["COMMENT"])]
     for j, (code, header) in enumerate(keys, 1):
         top, bottom = ws.cell(HEADER_ROW, j, header), ws.cell(CODE_ROW, j, code)
         top.font, top.fill, top.alignment = style["header"]
@@ -140,19 +131,17 @@ def _data_sheet(ws, columns: list[Column], units: list[tuple[str, str, str]], ye
 def _help_sheet(ws, columns: list[Column], year: int, more: list[str]) -> None:
     from openpyxl.styles import Alignment, Font
 
-    ws["A1"], ws["A1"].font = "HƯỚNG DẪN ĐIỀN BIỂU", Font(bold=True, size=14)
-    lines = [line.format(year=year) for line in INSTRUCTIONS] + more
+    ws["A1"], ws["A1"].font = _t("help_title"), Font(bold=True, size=14)
+    lines = [line.format(year=year) for line in _t("instructions")] + more
     for i, line in enumerate(lines, 3):
         ws.cell(i, 1, f"{i - 2}. {line}")
     top = len(lines) + 4
-    ws.cell(top, 1, "DANH SÁCH CỘT SỐ LIỆU").font = Font(bold=True)
-    heads = ("Mã cột", "Tên cột", "Loại số", "Cấp báo cáo")
-    kinds = {"integer": "số nguyên", "amount": "số tiền (đồng)", "boolean": "có = 1, không = 0",
-             "number": "số (có thể lẻ)"}
+    ws.cell(top, 1, _t("columns_title")).font = Font(bold=True)
+    heads, kinds, levels = _t("column_heads"), _t("kinds"), _t("levels")
     for j, head in enumerate(heads, 1):
         ws.cell(top + 1, j, head).font = Font(bold=True)
     for i, column in enumerate(columns, top + 2):
-        level = "huyện" if column.level == "district" else "xã, thị trấn"
+        level = levels["district" if column.level == "district" else "commune"]
         for j, text in enumerate((column.key, column.header_vi, kinds[column.value_type], level), 1):
             ws.cell(i, j, text).alignment = Alignment(wrap_text=j == 2, vertical="top")
     for letter, width in zip("ABCD", (28, 90, 18, 14)):
@@ -172,13 +161,13 @@ def write_template(catalog: Catalog, year: int, path: str | Path) -> Path:
     gone = out_of_force(standards, year)
     columns = [c for c in data_columns(catalog) if (c.element, c.category) not in gone]
     current = None if standards is None else standard_for(standards, year)
-    more = [] if current is None else [STANDARD_LINE.format(name=current["name_vi"], years=years_of(current))]
+    more = [] if current is None else [_t("standard_line").format(name=current["name_vi"], years=years_of(current))]
     book = Workbook()
     data = book.active
-    data.title = DATA_SHEET
+    data.title = _t("data_sheet")
     _data_sheet(data, columns, units, year)
-    _help_sheet(book.create_sheet(HELP_SHEET), columns, year, more)
-    book.properties.title = f"Báo cáo số liệu về trẻ em năm {year}"
+    _help_sheet(book.create_sheet(_t("help_sheet")), columns, year, more)
+    book.properties.title = _t("document_title").format(year=year)
     buffer = io.BytesIO()
     book.save(buffer)
     return atomic_write(path, buffer.getvalue())

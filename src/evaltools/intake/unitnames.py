@@ -21,13 +21,9 @@ from collections import defaultdict
 import pandas as pd
 
 from .. import units as unit_history
+from .. import vocabulary
 
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-# (written prefix, the kind of unit it names); longest first so "thị xã" is not read as "thị ...".
-PREFIXES = (("thành phố", "thành phố"), ("thị trấn", "thị trấn"), ("thị xã", "thị xã"), ("phường", "phường"),
-            ("huyện", "huyện"), ("tỉnh", "tỉnh"), ("xã", "xã"), ("tp.", "thành phố"), ("tx.", "thị xã"),
-            ("tt.", "thị trấn"), ("tt", "thị trấn"), ("x.", "xã"), ("p.", "phường"), ("h.", "huyện"))
-TOTAL_WORDS = ("tổng", "tổng cộng", "cộng", "tổng số", "toàn huyện", "toàn xã", "total")
 CODE = re.compile(r"[0-9]+")
 
 
@@ -45,7 +41,8 @@ def tone_key(text: str) -> str:
 def split_name(name: str) -> tuple[str | None, str]:
     """(kind of unit named by the prefix or None, key of the rest of the name)."""
     text = " ".join(unicodedata.normalize("NFC", name).casefold().split())
-    for written, kind in PREFIXES:
+    # (written prefix, the kind it names): one table for all, resources/vocabulary.yaml
+    for written, kind in vocabulary.unit_kind_spellings():
         if text.startswith(written):
             rest = text[len(written):]
             if written.endswith(".") or rest.startswith(" "):
@@ -57,7 +54,8 @@ def split_name(name: str) -> tuple[str | None, str]:
 def _loose(text: str) -> str:
     """Diacritics-free text, used only to rank suggestions, never to match."""
     stripped = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return stripped.replace("đ", "d").replace("Đ", "D").casefold()
+    d = vocabulary.vocabulary()["d_with_stroke"]
+    return stripped.replace(d["lower"], "d").replace(d["upper"], "D").casefold()
 
 
 def _dmy(day: dt.date) -> str:
@@ -118,7 +116,7 @@ class UnitNames:
         if not (code and name) or CODE.fullmatch(name.strip()) or self._resolve_code(code, year)[1]:
             return ""
         kind, core = split_name(name)
-        if self._by_core.get(core) or core in {tone_key(w) for w in TOTAL_WORDS}:
+        if self._by_core.get(core) or core in {tone_key(w) for w in vocabulary.total_words()}:
             return ""
         return (f"unit name {name!r} is no unit's name; read by its code {code.strip()} as "
                 f"{self._name_in(code.strip(), year)}: correct the name in the return")
@@ -142,7 +140,7 @@ class UnitNames:
         kind, core = split_name(name)
         rows = [i for i in self._by_core.get(core, []) if kind is None or self._kinds[i] in (kind, None)]
         if not rows:
-            if core in {tone_key(w) for w in TOTAL_WORDS}:
+            if core in {tone_key(w) for w in vocabulary.total_words()}:
                 return None, f"{name!r} looks like a total row: leave totals out, evaltools adds units up itself"
             return None, f"unknown unit {name!r}; {self._closest(name, year)}"
         valid = [i for i in rows if i in self.valid_rows(year)]
@@ -153,7 +151,8 @@ class UnitNames:
             return codes[0], None
         if len(codes) > 1:
             listed = " or ".join(self.describe(i) for i in valid)
-            return None, f"ambiguous unit {name!r}: {listed}; write its prefix (Xã, Thị trấn, Huyện...) or its code"
+            examples = ", ".join(vocabulary.vocabulary()["prefix_examples"])
+            return None, f"ambiguous unit {name!r}: {listed}; write its prefix ({examples}...) or its code"
         return None, self._not_in_year(rows[-1], year)
 
     def _not_in_year(self, i: int, year: int) -> str:

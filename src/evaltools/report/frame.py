@@ -10,12 +10,14 @@ recipients after the last section, each appendix on a new page.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from .. import mime, vnformat
 from ..context import ReviewData
 from ..texts import Texts, escape_markdown
+from ..vocabulary import vocabulary
 
 
 
@@ -69,7 +71,13 @@ def document(data: ReviewData, texts: Texts, high_findings: int = 0) -> Document
     return Document(fields)
 
 
-_BREAKS = re.compile(r"(?<= [-–]) | (?=(?:VÀ|AND) )", re.I)
+
+
+@functools.cache
+def _breaks() -> re.Pattern:
+    """Where a long agency name may break: after a dash, before "and" (resources/vocabulary.yaml)."""
+    words = "|".join(re.escape(w) for w in vocabulary()["and_words"])
+    return re.compile(rf"(?<= [-–]) | (?=(?:{words}) )", re.I)
 
 
 def _agency(name: str, lang: str = "vi", place: str = "") -> str:
@@ -82,7 +90,7 @@ def _agency(name: str, lang: str = "vi", place: str = "") -> str:
         keep = {m.start() + i for m in re.finditer(re.escape(place.upper()), upper) if place
                 for i, c in enumerate(m[0]) if c == " "}
         return "".join("\u00a0" if i in keep else c for i, c in enumerate(upper))
-    keep = {m.start() for m in _BREAKS.finditer(upper)}
+    keep = {m.start() for m in _breaks().finditer(upper)}
     return "".join("\u00a0" if c == " " and i not in keep else c for i, c in enumerate(upper))
 
 

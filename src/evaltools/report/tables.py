@@ -18,8 +18,8 @@ from .. import fact, sublevel, units as unitlib, vnformat
 from ..assess import comparability as cmp
 from ..context import ReviewData
 from ..texts import Texts
+from ..vocabulary import formats
 
-AMOUNT_UNITS = {"đồng": "triệu đồng", "VND": "million VND"}
 COVERAGE_MARK = "†"
 WIDE = 9                                    # more columns than this: a landscape page
 
@@ -27,13 +27,14 @@ WIDE = 9                                    # more columns than this: a landscap
 def _scale(data: ReviewData, code: str) -> float:
     """Totals in đồng show in millions; amounts per unit (a card's price) stay in đồng."""
     row = data.catalog.indicators.loc[code]
-    return 1e-6 if row["unit_vi"] == "đồng" and not isinstance(row["denominator"], str) else 1.0
+    money = formats()["money_table"]
+    return 1 / money["divisor"] if row["unit_vi"] in money["units"] and not isinstance(row["denominator"], str) else 1.0
 
 
 def unit_label(data: ReviewData, code: str) -> str:
     """The unit a table column of ``code`` is in (totals in đồng: millions)."""
     unit = str(data.catalog.indicators.at[code, f"unit_{data.lang}"])
-    return AMOUNT_UNITS.get(unit, unit) if _scale(data, code) != 1.0 else unit
+    return formats()["money_table"]["units"].get(unit, unit) if _scale(data, code) != 1.0 else unit
 
 
 def decimals(data: ReviewData, code: str) -> int:

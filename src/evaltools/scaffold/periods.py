@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .. import vocabulary
+
 DASH = "–"           # the en dash the reports write between years
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
           "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
@@ -27,7 +29,7 @@ def _lone_year(year: int) -> re.Pattern:
 
 def _length_patterns(years: int) -> list[tuple[re.Pattern, str]]:
     """Patterns for a period of ``years`` years: "5 năm", "5-year", "five-year" (case kept)."""
-    found = [(re.compile(rf"(?<![\d.,]){years}(?=\s+năm\b)"), "{n}"),
+    found = [(re.compile(rf"(?<![\d.,]){years}(?=\s+{vocabulary.word('years_word')}\b)"), "{n}"),
              (re.compile(rf"(?<![\d.,]){years}(?=-year\b)"), "{n}")]
     if years < len(_WORDS):
         word = _WORDS[years]
@@ -77,7 +79,7 @@ def move_title(text: str, old: tuple[int, int], new: tuple[int, int]) -> str:
     if mentions(moved, *new):
         return moved
     label = span(*new)
-    length = re.search(rf"(?<![\d.,]){new[1] - new[0]}\s+năm\b", moved) if new[1] > new[0] else None
+    length = re.search(rf"(?<![\d.,]){new[1] - new[0]}\s+{vocabulary.word('years_word')}\b", moved) if new[1] > new[0] else None
     if length:
         return f"{moved[:length.end()]} ({label}){moved[length.end():]}"
     return f"{moved} ({label})"

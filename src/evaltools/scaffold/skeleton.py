@@ -12,24 +12,13 @@ import datetime as dt
 import unicodedata
 
 from ..mdscan import blank_comments, heading_key
+from ..texts import package_entry
 from .periods import span
 
-INTRO = {
-    "vi": ("Phần lời của báo cáo “{title}” (giai đoạn {period}).\n"
-           "Bản khung do lệnh evaltools new-review tạo ngày {today} từ tệp {source}.\n"
-           "Dưới mỗi tiêu đề, phần lời của kỳ trước ({old}) nằm trong chú thích: viết phần lời của kỳ\n"
-           "này ngay dưới tiêu đề (có thể chép từ chú thích rồi sửa), rồi xoá chú thích. Báo cáo không\n"
-           "hiện nội dung trong chú thích; phần chưa viết được ghi rõ là chưa có nội dung.\n"
-           "Giữ nguyên khóa trong ngoặc nhọn. Số liệu không viết ở đây: báo cáo tự tính và chèn vào."),
-    "en": ("Narrative of the report “{title}” ({period}).\n"
-           "Skeleton written by evaltools new-review on {today} from {source}.\n"
-           "Under each heading, last period's text ({old}) sits in a comment: write this period's text\n"
-           "right below the heading (copy from the comment and revise), then delete the comment. The\n"
-           "report never shows comments; a part not yet written says so.\n"
-           "Keep the keys in braces. Figures are not written here: the report computes them."),
-}
-LAST_TEXT = {"vi": "Phần lời kỳ trước ({old}):", "en": "Last period's text ({old}):"}
-NEW_PART = {"vi": "Phần này kỳ trước không có.", "en": "Last period had no text here."}
+
+def _w(key: str, lang: str) -> str:
+    """A word of the skeleton in ``lang``, from ``skeleton.<key>`` of the package's texts.yaml."""
+    return package_entry(f"skeleton.{key}")[lang]
 
 
 def sections(markdown: str) -> list[tuple[str, str, str]]:
@@ -67,13 +56,13 @@ def skeleton(markdown: str, lang: str, titles: dict[str, str], drafted: tuple[st
         The new review's title, its years, the old review's years, the old file's name and
         the date, for the note at the top.
     """
-    intro = INTRO[lang].format(title=title, period=span(*new), old=span(*old), source=source,
+    intro = _w("intro", lang).format(title=title, period=span(*new), old=span(*old), source=source,
                                today=f"{today:%d/%m/%Y}")
     parts = [f"<!--\n{_comment(intro)}\n-->"]
     found = sections(markdown)
     seen = {key.rstrip("+") for _, key, _ in found}
     missing = [(f"## {titles[k]} {{#{k}{'+' if k in drafted else ''}}}", k, "") for k in titles if k not in seen]
     for heading, _, text in [*found, *missing]:
-        body = f"{LAST_TEXT[lang].format(old=span(*old))}\n\n{_comment(text)}" if text else NEW_PART[lang]
+        body = f"{_w('last_text', lang).format(old=span(*old))}\n\n{_comment(text)}" if text else _w("new_part", lang)
         parts.append(f"{heading}\n\n<!-- {body}\n-->")
     return "\n\n".join(parts) + "\n"

@@ -18,12 +18,11 @@ from collections.abc import Iterable
 import pandas as pd
 
 from ..catalog import Catalog
+from ..texts import check_name
 from .unityears import unit_years
 
 RULE = "COMPLETENESS"
-NAME = ("Đơn vị nộp báo cáo năm", "Yearly return received")
 YEAR_RULE = "COMPLETENESS_YEAR"
-YEAR_NAME = ("Có số liệu của năm", "Any return received for the year")
 COLUMNS = ["unit", "name_vi", "name_en", "level", "year", "expected", "received", "values"]
 
 
@@ -91,7 +90,7 @@ def missing_returns(table: pd.DataFrame, importance: str = "medium") -> pd.DataF
         return pd.DataFrame()
     per_unit = pd.DataFrame({
         "importance": importance, "kind": "completeness", "rule": RULE,
-        "rule_name_vi": NAME[0], "rule_name_en": NAME[1],
+        "rule_name_vi": check_name(RULE)[0], "rule_name_en": check_name(RULE)[1],
         "unit": missing["unit"].to_numpy(), "unit_name": missing["name_vi"].to_numpy(),
         "year": missing["year"].to_numpy(), "value": 0.0, "expected": 1.0,
         "message": [f"no value received from {r.unit} {r.name_vi} for {r.year}; the {r.level} existed on "
@@ -105,7 +104,7 @@ def empty_years(table: pd.DataFrame) -> pd.DataFrame:
     empty = rates[(rates["expected"] > 0) & (rates["received"] == 0)]
     return pd.DataFrame({
         "importance": "high", "kind": "completeness", "rule": YEAR_RULE,
-        "rule_name_vi": YEAR_NAME[0], "rule_name_en": YEAR_NAME[1], "unit": "", "unit_name": "",
+        "rule_name_vi": check_name(YEAR_RULE)[0], "rule_name_en": check_name(YEAR_RULE)[1], "unit": "", "unit_name": "",
         "year": empty.index.to_numpy(), "value": 0.0, "expected": empty["expected"].to_numpy(dtype=float),
         "message": [f"no figures at all for {year}: none of the {int(n)} units expected to report has a value; "
                     "its returns are not imported yet, or its values file was deleted: import them (evaltools "

@@ -15,16 +15,13 @@ import pandas as pd
 from ..errors import EvaltoolsError, display_path
 from ..narrative import parse
 from ..review import Review, load_review
+from ..texts import check_name
 
-NAMES = {
-    "NARRATIVE_KEY": ("Khóa phần lời hợp lệ", "Known narrative part"),
-    "NARRATIVE_COPIED": ("Phần lời viết cho kỳ này", "Narrative written for this period"),
-}
 _LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<message>.*)$", re.S)
 
 
 def _finding(code: str, importance: str, message: str, file: str, line: int | None = None) -> dict:
-    vi, en = NAMES[code]
+    vi, en = check_name(code)
     return {"importance": importance, "kind": "narrative", "rule": code, "rule_name_vi": vi, "rule_name_en": en,
             "message": message, "file": file, "line": line}
 

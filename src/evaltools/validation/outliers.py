@@ -42,10 +42,6 @@ from .rules import OutlierSettings
 from .wide import provenance
 
 Z_RULE, RATIO_RULE, JUMP_RULE = "OUTLIER_Z", "OUTLIER_RATIO", "DENOMINATOR_JUMP"
-NAMES = {
-    Z_RULE: ("Giá trị bất thường so với các năm (điểm z hiệu chỉnh)", "Outlier among the years (modified z-score)"),
-    RATIO_RULE: ("Thay đổi bất thường so với năm trước", "Unusual change from the previous year"),
-}
 _KEY = ["element", "unit", "segment"]
 _SETTINGS = ("z_threshold", "z_medium", "max_ratio", "ratio_medium", "min_value", "min_years", "mad_floor",
              "check", "denominator_jump")
@@ -181,8 +177,6 @@ def _findings(rows: pd.DataFrame, rule: str, expected: pd.Series, score: pd.Seri
 
 def _name(rule: str, lang: str) -> str:
     """A check's name in ``lang``: the outlier checks' own, the others' from the package's texts.yaml."""
-    if rule in NAMES:
-        return NAMES[rule][0 if lang == "vi" else 1]
     return load_texts(lang).label(f"checks.{rule.lower()}")
 
 

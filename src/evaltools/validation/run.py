@@ -10,6 +10,7 @@ import pandas as pd
 from ..assess.inforce import catalog_standards
 from ..periods import is_partial, unit_cutoffs
 from ..review import Review, load_review
+from ..texts import check_name
 from .checks import check_rules
 from .completeness import completeness_rates, completeness_table, missing_returns
 from .findings import add_unit_names, counts, findings_frame, format_findings, number, percent
@@ -20,7 +21,7 @@ from .schema_checks import check_store
 from .timing import check_not_before, check_signing_date, check_standards
 from .unityears import unit_years
 
-SKIPPED = ("SCHEMA_TOO_MANY", "Quá nhiều lỗi cấu trúc", "Too many schema problems")
+SKIPPED = "SCHEMA_TOO_MANY"
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,8 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
                   find_outliers(rows, catalog, ruleset.outliers, table, partial, ruleset.confirmed)]
     else:
         parts.append(pd.DataFrame({
-            "importance": ["high"], "kind": ["schema"], "rule": [SKIPPED[0]],
-            "rule_name_vi": [SKIPPED[1]], "rule_name_en": [SKIPPED[2]],
+            "importance": ["high"], "kind": ["schema"], "rule": [SKIPPED],
+            "rule_name_vi": [check_name(SKIPPED)[0]], "rule_name_en": [check_name(SKIPPED)[1]],
             "message": ["rule, completeness and outlier checks not run: some schema problems were "
                         "summarised as '... more rows'; fix those listed and validate again"]}))
     findings = add_unit_names(findings_frame(parts), catalog.units)

@@ -17,23 +17,10 @@ import pandas as pd
 from .. import columnar, store, storetx
 from ..catalog import Catalog
 from ..errors import Problem, display_path
+from ..texts import check_name
 from .findings import number
 from .unityears import unit_years, validity_text
 
-# Built-in checks: code -> (Vietnamese name, English name).
-NAMES = {
-    "SCHEMA_FILE": ("Tệp số liệu đọc được", "Readable data file"),
-    "SCHEMA_ELEMENT": ("Chỉ tiêu có trong danh mục", "Known data element"),
-    "SCHEMA_UNIT": ("Đơn vị có trong danh mục", "Known org unit"),
-    "SCHEMA_PERIOD": ("Năm hợp lệ", "Valid year"),
-    "SCHEMA_CATEGORY": ("Phân tổ hợp lệ", "Valid category option"),
-    "SCHEMA_VALUE": ("Giá trị là số hợp lệ", "Valid number"),
-    "SCHEMA_COUNT": ("Số đếm là số nguyên không âm", "Counts are whole numbers ≥ 0"),
-    "SCHEMA_BOOLEAN": ("Giá trị có/không là 0 hoặc 1", "Yes/no values are 0 or 1"),
-    "SCHEMA_DUPLICATE": ("Không trùng số liệu", "No duplicate value"),
-    "SCHEMA_UNIT_VALID": ("Đơn vị tồn tại trong năm báo cáo", "Unit exists in the year"),
-    "SCHEMA_LEVEL": ("Báo cáo đúng cấp", "Reported at the element's level"),
-}
 _FIELD_RULES = {"element": "SCHEMA_ELEMENT", "unit": "SCHEMA_UNIT", "period": "SCHEMA_PERIOD",
                 "category": "SCHEMA_CATEGORY", "value": "SCHEMA_VALUE"}
 _ROW = ["file", "line", "element", "period", "unit", "category", "value", "source"]
@@ -101,7 +88,7 @@ def _problem_findings(problems: list[Problem], frame: pd.DataFrame) -> pd.DataFr
     table = table.merge(rows, on=["file", "line"], how="left")
     return table.assign(
         importance="high", kind="schema",
-        rule_name_vi=table["rule"].map(lambda r: NAMES[r][0]), rule_name_en=table["rule"].map(lambda r: NAMES[r][1]),
+        rule_name_vi=table["rule"].map(lambda r: check_name(r)[0]), rule_name_en=table["rule"].map(lambda r: check_name(r)[1]),
         year=pd.to_numeric(table["year"], errors="coerce"),
         value=pd.to_numeric(table["text"], errors="coerce")).drop(columns=["text", "category", "column"])
 
@@ -141,7 +128,7 @@ def _row_findings(rows: pd.DataFrame, rule: str, message) -> pd.DataFrame:
         return pd.DataFrame()
     return pd.DataFrame({
         "importance": "high", "kind": "schema", "rule": rule,
-        "rule_name_vi": NAMES[rule][0], "rule_name_en": NAMES[rule][1],
+        "rule_name_vi": check_name(rule)[0], "rule_name_en": check_name(rule)[1],
         "unit": rows["unit"].to_numpy(), "year": rows["period"].to_numpy(), "element": rows["element"].to_numpy(),
         "value": rows["value"].to_numpy(), "message": [message(r) for r in rows.itertuples()],
         "file": rows["file"].to_numpy(), "line": rows["line"].to_numpy(), "source": rows["source"].to_numpy()})

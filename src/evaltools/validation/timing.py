@@ -18,12 +18,11 @@ import pandas as pd
 from ..assess.inforce import refusals
 from ..errors import display_path
 from ..review import Review
+from ..texts import check_name
 from .findings import number
 
-OUT_OF_FORCE = ("STANDARD_NOT_IN_FORCE", "Tiêu chí của tiêu chuẩn không áp dụng trong năm",
-                "Criterion of a standard not in force that year")
-SIGNED_EARLY = ("REVIEW_SIGNED_BEFORE_CUTOFF", "Báo cáo ký trước ngày chốt số liệu",
-                "Review signed before its data cut-off")
+OUT_OF_FORCE = "STANDARD_NOT_IN_FORCE"
+SIGNED_EARLY = "REVIEW_SIGNED_BEFORE_CUTOFF"
 
 
 def _dmy(day: dt.date) -> str:
@@ -78,8 +77,8 @@ def check_signing_date(review: Review) -> pd.DataFrame:
     if review.date >= review.cutoff:
         return pd.DataFrame()
     return pd.DataFrame({
-        "importance": ["high"], "kind": ["rule"], "rule": [SIGNED_EARLY[0]], "rule_name_vi": [SIGNED_EARLY[1]],
-        "rule_name_en": [SIGNED_EARLY[2]],
+        "importance": ["high"], "kind": ["rule"], "rule": [SIGNED_EARLY], "rule_name_vi": [check_name(SIGNED_EARLY)[0]],
+        "rule_name_en": [check_name(SIGNED_EARLY)[1]],
         "message": [f"date {_dmy(review.date)} is before cutoff {_dmy(review.cutoff)}: a review cannot be signed "
                     "before the day its figures run to; sign it later or set an earlier cut-off"],
         "file": [display_path(review.path)]})
@@ -94,8 +93,8 @@ def check_standards(rows: pd.DataFrame, standards: pd.DataFrame | None) -> pd.Da
     if hit.empty:
         return pd.DataFrame()
     return pd.DataFrame({
-        "importance": "high", "kind": "rule", "rule": OUT_OF_FORCE[0], "rule_name_vi": OUT_OF_FORCE[1],
-        "rule_name_en": OUT_OF_FORCE[2], "unit": hit["unit"].astype(str).to_numpy(), "year": hit["period"].to_numpy(),
+        "importance": "high", "kind": "rule", "rule": OUT_OF_FORCE, "rule_name_vi": check_name(OUT_OF_FORCE)[0],
+        "rule_name_en": check_name(OUT_OF_FORCE)[1], "unit": hit["unit"].astype(str).to_numpy(), "year": hit["period"].to_numpy(),
         "element": (hit["element"].astype(str) + "." + hit["category"].astype(str)).to_numpy(),
         "value": hit["value"].to_numpy(), "message": why[why.ne("")].to_numpy(), "file": hit["file"].to_numpy(),
         "line": hit["line"].to_numpy(), "source": hit["source"].to_numpy()})
