@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/batch.py [--districts 24] [--to html,pdf] [--first 2018 --last 2022]
 
-In one run, on a synthetic province (evaltools.synthetic.write_province):
+In one run, on a synthetic province (evaltools.model.synthetic.write_province):
 
 1. ``evaltools batch`` of the district reviews with 2 workers (fresh outputs);
 2. the same with 1 worker (fresh outputs): target 2 workers >= 1.85 x faster;

@@ -17,8 +17,8 @@ import multiprocessing as mp
 import resource
 import time
 
-from evaltools import engine
-from evaltools.synthetic import Scale, make_area
+from evaltools.model import engine
+from evaltools.model.synthetic import Scale, make_area
 
 
 def floor(values):

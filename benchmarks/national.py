@@ -35,8 +35,8 @@ def main() -> None:
     args = parser.parse_args()
     root = country(args.work, args.provinces, args.districts, args.first, args.last)
     from evaltools.batch.plan import EVERY_DISTRICT, area_codes
-    from evaltools.catalog import load_catalog
-    from evaltools.review import load_review
+    from evaltools.model.catalog import load_catalog
+    from evaltools.project.review import load_review
 
     config = root / "data" / "reviews" / f"ct20-{args.first}-{args.last}.yaml"
     units = load_catalog(root / "data" / "catalog").units

@@ -73,7 +73,7 @@ def role(peak: Peak, peaks: list[Peak]) -> str:
     """What a process is in a batch: the command itself, a worker, a kernel, or another helper."""
     if peak.ppid not in {p.pid for p in peaks}:
         return "command"
-    if "ipykernel" in peak.command or "evaltools.lifeline" in peak.command:
+    if "ipykernel" in peak.command or "evaltools.core.lifeline" in peak.command:
         return "kernel"
     if "resource_tracker" in peak.command:
         return "resource tracker"

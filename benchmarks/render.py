@@ -56,7 +56,7 @@ def hand_chain(work: Path) -> None:
 def floor(work: Path) -> None:
     import papermill
 
-    from evaltools.kernel import KERNEL_NAME, ProjectKernelManager
+    from evaltools.render.kernel import KERNEL_NAME, ProjectKernelManager
     papermill.execute_notebook(str(NOTEBOOK), str(work / "floor.ipynb"), parameters={"review": str(REVIEW)},
                                kernel_name=KERNEL_NAME, language="python", progress_bar=False,
                                request_save_on_cell_execute=False,

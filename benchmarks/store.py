@@ -97,10 +97,10 @@ def timings(root: Path, config: str, repeat: int) -> dict:
 def reads(stores: list[tuple[str, Path]], config: str, repeat: int) -> None:
     """The store's read alone, in this process: a review's checked rows from the columnar copy (warm) against
     every CSV file read and checked whole (what each review did before the copy)."""
-    from evaltools import columnar
-    from evaltools.catalog import load_catalog
-    from evaltools.review import load_review
-    from evaltools.storescope import review_scope
+    from evaltools.store import columnar
+    from evaltools.model.catalog import load_catalog
+    from evaltools.project.review import load_review
+    from evaltools.store.storescope import review_scope
     from evaltools.validation.schema_checks import check_store
 
     print(f"\nthe read alone (check_store), best of {repeat}: wall s (rows returned)")
@@ -143,7 +143,7 @@ def main() -> None:
     parser.add_argument("--read-only", action="store_true", help="measure the read alone (in this process)")
     args = parser.parse_args()
     whole = country(args.work, args.provinces, args.districts, args.first, args.last)
-    from evaltools.catalog import load_catalog
+    from evaltools.model.catalog import load_catalog
 
     units = load_catalog(whole / "data" / "catalog").units
     district = units[units["parent"] == "0101"]["code"].astype(str)

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evaltools.catalog import DEFAULT_OPTION, Catalog
-from evaltools.units import valid_in
+from evaltools.model.catalog import DEFAULT_OPTION, Catalog
+from evaltools.model.units import valid_in
 
 HERE = Path(__file__).resolve().parent
 SAMPLE_CATALOG = HERE / "catalog"
@@ -107,7 +107,7 @@ def _org_units_yaml(rows: list[dict], seed: int) -> str:
             return "null"
         return f'"{v}"' if key in ("code", "parent", "successor") else str(v)   # codes stay strings
 
-    lines = [f"# Org units of a synthetic province (evaltools.synthetic.write_province, seed {seed}):",
+    lines = [f"# Org units of a synthetic province (evaltools.model.synthetic.write_province, seed {seed}):",
              "# made up, not real. Fields as in the sample's data/catalog/org_units.yaml.", "", "units:"]
     lines += ["  - {" + ", ".join(f"{k}: {text(k, v)}" for k, v in row.items()) + "}" for row in rows]
     return "\n".join(lines) + "\n"
@@ -262,8 +262,8 @@ def write_province(folder: str | Path, districts: int = 24, first_year: int = 20
         (its area is the first district; ``reviews/annual-<last>.yaml`` is written too).
     """
     from evaltools.assess.scorecards import load_standards
-    from evaltools.catalog import load_catalog
-    from evaltools.iorw import atomic_write
+    from evaltools.model.catalog import load_catalog
+    from evaltools.core.iorw import atomic_write
     from evaltools.validation.rules import load_rules
 
     folder, source = Path(folder), Path(catalog) if catalog else SAMPLE_CATALOG
@@ -277,14 +277,14 @@ def write_province(folder: str | Path, districts: int = 24, first_year: int = 20
                              first_year, last_year, seed)
     home = {r["code"]: r["code"][:2] for r in units}          # a unit's province (several: its code's first two)
     for key, part in values.groupby(["period"] if provinces == 1 else [values["unit"].map(home), "period"]):
-        text = part.assign(source="evaltools.synthetic", comment="").to_csv(index=False, lineterminator="\n")
+        text = part.assign(source="evaltools.model.synthetic", comment="").to_csv(index=False, lineterminator="\n")
         name = f"province-{key[0]}.csv" if provinces == 1 else f"province-{key[0]}-{key[1]}.csv"
         atomic_write(folder / "values" / name, text)
     return _write_province_reviews(folder / "reviews", units[1], first_year, last_year, Path(programme).resolve())
 
 
 _REVIEW = """\
-# {what} (evaltools.synthetic.write_province).
+# {what} (evaltools.model.synthetic.write_province).
 # {usage}
 id: {id}
 programme: {programme}
@@ -345,7 +345,7 @@ _NARRATIVE = {
 
 
 def _write_province_reviews(folder: Path, district: dict, first_year: int, last_year: int, programme: Path) -> Path:
-    from evaltools.iorw import atomic_write
+    from evaltools.core.iorw import atomic_write
 
     place = district["name"].removeprefix("Huyện ")
     common = {"area": district["code"], "place": place, "district_vi": "huyện " + place, "last": last_year,
@@ -374,7 +374,7 @@ def write_province_review(folder: str | Path, first_year: int, last_year: int,
     Path
         ``reviews/province-<first>-<last>.yaml``
     """
-    from evaltools.iorw import atomic_write
+    from evaltools.core.iorw import atomic_write
 
     review = f"province-{first_year}-{last_year}"
     return atomic_write(Path(folder) / "reviews" / f"{review}.yaml", _REVIEW.format(

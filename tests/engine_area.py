@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaltools.catalog import load_catalog
+from evaltools.model.catalog import load_catalog
 
 from .conftest import write
 

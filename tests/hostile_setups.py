@@ -210,7 +210,7 @@ def check_findings_csv(world):
 def check_indicators_xlsx(world):
     import openpyxl
 
-    from evaltools.context import open_review
+    from evaltools.dataset.context import open_review
     from evaltools.export.xlsx import indicators_xlsx
 
     book = openpyxl.load_workbook(io.BytesIO(indicators_xlsx(open_review(world / SAMPLE, "en"), "en")))

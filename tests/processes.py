@@ -1,7 +1,7 @@
 """Helpers for tests that run evaltools in a real process: what it left on disk and alive, and Ctrl-C at a step.
 
 A signal is sent when the command reports a step (``EVALTOOLS_FAULT=wait:<step>``, see
-:mod:`evaltools.faults`): the command writes the mark file and waits there, so the signal
+:mod:`evaltools.core.faults`): the command writes the mark file and waits there, so the signal
 lands exactly at that step however busy the machine is. No test sleeps and then acts.
 """
 

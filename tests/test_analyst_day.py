@@ -131,7 +131,7 @@ def test_a_plain_dataframe_in_an_english_report_keeps_its_named_index_and_englis
     import pandas as pd
 
     from evaltools.report.display import presented
-    from evaltools.texts import load_texts
+    from evaltools.model.texts import load_texts
 
     frame = pd.DataFrame({"value": [1234.5, 2.0], "partial": [True, False]},
                          index=pd.Index(["Cam An commune", "Cam Hiếu commune"], name="unit_name"))
@@ -326,7 +326,7 @@ def test_explore_table_keeps_a_year_asked_for_without_data():
     import pandas as pd
 
     from evaltools import explore, report
-    from evaltools.explore_show import formatted
+    from evaltools.explore.show import formatted
 
     data = report.load("ct20-2012-2022")
     wide = explore.table(explore.values(data, element="CHILDREN", years=range(2020, 2025)))
@@ -362,7 +362,7 @@ def thin_return(tmp_path_factory):
 
 def test_explore_completeness_counts_elements_and_tells_a_unit_that_did_not_exist(thin_return):
     from evaltools import explore, report
-    from evaltools.explore_show import formatted
+    from evaltools.explore.show import formatted
 
     root, sent, form = thin_return
     data = report.load(root / "data" / "reviews" / "ct20-2012-2022.yaml")
@@ -377,7 +377,7 @@ def test_explore_completeness_counts_elements_and_tells_a_unit_that_did_not_exis
 
 def test_explore_findings_write_every_missing_value_one_way(thin_return):
     from evaltools import explore, report
-    from evaltools.explore_show import formatted
+    from evaltools.explore.show import formatted
 
     root, _, _ = thin_return
     found = explore.findings(report.load(root / "data" / "reviews" / "ct20-2012-2022.yaml"))

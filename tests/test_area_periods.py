@@ -18,7 +18,7 @@ import pandas as pd
 
 import pytest
 
-from evaltools.context import open_review
+from evaltools.dataset.context import open_review
 from evaltools.validation import validate
 
 from .conftest import ROOT, make_project

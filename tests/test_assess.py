@@ -8,11 +8,11 @@ import math
 import pandas as pd
 import pytest
 
-from evaltools import engine
+from evaltools.model import engine
 from evaltools.assess import compare, legends, ranking, scorecards, targets, trends
-from evaltools.errors import InputError
-from evaltools.review import TARGET_FIELDS
-from evaltools.schema import parse_records
+from evaltools.core.errors import InputError
+from evaltools.project.review import TARGET_FIELDS
+from evaltools.core.schema import parse_records
 
 from .conftest import ROOT, write
 from .engine_area import UNITS as ENGINE_UNITS
@@ -190,7 +190,7 @@ def test_scorecards_under_each_standard_and_the_zero_criterion_rule():
 
 
 def test_comparison_across_the_merger_compares_like_with_like(catalog, values):  # noqa: F811
-    from evaltools.review import Review
+    from evaltools.project.review import Review
     def review(first, last):
         return Review(path=ROOT, id=f"r{last}", kind="annual", title={"vi": "x", "en": "x"},
                       issuing_office={"vi": "x", "en": "x"}, place="x", date=dt.date(last, 12, 31), area="10",
@@ -210,7 +210,7 @@ def test_comparison_across_the_merger_compares_like_with_like(catalog, values): 
 
 
 def test_scorecards_count_and_name_only_the_reviews_own_communes(tmp_path):
-    from evaltools.catalog import load_catalog
+    from evaltools.model.catalog import load_catalog
     folder = tmp_path / "catalog"
     write(folder / "org_units.yaml", ENGINE_UNITS)             # D1 (10): A, B, C; D2 (20): E
     for name in ("data_elements.yaml", "indicators.yaml"):

@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from evaltools.assess.review import assess_review
-from evaltools.context import open_review
+from evaltools.dataset.context import open_review
 
 from .conftest import ROOT, make_project
 

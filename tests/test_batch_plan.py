@@ -11,8 +11,8 @@ from evaltools.batch.expand import review_id
 from evaltools.batch.plan import parse_years, periods, plan
 from evaltools.batch.progress import Progress
 from evaltools.batch.summary import Outcome, format_summary
-from evaltools.errors import EvaltoolsError
-from evaltools.review import load_review
+from evaltools.core.errors import EvaltoolsError
+from evaltools.project.review import load_review
 from .sample import write_province
 
 from .conftest import ROOT

@@ -16,11 +16,11 @@ import zipfile
 import openpyxl
 import pytest
 
-from evaltools import limits
-from evaltools.errors import FileProblem
-from evaltools.mdscan import blank_comments, heading_key
-from evaltools.narrative import parse
-from evaltools.yamlio import load_yaml
+from evaltools.core import limits
+from evaltools.core.errors import FileProblem
+from evaltools.core.mdscan import blank_comments, heading_key
+from evaltools.model.narrative import parse
+from evaltools.core.yamlio import load_yaml
 
 from .corpus_generators import _template
 from .intake_support import cell_rows, data_copy, run

@@ -10,13 +10,13 @@ import subprocess
 import pandas as pd
 import pytest
 
-from evaltools import columnar, filehash, storescope
-from evaltools.catalog import load_catalog
-from evaltools.context import open_review
-from evaltools.errors import EvaltoolsError, display_path
-from evaltools.iorw import sha256
-from evaltools.review import load_review
-from evaltools.store import load_values
+from evaltools.store import columnar, filehash, storescope
+from evaltools.model.catalog import load_catalog
+from evaltools.dataset.context import open_review
+from evaltools.core.errors import EvaltoolsError, display_path
+from evaltools.core.iorw import sha256
+from evaltools.project.review import load_review
+from evaltools.store.record import load_values
 
 from .conftest import ROOT, make_project
 from .sample import write_province

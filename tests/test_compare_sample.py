@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from evaltools.assess import compare
-from evaltools.context import open_review
-from evaltools.review import load_review
+from evaltools.dataset.context import open_review
+from evaltools.project.review import load_review
 
 from .conftest import ROOT
 

@@ -10,7 +10,7 @@ review's outputs must equal the state before or the state after, byte for byte.
 private by the trace (their paths lie in the stage) and killed once, at the last of
 them (the commit's rename); the steps after the commit are killed in the recovery that
 replays the journal left by a run killed just after committing: the same function
-(:func:`evaltools.journal.apply`) a run applies its journal with.
+(:func:`evaltools.store.journal.apply`) a run applies its journal with.
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ def run_world(tmp_path_factory):
     stored = int(next(line for line in (whole / "data" / "values" / "cam-lo-2017.csv").read_text().splitlines()
                       if line.startswith("CHILDREN,2017,19606,default,")).split(",")[4])
     (whole / "r2017.csv").write_text(f"Năm báo cáo;2017\nUNIT;CHILDREN\n19606;{stored + 7}\n", encoding="utf-8")
-    from evaltools.storetx import digest
+    from evaltools.store.storetx import digest
     old_digest = digest(whole / "data")
     trace, mark = whole / "trace", whole / "mark"
     run = _popen(["run", f"data/reviews/{REVIEW}.yaml", "--to", "html", "--out", "outputs"], whole, trace, mark)
@@ -206,7 +206,7 @@ def test_an_import_during_a_run_waits_and_the_run_renders_the_state_it_started_w
     assert imported.stderr == ("evaltools: waiting for another import, or a run reading the data, to finish with "
                                "data ...\n")
     manifest = json.loads((whole / "outputs" / REVIEW / "manifest.json").read_text(encoding="utf-8"))
-    from evaltools.storetx import digest
+    from evaltools.store.storetx import digest
     assert manifest["store"] == race["old_digest"] != digest(whole / "data")
     with open(whole / "outputs" / REVIEW / "indicators.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -304,8 +304,8 @@ def test_recovery_killed_at_each_step_of_its_replay_still_ends_new(run_world, ki
 
 def test_a_run_does_not_publish_what_it_read_from_data_changed_by_hand(tmp_path):
     """An import waits for a run's read; a hand edit cannot be stopped, so the read is checked when it ends."""
-    from evaltools.errors import EvaltoolsError
-    from evaltools.storetx import digest, snapshot_of
+    from evaltools.core.errors import EvaltoolsError
+    from evaltools.store.storetx import digest, snapshot_of
 
     shutil.copytree(ROOT / "data", tmp_path / "data")
     make_project(tmp_path)

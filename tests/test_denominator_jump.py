@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from evaltools.catalog import load_catalog
+from evaltools.model.catalog import load_catalog
 from evaltools.validation.outliers import denominators
 
 from .conftest import ROOT, make_project

@@ -137,7 +137,7 @@ def test_a_redirect_within_the_origin_is_followed_with_the_credentials(tmp_path)
     ("https://dhis2.example.org", "https://dhis2.example.org@evil.example.org/", "another host")])
 def test_the_origin_rule_on_addresses_alone(named, location, followed):
     """No network: scheme, host and port (default ports written or not) decide; a userinfo trick names the host."""
-    from evaltools.errors import EvaltoolsError
+    from evaltools.core.errors import EvaltoolsError
     from evaltools.intake.dhis2pull import follow, origin
 
     url = f"{named}/api/dataValueSets.json"

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from evaltools.catalog import load_catalog
+from evaltools.model.catalog import load_catalog
 
 from .conftest import ROOT, make_project
 

@@ -83,7 +83,7 @@ def test_english_draft():
 
 
 def test_narrative_comments_are_notes_to_oneself_and_never_shown():
-    from evaltools import narrative
+    from evaltools.model import narrative
     keys = ("general", "tasks")
     parts = narrative.parse("<!-- ## Old {#general}\nlast year's text -->\n## Tình hình chung {#general}\n"
                             "Câu mới. <!-- ghi chú -->\n\n## Nhiệm vụ {#tasks}\n- một\n", keys)

@@ -12,8 +12,8 @@ import math
 import pandas as pd
 import pytest
 
-from evaltools import engine
-from evaltools.engine import REASON_NO_DATA, REASON_NO_DENOMINATOR, REASON_ZERO_DENOMINATOR, Period
+from evaltools.model import engine
+from evaltools.model.engine import REASON_NO_DATA, REASON_NO_DENOMINATOR, REASON_ZERO_DENOMINATOR, Period
 
 from .engine_area import ELEMENTS, INDICATORS, ROWS, UNITS, catalog, values  # noqa: F401 (fixtures)
 

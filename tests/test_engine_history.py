@@ -14,9 +14,9 @@ import math
 import pandas as pd
 import pytest
 
-from evaltools import engine
-from evaltools.catalog import load_catalog
-from evaltools.errors import InputError
+from evaltools.model import engine
+from evaltools.model.catalog import load_catalog
+from evaltools.core.errors import InputError
 
 from .conftest import write
 from .engine_area import UNITS as ENGINE_UNITS

@@ -18,8 +18,9 @@ import pytest
 import seaborn as sns
 from matplotlib.colors import to_hex
 
-from evaltools import explore, vnformat
-from evaltools.explore_show import formatted
+from evaltools import explore
+from evaltools.model import vnformat
+from evaltools.explore.show import formatted
 
 from .conftest import ROOT, make_project
 

@@ -109,9 +109,9 @@ def test_the_history_is_where_the_documentation_puts_it(tables):
 
 @pytest.fixture(scope="module")
 def report_tables(tmp_path_factory):
-    from evaltools.context import open_review
+    from evaltools.dataset.context import open_review
     from evaltools.report.tables import by_unit, summary
-    from evaltools.texts import load_texts
+    from evaltools.model.texts import load_texts
 
     folder = tmp_path_factory.mktemp("second-report")
     review = district.write(folder / "data")
@@ -165,7 +165,7 @@ def test_the_appendix_table_per_commune_is_the_plain_pandas_one(report_tables):
 
 @pytest.fixture(scope="module")
 def loaded(store):
-    from evaltools.context import open_review
+    from evaltools.dataset.context import open_review
 
     return {review: open_review(store / "data" / "reviews" / f"{review}.yaml", "vi") for review in REVIEWS}
 
@@ -202,7 +202,7 @@ def test_a_stocks_parts_come_from_its_totals_year_and_add_up(loaded):
 
 def test_a_span_total_names_the_years_cut_short_inside_it(loaded):
     from evaltools import report
-    from evaltools.texts import load_texts
+    from evaltools.model.texts import load_texts
 
     text = load_texts("vi", None)
     second, third = loaded["second-district"], loaded["third-district"]
@@ -219,7 +219,7 @@ def test_a_span_total_names_the_years_cut_short_inside_it(loaded):
 
 def test_a_split_has_its_note_beside_the_merger_notes(loaded):
     from evaltools.report.tables import merger_notes
-    from evaltools.texts import load_texts
+    from evaltools.model.texts import load_texts
 
     text = load_texts("vi", None)
     second = " ".join(map(str, merger_notes(loaded["second-district"], text)))

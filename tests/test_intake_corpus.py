@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from evaltools.catalog import load_catalog
+from evaltools.model.catalog import load_catalog
 from evaltools.intake.columns import data_columns
 
 from .conftest import ROOT

@@ -8,9 +8,9 @@ import unicodedata
 
 from openpyxl.utils import get_column_letter
 
-from evaltools.catalog import load_catalog
+from evaltools.model.catalog import load_catalog
 from evaltools.intake.columns import data_columns
-from evaltools.store import load_values
+from evaltools.store.record import load_values
 
 from .intake_support import (cell_rows, cp1258_bytes, data_copy, fill, problem_lines, run, set_cached,
                                   tree_hashes)

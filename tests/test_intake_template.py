@@ -6,7 +6,7 @@ import subprocess
 
 import openpyxl
 
-from evaltools.catalog import load_catalog
+from evaltools.model.catalog import load_catalog
 from evaltools.intake.columns import data_columns
 
 from .intake_support import data_copy, run

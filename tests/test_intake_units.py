@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaltools.catalog import load_catalog
+from evaltools.model.catalog import load_catalog
 from evaltools.intake.unitnames import UnitNames, split_name, tone_key
 
 from .conftest import ROOT

@@ -5,7 +5,7 @@ reports a step (``EVALTOOLS_FAULT=wait:<step>``, :mod:`tests.processes`), never 
 guessed sleep. Before the outputs are committed the command stops: exit 130, one line, the
 old outputs byte for byte, no stage left, no kernel alive. From the commit on there is
 nothing left to stop: exit 0 and the new outputs, complete. A Ctrl-C that lands where
-Python swallows it (a callback) is raised again at the next step (:mod:`evaltools.interrupts`).
+Python swallows it (a callback) is raised again at the next step (:mod:`evaltools.core.interrupts`).
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def test_ctrl_c_of_a_run_at_each_step(doing, find, committed, template, run_step
 def test_a_ctrl_c_swallowed_in_a_callback_stops_at_the_next_step():
     """Python prints a KeyboardInterrupt raised in a weakref callback as "ignored" and goes on; the
     handler the command line installs recorded it, and the next step raises it."""
-    from evaltools import interrupts
+    from evaltools.core import interrupts
 
     class Thing:
         pass
@@ -141,7 +141,7 @@ def test_a_ctrl_c_swallowed_in_a_callback_stops_at_the_next_step():
 
 
 def test_a_ctrl_c_once_the_outputs_are_committed_is_recorded_not_raised():
-    from evaltools import interrupts
+    from evaltools.core import interrupts
 
     previous = signal.getsignal(signal.SIGINT)
     try:

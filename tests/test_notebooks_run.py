@@ -2,7 +2,7 @@
 
 In the style of man-group/notebooker: each programme's review notebook, evaltools' shared
 data-quality notebook (for each programme's default review) and the project's exploration
-notebook are executed by real Papermill with :class:`evaltools.kernel.ProjectKernelManager`,
+notebook are executed by real Papermill with :class:`evaltools.render.kernel.ProjectKernelManager`,
 from the notebook's own folder (the project is found upwards), without a snapshot: they
 load the review themselves. Key figures are read from what the notebook glued and
 checked against the DOMAIN.md figures and against plain pandas over the CSV store.
@@ -20,7 +20,7 @@ import pytest
 import yaml
 from nbformat.v4 import new_code_cell
 
-from evaltools.kernel import ProjectKernelManager
+from evaltools.render.kernel import ProjectKernelManager
 from evaltools.report.glue import read_glued
 
 from .conftest import ROOT

@@ -1,5 +1,5 @@
 """Outputs never land in the data folder, nor through a link that leaves the outputs folder
-(evaltools.outpaths). The hostile corpus (tests/corpus/hostile, families output-paths and
+(evaltools.project.outpaths). The hostile corpus (tests/corpus/hostile, families output-paths and
 output-links) runs each writing command; these are the cases it cannot run in-process."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from evaltools.errors import EvaltoolsError
-from evaltools.outpaths import review_folder
+from evaltools.core.errors import EvaltoolsError
+from evaltools.project.outpaths import review_folder
 
 from .conftest import ROOT, make_project
 from .test_intake_support import tree_hashes

@@ -10,9 +10,9 @@ import nbformat
 import pytest
 import yaml
 
-from evaltools.errors import EvaltoolsError, InputError
-from evaltools.programme import load_programme, shared_notebook
-from evaltools.texts import load_texts
+from evaltools.core.errors import EvaltoolsError, InputError
+from evaltools.project.programme import load_programme, shared_notebook
+from evaltools.model.texts import load_texts
 
 from .conftest import ROOT
 

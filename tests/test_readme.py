@@ -18,8 +18,8 @@ import subprocess
 import pytest
 import yaml
 
-from evaltools import narrative
-from evaltools.review import load_review
+from evaltools.model import narrative
+from evaltools.project.review import load_review
 
 from .conftest import ROOT, make_project
 from .returns2023 import fill_returns

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_markdown_cell
 
-from evaltools import run
+from evaltools.render import run
 
 from .conftest import ROOT, make_project
 

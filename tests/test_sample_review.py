@@ -20,7 +20,7 @@ def full(tmp_path_factory, python, root):
     out = tmp_path_factory.mktemp("outputs")
     review = out / "ct20-2012-2017.yaml"
     import yaml
-    from evaltools.catalog import load_catalog
+    from evaltools.model.catalog import load_catalog
     config = SAMPLE_REVIEW.read_text(encoding="utf-8").replace("data: ..", f"data: {root / 'data'}").replace(
         "programme: ct20", f"programme: {root / 'programmes' / 'ct20'}")
     codes = list(load_catalog(root / "data" / "catalog").indicators.index)
@@ -76,7 +76,7 @@ def test_2017s_recognition_does_not_exist_by_the_cut_off_so_the_period_figure_is
 
 
 def test_eight_kinds_of_plans_were_issued_with_their_periods_and_survey_years(full, root):
-    from evaltools.catalog import load_catalog
+    from evaltools.model.catalog import load_catalog
     options = load_catalog(root / "data" / "catalog").options.loc["plan_kind"].set_index("option")
     plans = full[(full["indicator"] == "PLANS") & (full["unit"] == "468") & (full["category"] != "total")
                  & (full["value"] > 0)]

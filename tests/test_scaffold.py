@@ -8,9 +8,9 @@ import subprocess
 
 import pytest
 
-from evaltools import narrative
-from evaltools.programme import load_programme
-from evaltools.review import load_review
+from evaltools.model import narrative
+from evaltools.project.programme import load_programme
+from evaltools.project.review import load_review
 from evaltools.scaffold import new_review
 from evaltools.scaffold.periods import move_text, move_title, next_id
 from evaltools.scaffold.skeleton import sections

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from evaltools.catalog import load_catalog
-from evaltools.errors import EvaltoolsError, InputError
-from evaltools.review import load_review
-from evaltools.store import load_values
+from evaltools.model.catalog import load_catalog
+from evaltools.core.errors import EvaltoolsError, InputError
+from evaltools.project.review import load_review
+from evaltools.store.record import load_values
 
 from .conftest import ROOT, write
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from evaltools import engine
-from evaltools.synthetic import Scale, make_area
+from evaltools.model import engine
+from evaltools.model.synthetic import Scale, make_area
 
 
 def test_small_synthetic_area_has_the_requested_shape_and_merges_commune_two():

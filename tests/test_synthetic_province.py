@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from evaltools.catalog import load_catalog
-from evaltools.store import load_values
+from evaltools.model.catalog import load_catalog
+from evaltools.store.record import load_values
 from .sample import write_province
 from evaltools.validation import validate
 

@@ -7,7 +7,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from evaltools.catalog import load_catalog
+from evaltools.model.catalog import load_catalog
 from evaltools.validation import completeness, completeness_matrix, completeness_rates, validate
 
 from .conftest import write

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaltools.formula import Term, parse
+from evaltools.model.formula import Term, parse
 
 
 def test_plain_formulas_are_read_as_before():

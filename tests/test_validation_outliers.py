@@ -10,7 +10,7 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from evaltools.catalog import load_catalog
+from evaltools.model.catalog import load_catalog
 from evaltools.validation import OutlierSettings, validate
 from evaltools.validation.outliers import find_outliers
 from evaltools.validation.unityears import unit_years

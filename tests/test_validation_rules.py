@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from evaltools.catalog import load_catalog
-from evaltools.errors import InputError
+from evaltools.model.catalog import load_catalog
+from evaltools.core.errors import InputError
 from evaltools.validation import load_rules, validate
 
 from .conftest import write

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from evaltools import vnformat as f
+from evaltools.model import vnformat as f
 
 
 @pytest.mark.parametrize(("value", "decimals", "vi", "en"), [

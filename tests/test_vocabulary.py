@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from evaltools.intake.unitnames import split_name, tone_key
-from evaltools.units import english_name
+from evaltools.model.units import english_name
 
 
 def test_an_urban_district_prefix_is_read_by_intake_and_named_in_english() -> None:

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from docx.oxml.ns import qn
 
-from evaltools.context import open_review
+from evaltools.dataset.context import open_review
 from evaltools.export.xlsx import indicators_xlsx
 
 from .conftest import ROOT, SAMPLE_REVIEW, make_project

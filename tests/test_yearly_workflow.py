@@ -18,7 +18,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from evaltools.vnformat import number
+from evaltools.model.vnformat import number
 
 from .conftest import ROOT, make_project
 from .returns2023 import fill_returns

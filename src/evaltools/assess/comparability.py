@@ -15,8 +15,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from .. import formula
-from ..catalog import Catalog
+from evaltools.model import formula
+from evaltools.model.catalog import Catalog
 
 
 def elements_of(catalog: Catalog, code: str) -> set[str]:

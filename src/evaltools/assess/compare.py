@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import engine
-from ..catalog import Catalog
-from ..periods import year_cutoffs
-from ..review import Review
-from . import comparability as cmp
+from evaltools.model import engine
+from evaltools.model.catalog import Catalog
+from evaltools.model.periods import year_cutoffs
+from evaltools.project.review import Review
+from evaltools.assess import comparability as cmp
 
 COLUMNS = ("indicator", "unit", "category", "previous_year", "previous", "previous_partial", "previous_coverage",
            "current_year", "current", "current_partial", "current_coverage", "change", "relative", "comparable",

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog import Catalog
-from .scorecards import load_standards, standard_for
+from evaltools.model.catalog import Catalog
+from evaltools.assess.scorecards import load_standards, standard_for
 
 STANDARDS_FILE = "standards.yaml"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError, Problem, display_path
-from ..schema import Field, parse_records
-from ..yamlio import load_yaml
+from evaltools.core.errors import InputError, Problem, display_path
+from evaltools.core.schema import Field, parse_records
+from evaltools.core.yamlio import load_yaml
 
 BAND_FIELDS = (Field("name", "i18n"), Field("from", "number"), Field("to", "number"))
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .. import formula
-from ..catalog import Catalog
-from ..context import ReviewData
-from ..periods import is_partial, year_cutoffs
-from ..review import load_review
-from . import comparability as cmp, compare, legends, ranking, scorecards, targets, trends
+from evaltools.model import formula
+from evaltools.model.catalog import Catalog
+from evaltools.model.periods import is_partial, year_cutoffs
+from evaltools.project.review import load_review
+from evaltools.assess import comparability as cmp, compare, legends, ranking, scorecards, targets, trends
+
+if TYPE_CHECKING:       # the data layer sits above: an assessment only reads what it is given
+    from evaltools.dataset.context import ReviewData
 
 # stable_band: a fitted relative change within ± this is stable (also the least material change);
 # min_years: comparable years a trend needs; min_count: mean yearly count below which a count has

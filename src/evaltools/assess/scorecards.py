@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError, Problem, display_path
-from ..schema import Field, parse_records
-from ..units import in_area, valid_in
-from ..yamlio import load_yaml
+from evaltools.core.errors import InputError, Problem, display_path
+from evaltools.core.schema import Field, parse_records
+from evaltools.model.units import in_area, valid_in
+from evaltools.core.yamlio import load_yaml
 
 STANDARD_FIELDS = (
     Field("code", "code"), Field("name", "i18n"), Field("short_name", "i18n", required=False),

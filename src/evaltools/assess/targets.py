@@ -58,7 +58,7 @@ def attainment(table: pd.DataFrame, targets: pd.DataFrame, area: str, first: int
     Parameters
     ----------
     table : DataFrame
-        The indicator table (:func:`evaltools.engine.evaluate`).
+        The indicator table (:func:`evaltools.model.engine.evaluate`).
     targets : DataFrame
         The review's targets (indicator, operator, value, year, category, plan).
     flows : frozenset of str

@@ -118,7 +118,7 @@ def trends(table: pd.DataFrame, indicators: pd.DataFrame, area: str, years: list
     Parameters
     ----------
     table : DataFrame
-        The indicator table (:func:`evaltools.engine.evaluate`; ``numerator`` and
+        The indicator table (:func:`evaltools.model.engine.evaluate`; ``numerator`` and
         ``coverage`` are used when present).
     indicators : DataFrame
         The indicators to judge, with their ``direction``.

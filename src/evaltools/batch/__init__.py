@@ -11,6 +11,6 @@
 
 from __future__ import annotations
 
-from .runner import BatchResult, run_batch
+from evaltools.batch.runner import BatchResult, run_batch
 
 __all__ = ["BatchResult", "run_batch"]

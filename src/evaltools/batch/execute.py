@@ -1,6 +1,6 @@
 """Running render tasks: a local pool of worker processes, or a Dask distributed cluster.
 
-Each task is one :func:`evaltools.run.run_review` in its own worker: its own staging
+Each task is one :func:`evaltools.render.run.run_review` in its own worker: its own staging
 folder and its own kernel (which talks over IPC sockets in a private folder, so kernels
 never race for ports). Workers share nothing but the outputs folder, where each writes
 only ``<out>/<its id>/`` through a staging folder swapped in when complete.
@@ -27,10 +27,10 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import faults, interrupts
-from ..errors import EvaltoolsError
-from ..publish import LAST
-from .summary import Outcome
+from evaltools.core import faults, interrupts
+from evaltools.core.errors import EvaltoolsError
+from evaltools.store.publish import LAST
+from evaltools.batch.summary import Outcome
 
 Report = Callable[[Outcome], None]
 
@@ -72,7 +72,7 @@ def init_worker(stop) -> None:
     signal.signal(signal.SIGTERM, _on_stop)
     faults.adopt()
     # a stop landing in a callback from native code (nh3's attribute filter) is "ignored" with a traceback
-    from ..failures import quiet_unraisable
+    from evaltools.core.failures import quiet_unraisable
 
     sys.unraisablehook = quiet_unraisable
     # a stop while a kernel shuts down leaves asyncio tasks (nbclient's kernel poller) whose exceptions it would
@@ -91,7 +91,7 @@ def render(task: Task) -> Outcome:
     """Render one review; never raises for the review's own problems (they become a failed outcome)."""
     if _state["stopped"]:
         return Outcome(task.review_id, "interrupted")
-    from ..run import run_review
+    from evaltools.render.run import run_review
 
     clock, started = time.perf_counter(), time.time()
     _state["running"] = True

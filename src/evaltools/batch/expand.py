@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .. import units as unitlib
-from .. import vocabulary
-from ..context import review_programme
-from ..iorw import atomic_write
-from ..review import Review
+from evaltools.model import units as unitlib
+from evaltools.model import vocabulary
+from evaltools.project.programme import review_programme
+from evaltools.core.iorw import atomic_write
+from evaltools.project.review import Review
 
 def review_id(review: Review, area: str | None, span: tuple[int, int] | None) -> str:
     """The id of an expanded review: the source id, then the area, then the period.

@@ -1,9 +1,9 @@
 """Which jobs are up to date: their fingerprint equals the one in their last good manifest.
 
-The fingerprint is :func:`evaltools.manifest.fingerprint`, the same hashes ``evaltools
+The fingerprint is :func:`evaltools.store.manifest.fingerprint`, the same hashes ``evaltools
 run`` writes into ``manifest.json``. A batch loads each data root's catalog once
 (:class:`DataCache`) and, for each review, reads only the review's scope of the store
-(its area and years, :mod:`evaltools.storescope`), as the review's run reads it: the
+(its area and years, :mod:`evaltools.store.storescope`), as the review's run reads it: the
 planner of a national batch never holds the whole store (~1 GB for ~700 districts).
 """
 
@@ -13,10 +13,10 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import manifest
-from ..catalog import Catalog, load_catalog
-from ..review import Review, load_review
-from ..store import load_values
+from evaltools.store import manifest
+from evaltools.model.catalog import Catalog, load_catalog
+from evaltools.project.review import Review, load_review
+from evaltools.store.record import load_values
 
 
 class DataCache:
@@ -35,7 +35,7 @@ class DataCache:
 
     def values(self, review: Review):
         """The checked data values a run of ``review`` reads: its area and years of its data root's store."""
-        from ..storescope import partition_keys, review_scope
+        from evaltools.store.storescope import partition_keys, review_scope
 
         root = Path(review.data).resolve()
         catalog = self.catalog(root)
@@ -47,9 +47,9 @@ class DataCache:
 def job_fingerprint(config: Path, lang: str | None, formats: Sequence[str], notebook: Path | None,
                     cache: DataCache, given: dict[str, str] | None = None) -> dict[str, str]:
     """The fingerprint a run of ``config`` would record, from the cached data (``given``: ``-p`` values)."""
-    from ..context import review_programme
-    from ..params import check_overrides, fingerprint_parameters
-    from ..run import notebooks_of
+    from evaltools.project.programme import review_programme
+    from evaltools.project.params import check_overrides, fingerprint_parameters
+    from evaltools.render.run import notebooks_of
 
     review = load_review(config)
     programme = review_programme(review)

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import units as unitlib
-from ..errors import EvaltoolsError, display_path
-from ..review import Review, load_review
-from . import expand
-from .fingerprints import DataCache
+from evaltools.model import units as unitlib
+from evaltools.core.errors import EvaltoolsError, display_path
+from evaltools.project.review import Review, load_review
+from evaltools.batch import expand
+from evaltools.batch.fingerprints import DataCache
 
 ALL_DISTRICTS = "all-districts"
 EVERY_DISTRICT = "every-district"      # of the whole catalog: a national batch

@@ -10,7 +10,7 @@ import sys
 import time
 from typing import TextIO
 
-from .summary import Outcome
+from evaltools.batch.summary import Outcome
 
 BAR = 24
 

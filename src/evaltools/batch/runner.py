@@ -8,14 +8,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import EvaltoolsError, UsageError
-from ..run import DEFAULT_FORMATS, check_formats
-from . import execute
-from .fingerprints import DataCache, job_fingerprint, up_to_date
-from .index import write_index
-from .plan import Job, plan
-from .progress import Progress
-from .summary import Outcome, counts
+from evaltools.core.errors import EvaltoolsError, UsageError
+from evaltools.render.run import DEFAULT_FORMATS, check_formats
+from evaltools.batch import execute
+from evaltools.batch.fingerprints import DataCache, job_fingerprint, up_to_date
+from evaltools.batch.index import write_index
+from evaltools.batch.plan import Job, plan
+from evaltools.batch.progress import Progress
+from evaltools.batch.summary import Outcome, counts
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
         Expand over periods: ``"2013-2022"`` gives one annual review per year; with ``window=5``
         every 5-year span ending in 2017…2022 instead.
     formats, lang, out, notebook
-        As for :func:`evaltools.run.run_review`.
+        As for :func:`evaltools.render.run.run_review`.
     workers : int, optional
         Local worker processes (default: the CPUs available, at most one per review).
     scheduler : str, optional
@@ -65,7 +65,7 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
     force : bool
         Render even the reviews whose inputs did not change.
     allow_invalid, final : bool
-        As for :func:`evaltools.run.run_review`.
+        As for :func:`evaltools.render.run.run_review`.
     stream : text stream, optional
         Where progress goes (default: stderr).
     parameters : dict, optional

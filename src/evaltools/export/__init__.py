@@ -24,21 +24,21 @@ __all__ = ["to_docx_from_html", "to_html", "to_pdf", "to_pdf_from_html", "warm_u
 
 def to_html(nb: nbformat.NotebookNode, lang: str = "vi", css: str = "") -> str:
     """Export an executed notebook to one self-contained HTML page (see :mod:`.html`)."""
-    from .html import to_html as export
+    from evaltools.export.html import to_html as export
 
     return export(nb, lang, css)
 
 
 def to_pdf(nb: nbformat.NotebookNode, lang: str = "vi") -> bytes:
     """Export an executed notebook to an A4 PDF (see :mod:`.pdf`)."""
-    from .pdf import to_pdf as export
+    from evaltools.export.pdf import to_pdf as export
 
     return export(nb, lang)
 
 
 def to_pdf_from_html(html: str, base_url: str | None = None) -> bytes:
     """Print a page made by :func:`to_html` to PDF without exporting the notebook again."""
-    from .pdf import to_pdf_from_html as export
+    from evaltools.export.pdf import to_pdf_from_html as export
 
     return export(html, base_url)
 
@@ -46,14 +46,14 @@ def to_pdf_from_html(html: str, base_url: str | None = None) -> bytes:
 def to_docx_from_html(html: str, lang: str = "vi", title: str | None = None, nb=None) -> bytes:
     """Write a page made by :func:`to_html` as a Word document (see :mod:`.docx`); ``nb``, the executed
     notebook, gives each SVG chart its PNG fallback."""
-    from .docx import png_fallbacks, to_docx_from_html as export
+    from evaltools.export.docx import png_fallbacks, to_docx_from_html as export
 
     return export(html, lang, title, png_fallbacks(nb) if nb is not None else None)
 
 
 def warm_up() -> None:
     """Import the exporters' heavy libraries now, so the first export does not wait for them."""
-    from . import html  # noqa: F401  - nbconvert, Jinja, nh3
-    from .pdf import load_weasyprint
+    from evaltools.export import html  # noqa: F401  - nbconvert, Jinja, nh3
+    from evaltools.export.pdf import load_weasyprint
 
     load_weasyprint()

@@ -28,12 +28,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..catalog import DEFAULT_OPTION
-from ..context import ReviewData
-from ..errors import EvaltoolsError
-from ..intake.dhis2map import Mapping
-from ..intake.numbers import from_cell
-from ..storescope import review_scope
+from evaltools.model.catalog import DEFAULT_OPTION
+from evaltools.dataset.context import ReviewData
+from evaltools.core.errors import EvaltoolsError
+from evaltools.intake.dhis2map import Mapping
+from evaltools.intake.numbers import from_cell
+from evaltools.store.storescope import review_scope
 
 CSV_HEADER = ("dataelement", "period", "orgunit", "catoptcombo", "attroptcombo", "value", "storedby", "lastupdated",
               "comment", "followup")
@@ -148,6 +148,6 @@ def export_files(data: ReviewData, what: str, fmt: str, mapping: Mapping | None)
 
 def written(folder: Path, files: dict[str, tuple[str, int]]) -> list[Path]:
     """Write each file atomically into ``folder``."""
-    from ..iorw import atomic_write
+    from evaltools.core.iorw import atomic_write
 
     return [atomic_write(folder / name, text) for name, (text, _) in files.items()]

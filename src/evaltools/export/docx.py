@@ -26,10 +26,10 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import html as lxml_html
 
-from .docx_frame import TEXT_WIDTH_CM, layout_table, title
-from .docx_pictures import add_svg, png_fallbacks
-from .docx_tables import section, write_grid
-from .printed import printed
+from evaltools.export.docx_frame import TEXT_WIDTH_CM, layout_table, title
+from evaltools.export.docx_pictures import add_svg, png_fallbacks
+from evaltools.export.docx_tables import section, write_grid
+from evaltools.export.printed import printed
 
 FONT = "Times New Roman"
 BODY_PT = 13

@@ -15,7 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from .docx_frame import TEXT_WIDTH_CM
+from evaltools.export.docx_frame import TEXT_WIDTH_CM
 
 TABLE_PT, WIDE_PT = 11, 10
 LABEL_MIN_CM = 1.8

@@ -18,7 +18,7 @@ from __future__ import annotations
 from nbconvert.preprocessors import Preprocessor
 from nbformat.v4 import new_raw_cell
 
-from .. import mime
+from evaltools.core import mime
 
 LANGUAGE_TAGS = frozenset({"vi", "en"})
 APPENDIX_TAG = "appendix"

@@ -20,9 +20,9 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Bool, Unicode, default
 from traitlets.config import Config
 
-from .frame import DocumentFrame, LanguageCells
-from .sanitize import SanitizeOutputs, clean_html
-from .toc import add_toc
+from evaltools.export.frame import DocumentFrame, LanguageCells
+from evaltools.export.sanitize import SanitizeOutputs, clean_html
+from evaltools.export.toc import add_toc
 
 TEMPLATE = "evaltools"
 # Cells never shown: papermill's parameter cells and the usual "hide this" tags.

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import yaml
 
-from .html import templates_dir
+from evaltools.export.html import templates_dir
 
 # A document's number: digits, then "/" or "-" and more parts, one of them with capitals (QĐ-TTg, CT/TW).
 _NUMBER = r"\d+(?:[/-][\w.]+)*[/-](?:[\w.]*[^\W\d_a-z][\w.]*)(?:[/-][\w.]+)*"

@@ -23,8 +23,8 @@ import re
 
 from lxml import html as lxml_html
 
-from .html import labels
-from .nobreak import keep_together
+from evaltools.export.html import labels
+from evaltools.export.nobreak import keep_together
 
 SCREEN_ONLY = "celltag_screen-only"
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")

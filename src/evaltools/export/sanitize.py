@@ -19,7 +19,7 @@ import nh3
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbconvert.preprocessors import Preprocessor
 
-from .. import mime
+from evaltools.core import mime
 
 TAGS = frozenset({
     "h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "div", "span", "nav", "section",

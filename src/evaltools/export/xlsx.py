@@ -25,11 +25,11 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..context import ReviewData
-from ..errors import EvaltoolsError, display_path
-from ..yamlio import load_yaml
-from .xlsx_definitions import definitions
-from .xlsx_rows import meaningful, ordered
+from evaltools.dataset.context import ReviewData
+from evaltools.core.errors import EvaltoolsError, display_path
+from evaltools.core.yamlio import load_yaml
+from evaltools.export.xlsx_definitions import definitions
+from evaltools.export.xlsx_rows import meaningful, ordered
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER_FILL = "DDEBF7"

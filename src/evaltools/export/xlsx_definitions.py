@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import formula, vnformat
-from ..catalog import Catalog
-from ..indicator_specs import Spec, specs
+from evaltools.model import formula, vnformat
+from evaltools.model.catalog import Catalog
+from evaltools.model.indicator_specs import Spec, specs
 
 COLUMNS = ("indicator", "indicator_name", "measure", "numerator", "denominator", "factor", "over_units",
            "over_years", "direction", "decimals", "categories", "source", "changes")

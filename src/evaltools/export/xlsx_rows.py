@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..catalog import Catalog
-from ..indicator_specs import specs
+from evaltools.model.catalog import Catalog
+from evaltools.model.indicator_specs import specs
 
 
 def unit_order(codes: pd.Series, area: str) -> pd.Series:

@@ -15,9 +15,9 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .. import vocabulary
-from ..catalog import DEFAULT_OPTION, Catalog
-from .unitnames import tone_key
+from evaltools.model import vocabulary
+from evaltools.model.catalog import DEFAULT_OPTION, Catalog
+from evaltools.intake.unitnames import tone_key
 
 
 

@@ -29,16 +29,16 @@ from functools import cached_property
 
 import pandas as pd
 
-from .. import limits
-from ..catalog import DEFAULT_OPTION, Catalog
-from ..errors import Problem
-from ..store import MAX_PER_CHECK
-from . import dhis2json
-from .numbers import from_cell
-from .dhis2map import Mapping
-from .dhis2periods import EXPECTED, Period, parse_period, plain, year_figure
-from .problems import FileProblem
-from .readers import Source, csv_rows
+from evaltools.core import limits
+from evaltools.model.catalog import DEFAULT_OPTION, Catalog
+from evaltools.core.errors import Problem
+from evaltools.store.record import MAX_PER_CHECK
+from evaltools.intake import dhis2json
+from evaltools.intake.numbers import from_cell
+from evaltools.intake.dhis2map import Mapping
+from evaltools.intake.dhis2periods import EXPECTED, Period, parse_period, plain, year_figure
+from evaltools.intake.problems import FileProblem
+from evaltools.intake.readers import Source, csv_rows
 
 JSON_FIELDS = ("dataElement", "period", "orgUnit", "categoryOptionCombo", "attributeOptionCombo", "value", "comment")
 CSV_FIELDS = ("dataelement", "period", "orgunit", "catoptcombo", "attroptcombo", "value", "storedby", "lastupdated",

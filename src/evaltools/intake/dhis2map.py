@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..catalog import DEFAULT_OPTION, Catalog
-from ..errors import EvaltoolsError, display_path
-from ..yamlio import load_yaml
+from evaltools.model.catalog import DEFAULT_OPTION, Catalog
+from evaltools.core.errors import EvaltoolsError, display_path
+from evaltools.core.yamlio import load_yaml
 
 FILE_NAME = "dhis2.yaml"
 SECTIONS = ("data_elements", "category_option_combos", "org_units")

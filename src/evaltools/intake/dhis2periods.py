@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .numbers import canonical, parse_plain
+from evaltools.intake.numbers import canonical, parse_plain
 
 PERIOD = re.compile(r"([0-9]{4})(?:(0[1-9]|1[0-2])|Q([1-4]))?")
 EXPECTED = "a year (2023), a month (202301) or a quarter (2023Q1)"

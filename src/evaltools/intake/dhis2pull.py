@@ -31,9 +31,9 @@ import time
 import urllib.parse
 from collections.abc import Sequence
 
-from .. import limits
-from ..errors import EvaltoolsError
-from . import dhis2json
+from evaltools.core import limits
+from evaltools.core.errors import EvaltoolsError
+from evaltools.intake import dhis2json
 
 CREDENTIALS = "set DHIS2_TOKEN (a personal access token), or DHIS2_USER and DHIS2_PASSWORD"
 MAX_REDIRECTS = 3                       # within the origin named (DHIS2 behind a proxy may add a slash)

@@ -17,8 +17,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from ..vocabulary import vocabulary
-from .problems import FileProblem
+from evaltools.model.vocabulary import vocabulary
+from evaltools.intake.problems import FileProblem
 
 _TONES = ("", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
 _PUNCTUATION = "\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022\u00b0\u20ab"

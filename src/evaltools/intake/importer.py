@@ -1,7 +1,7 @@
 """``evaltools import``: read returns into the store, all or nothing.
 
 An import reads every file, checks every cell (all problems of all files at
-once), then, holding the store alone (:mod:`evaltools.storetx`), compares the
+once), then, holding the store alone (:mod:`evaltools.store.storetx`), compares the
 values with it and either writes nothing (any problem, or ``dry_run``) or
 commits in one journal the new content of every value file that changes and the
 import log ``<data>/imports.csv`` with one more row per file (outside
@@ -22,23 +22,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import __version__, faults, limits, storetx
-from ..assess.inforce import catalog_standards
-from ..catalog import Catalog, load_catalog
-from ..errors import EvaltoolsError, Problem, display_path
-from ..store import load_values, value_files
-from . import storewrite
-from .columns import ColumnIndex
-from .dhis2 import JSON_LAYOUT, Context, relocate
-from .dhis2map import load_mapping
-from .incoming import Checked, check
-from .layouts import INCOMING, Parsed, read
-from .merge import compare
-from .numbers import from_cell
-from .problems import FileProblem, locate
-from .readers import Source, open_source
-from .unitnames import UnitNames
-from .yearcheck import first_in_file, year_notes
+from evaltools import __version__
+from evaltools.core import faults, limits
+from evaltools.store import storetx
+from evaltools.assess.inforce import catalog_standards
+from evaltools.model.catalog import Catalog, load_catalog
+from evaltools.core.errors import EvaltoolsError, Problem, display_path
+from evaltools.store.record import load_values, value_files
+from evaltools.intake import storewrite
+from evaltools.intake.columns import ColumnIndex
+from evaltools.intake.dhis2 import JSON_LAYOUT, Context, relocate
+from evaltools.intake.dhis2map import load_mapping
+from evaltools.intake.incoming import Checked, check
+from evaltools.intake.layouts import INCOMING, Parsed, read
+from evaltools.intake.merge import compare
+from evaltools.intake.numbers import from_cell
+from evaltools.intake.problems import FileProblem, locate
+from evaltools.intake.readers import Source, open_source
+from evaltools.intake.unitnames import UnitNames
+from evaltools.intake.yearcheck import first_in_file, year_notes
 
 LOG_NAME = storetx.LOG_NAME
 LOG_COLUMNS = ("imported_at", "file", "sha256", "bytes", "kind", "encoding", "layout", "years", "rows", "values",

@@ -3,7 +3,7 @@
 The intake's own checks cover what only a return has: how numbers and years
 are written, unit names, and whether a figure sits on a unit of the level that
 reports it. Everything the store checks (element, category, value type,
-negatives, duplicates) is left to :func:`evaltools.store.check_values`, whose
+negatives, duplicates) is left to :func:`evaltools.store.record.check_values`, whose
 problems are pointed back at the return's file, row and column.
 """
 
@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..assess.inforce import refusals
-from ..catalog import Catalog
-from ..errors import Problem
-from ..store import check_values
-from .numbers import from_cell, parse_plain, parse_vi
-from .problems import locate
-from .readers import CellError, Uncomputed
-from .unitnames import UnitNames
+from evaltools.assess.inforce import refusals
+from evaltools.model.catalog import Catalog
+from evaltools.core.errors import Problem
+from evaltools.store.record import check_values
+from evaltools.intake.numbers import from_cell, parse_plain, parse_vi
+from evaltools.intake.problems import locate
+from evaltools.intake.readers import CellError, Uncomputed
+from evaltools.intake.unitnames import UnitNames
 
 TOKEN = "\ue000"  # private-use mark: tags each row for check_values, never found in a return (NFC text)
 PARSERS: dict[str, Callable[[str], str | None]] = {"plain": parse_plain, "vi": parse_vi}

@@ -24,13 +24,13 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 
-from .. import vocabulary
-from ..errors import Problem
-from ..store import OPTIONAL, REQUIRED
-from .columns import Column, ColumnIndex, header_key
-from .dhis2 import Context, is_dhis2_csv, read_into
-from .problems import column_letter, place
-from .readers import CellError, Grid, Source, Uncomputed, csv_frame, csv_rows
+from evaltools.model import vocabulary
+from evaltools.core.errors import Problem
+from evaltools.store.record import OPTIONAL, REQUIRED
+from evaltools.intake.columns import Column, ColumnIndex, header_key
+from evaltools.intake.dhis2 import Context, is_dhis2_csv, read_into
+from evaltools.intake.problems import column_letter, place
+from evaltools.intake.readers import CellError, Grid, Source, Uncomputed, csv_frame, csv_rows
 
 INCOMING = ("element", "category", "unit_code", "unit_name", "period", "raw", "grammar", "comment", "origin",
             "place", "base", "row", "column", "cell", "unit_at", "period_at", "period_row")

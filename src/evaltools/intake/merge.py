@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..store import REQUIRED
+from evaltools.store.record import REQUIRED
 
 KEYS = list(REQUIRED[:4])  # element, period, unit, category
 
@@ -18,7 +18,7 @@ def compare(rows: pd.DataFrame, stored: pd.DataFrame | None) -> pd.DataFrame:
     rows
         Typed incoming values (element, period, unit, category, value ...).
     stored
-        The store as :func:`evaltools.store.load_values` returns it, or None when empty.
+        The store as :func:`evaltools.store.record.load_values` returns it, or None when empty.
     """
     if stored is None or stored.empty:
         return rows.assign(status="added", stored_value=np.nan, stored_source="", stored_at="")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..vocabulary import vocabulary
+from evaltools.model.vocabulary import vocabulary
 
 GROUP_SEPARATORS = ".\u0020\u00a0\u202f\u2009"
 _VI = re.compile(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import FileProblem, Problem
-from ..store import MAX_PER_CHECK
+from evaltools.core.errors import FileProblem, Problem
+from evaltools.store.record import MAX_PER_CHECK
 
 __all__ = ["FileProblem", "column_letter", "locate", "place"]
 

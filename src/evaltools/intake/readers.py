@@ -22,10 +22,10 @@ from pathlib import Path
 import pandas as pd
 from pandas.api.types import union_categoricals
 
-from .. import limits
-from ..errors import display_path
-from .encodings import decode
-from .problems import FileProblem, column_letter, place
+from evaltools.core import limits
+from evaltools.core.errors import display_path
+from evaltools.intake.encodings import decode
+from evaltools.intake.problems import FileProblem, column_letter, place
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"

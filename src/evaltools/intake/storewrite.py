@@ -3,7 +3,7 @@
 New values go to ``returns-<year>.csv`` (appended when it exists, so earlier
 rows keep their bytes); a replaced value is rewritten in the file that held
 it. Only the files that change are staged, each whole; the caller commits them
-with the import log (:mod:`evaltools.storetx`).
+with the import log (:mod:`evaltools.store.storetx`).
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import faults
-from ..store import OPTIONAL, REQUIRED
+from evaltools.core import faults
+from evaltools.store.record import OPTIONAL, REQUIRED
 
 HEADER = list(REQUIRED + OPTIONAL)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..errors import display_path
-from .importer import FileReport, ImportResult
-from .numbers import from_cell
+from evaltools.core.errors import display_path
+from evaltools.intake.importer import FileReport, ImportResult
+from evaltools.intake.numbers import from_cell
 
 COLUMNS = ("file", "layout", "encoding", "years", "rows", "values", "empty", "added", "unchanged", "replaced",
            "rejected")

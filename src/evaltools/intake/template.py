@@ -33,15 +33,15 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from .. import vocabulary
-from ..assess.inforce import catalog_standards, out_of_force, years_of
-from ..assess.scorecards import standard_for
-from ..catalog import Catalog
-from ..errors import EvaltoolsError
-from ..iorw import atomic_write
-from ..texts import package_entry
-from ..units import valid_in
-from .columns import Column, data_columns
+from evaltools.model import vocabulary
+from evaltools.assess.inforce import catalog_standards, out_of_force, years_of
+from evaltools.assess.scorecards import standard_for
+from evaltools.model.catalog import Catalog
+from evaltools.core.errors import EvaltoolsError
+from evaltools.core.iorw import atomic_write
+from evaltools.model.texts import package_entry
+from evaltools.model.units import valid_in
+from evaltools.intake.columns import Column, data_columns
 
 HEADER_ROW, CODE_ROW, FIRST_ROW = 4, 5, 6
 NUMBER_FORMATS = {"integer": "#,##0", "amount": "#,##0", "boolean": "0", "number": "#,##0.##"}

@@ -7,7 +7,7 @@ sits ("Thủy" = "Thuỷ", "Hòa" = "Hoà"). Diacritics are never stripped: "Cam
 Thanh" and "Cam Thành" are different communes. A prefix, when written, must
 agree with the unit's own ("TT. Cam Lộ" is the town, "Huyện Cam Lộ" the
 district; plain "Cam Lộ" is ambiguous). A unit must exist on 31 December of
-the return's year (:mod:`evaltools.units`).
+the return's year (:mod:`evaltools.model.units`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from collections import defaultdict
 
 import pandas as pd
 
-from .. import units as unit_history
-from .. import vocabulary
+from evaltools.model import units as unit_history
+from evaltools.model import vocabulary
 
 TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 CODE = re.compile(r"[0-9]+")

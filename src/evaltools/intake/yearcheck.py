@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import Problem
+from evaltools.core.errors import Problem
 
 
 def _sources(conflicts: pd.DataFrame) -> str:

@@ -11,23 +11,23 @@ displays; the programme's notebook decides what goes where::
     text("sentences.cases", total=data.quantity("CASES"))      # a sentence of texts.yaml, with figures
     report.facts.appendix(data, text)                         # last: every figure written, defined
 
-Every figure written is recorded with its fact (:mod:`evaltools.fact`); the appendix lists them and
-``evaltools run`` writes them to ``facts.json`` for the consistency audit (:mod:`evaltools.audit`).
+Every figure written is recorded with its fact (:mod:`evaltools.model.fact`); the appendix lists them and
+``evaltools run`` writes them to ``facts.json`` for the consistency audit (:mod:`evaltools.render.audit`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..context import ReviewData, open_review
-from ..texts import Prose, Texts, load_texts
-from . import charts, display, draft, facts, provenance, quality, tables
-from .charts import decorate, figure, theme, tight_range
-from .frame import document
-from .glue import glue
-from ..narrative import Narrative, load_narrative
-from .draft import span
-from .tables import by_unit, styled, summary
+from evaltools.dataset.context import ReviewData, open_review
+from evaltools.model.texts import Prose, Texts, load_texts
+from evaltools.report import charts, display, draft, facts, provenance, quality, tables
+from evaltools.report.charts import decorate, figure, theme, tight_range
+from evaltools.report.frame import document
+from evaltools.report.glue import glue
+from evaltools.model.narrative import Narrative, load_narrative
+from evaltools.report.draft import span
+from evaltools.report.tables import by_unit, styled, summary
 
 __all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "constants", "when",
            "span", "during", "capital", "document",
@@ -53,11 +53,11 @@ def load(review: str | Path, lang: str | None = None, snapshot: str | Path = "",
     In a notebook, a plain DataFrame displayed from then on is written in the review's language
     (:mod:`evaltools.report.display`).
     """
-    from ..fact import reset
+    from evaltools.model.fact import reset
 
     reset()                                  # a new report: a new ledger of its figures
     if snapshot:
-        from ..snapshot import read_snapshot
+        from evaltools.dataset.snapshot import read_snapshot
         data = read_snapshot(snapshot)
     else:
         data = open_review(review, lang, validate=validate)
@@ -78,7 +78,7 @@ def narrative(data: ReviewData, text: Texts) -> Narrative:
 
 def constants(data: ReviewData) -> dict:
     """The catalog's named numbers (``constants:`` of validation_rules.yaml): a value, or {year: value}."""
-    from ..validation.rules import RULES_FILE, load_rules
+    from evaltools.validation.rules import RULES_FILE, load_rules
 
     return load_rules(data.review.catalog_dir / RULES_FILE, data.catalog).constants
 
@@ -106,6 +106,6 @@ def during(text: Texts, data: ReviewData) -> str:
 
 def assess(data: ReviewData):
     """Targets, trends, ranking, scorecards and the comparison with the predecessor (:mod:`evaltools.assess`)."""
-    from ..assess.review import assess_review
+    from evaltools.assess.review import assess_review
 
     return assess_review(data)

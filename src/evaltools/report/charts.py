@@ -31,8 +31,8 @@ from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .. import vnformat
-from ..texts import load_texts
+from evaltools.model import vnformat
+from evaltools.model.texts import load_texts
 
 WIDTH_IN, HEIGHT_IN = 4.3, 2.8
 FONT_PT = 11

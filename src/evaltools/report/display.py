@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from .. import vnformat
-from ..texts import Texts
-from .tables import styled
+from evaltools.model import vnformat
+from evaltools.model.texts import Texts
+from evaltools.report.tables import styled
 
 # Data columns that hold codes, years or line numbers: written as they are (19597, 2017), never 19.597.
 AS_IS = ("unit", "year", "period", "value_year", "line", "element", "category", "indicator", "file", "source")

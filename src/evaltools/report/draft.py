@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import fact, vnformat
-from ..assess.review import Assessment
-from ..context import ReviewData
-from ..texts import Texts
-from ..units import valid_in
-from .tables import level_words
+from evaltools.model import fact, vnformat
+from evaltools.assess.review import Assessment
+from evaltools.dataset.context import ReviewData
+from evaltools.model.texts import Texts
+from evaltools.model.units import valid_in
+from evaltools.report.tables import level_words
 
 
 def _plan(lang: str, plan) -> str:

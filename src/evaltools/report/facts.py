@@ -1,6 +1,6 @@
 """The report's figures as facts: counts that name what they count, and the method appendix that lists them.
 
-Every figure a sentence writes is recorded in the report's ledger (:mod:`evaltools.fact`);
+Every figure a sentence writes is recorded in the report's ledger (:mod:`evaltools.model.fact`);
 :func:`appendix` shows each computed one on a numbered line (the line a figure's link in
 the text points to) and hands the whole ledger to ``evaltools run``, which writes it as
 ``outputs/<id>/facts.json`` for the consistency audit (``evaltools check``).
@@ -13,8 +13,9 @@ from dataclasses import replace
 
 import pandas as pd
 
-from .. import fact, mime, vnformat
-from ..texts import Texts
+from evaltools.model import fact, vnformat
+from evaltools.core import mime
+from evaltools.model.texts import Texts
 
 
 def alike(*figures: vnformat.Quantity) -> bool:
@@ -32,7 +33,7 @@ def count(frame: pd.DataFrame, what: str, lang: str = "vi") -> vnformat.Quantity
 
 class Appendix:
     """The method appendix's list of figures (HTML table, one ``id="fact-N"`` row per figure) and, for
-    machines, the report's whole ledger (:data:`evaltools.mime.FACTS`, which the export drops)."""
+    machines, the report's whole ledger (:data:`evaltools.core.mime.FACTS`, which the export drops)."""
 
     def __init__(self, rows: list[tuple[int, str, str, str]], record: dict, head: list[str], intro: str):
         self.rows, self.record, self.head, self.intro = rows, record, head, intro

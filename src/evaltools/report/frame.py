@@ -1,7 +1,7 @@
 """The official frame of a report: masthead, title, place and date, signature, recipients.
 
 A notebook displays :func:`document` once; the output carries the frame's fields as
-data (no markup) under :data:`evaltools.mime.FRAME`, with a short Markdown preview for
+data (no markup) under :data:`evaltools.core.mime.FRAME`, with a short Markdown preview for
 JupyterLab. At export the report template lays the frame out around the notebook's
 content (see :mod:`evaltools.export.frame`), the way the decree prescribes
 (Nghị định 30/2020/NĐ-CP, Phụ lục I): the masthead on top, the signature and
@@ -14,10 +14,11 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .. import mime, vnformat
-from ..context import ReviewData
-from ..texts import Texts, escape_markdown
-from ..vocabulary import vocabulary
+from evaltools.core import mime
+from evaltools.model import vnformat
+from evaltools.dataset.context import ReviewData
+from evaltools.model.texts import Texts, escape_markdown
+from evaltools.model.vocabulary import vocabulary
 
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 
-from .. import mime
+from evaltools.core import mime
 
 
 

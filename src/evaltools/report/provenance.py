@@ -6,9 +6,10 @@ import datetime as dt
 
 import pandas as pd
 
-from .. import manifest, vnformat
-from ..context import ReviewData
-from ..texts import Prose, Texts
+from evaltools.store import manifest
+from evaltools.model import vnformat
+from evaltools.dataset.context import ReviewData
+from evaltools.model.texts import Prose, Texts
 
 
 def sources(data: ReviewData, texts: Texts) -> pd.DataFrame:

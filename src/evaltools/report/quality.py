@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import manifest, vnformat
-from ..texts import Prose, Texts
-from ..validation import Validation, completeness_matrix
-from .charts import Chart, completeness_heatmap
+from evaltools.store import manifest
+from evaltools.model import vnformat
+from evaltools.model.texts import Prose, Texts
+from evaltools.validation import Validation, completeness_matrix
+from evaltools.report.charts import Chart, completeness_heatmap
 
 LEVELS = ("high", "medium", "low")
 

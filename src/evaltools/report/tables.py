@@ -14,11 +14,11 @@ import html
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from .. import fact, sublevel, units as unitlib, vnformat
-from ..assess import comparability as cmp
-from ..context import ReviewData
-from ..texts import Texts
-from ..vocabulary import formats
+from evaltools.model import fact, sublevel, units as unitlib, vnformat
+from evaltools.assess import comparability as cmp
+from evaltools.dataset.context import ReviewData
+from evaltools.model.texts import Texts
+from evaltools.model.vocabulary import formats
 
 COVERAGE_MARK = "†"
 WIDE = 9                                    # more columns than this: a landscape page
@@ -165,7 +165,7 @@ def parts_beside(data: ReviewData, before: ReviewData, texts: Texts, code: str) 
     """A disaggregated indicator by option, the year before beside this year (headed ``2023*`` when cut
     off early), with the change of the values shown only when the two years are alike (complete, neither
     a flow's partial year: :func:`evaltools.report.facts.alike`)."""
-    from .facts import alike
+    from evaltools.report.facts import alike
 
     now, then = data.parts(code), before.parts(code)
     both = now.merge(then, on=["category", "category_name"], how="outer", suffixes=("", "_before"))
@@ -221,7 +221,7 @@ def styled(frame: pd.DataFrame, lang: str, caption: str = "", digits: int | pd.S
 
     ``digits`` is the decimals of every number; or per row (a Series on the frame's index);
     or per column (a dict, columns not named taking 0). A column of
-    :class:`~evaltools.vnformat.Quantity` is written with its units (``100,0 %``). A table of
+    :class:`~evaltools.model.vnformat.Quantity` is written with its units (``100,0 %``). A table of
     more than :data:`WIDE` columns is marked ``wide``: it gets a landscape page on paper and
     scrolls sideways on a phone. The table is recorded in the report's ledger as shown (its rows
     are what a sentence's :func:`evaltools.report.facts.count` of ``counted`` counts).

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import yaml
 
-from ..review import Review
-from ..yamlio import Record
-from .periods import move_text, move_title, span
+from evaltools.project.review import Review
+from evaltools.core.yamlio import Record
+from evaltools.scaffold.periods import move_text, move_title, span
 
 _SCALAR = re.compile(r"^(?P<head>\s*[\w-]+:[ \t]*)(?P<value>\"[^\"]*\"|'[^']*'|[^#]*?)(?P<tail>[ \t]*#.*)?$")
 _DMY = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .. import vocabulary
+from evaltools.model import vocabulary
 
 DASH = "–"           # the en dash the reports write between years
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",

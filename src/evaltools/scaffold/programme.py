@@ -12,8 +12,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..errors import EvaltoolsError, display_path
-from ..programme import PROGRAMME_FILE, load_programme, programme_folder
+from evaltools.core.errors import EvaltoolsError, display_path
+from evaltools.project.programme import PROGRAMME_FILE, load_programme, programme_folder
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _ID_LINE = re.compile(r"^id:[^\n#]*", re.M)

@@ -1,7 +1,7 @@
 """The narrative skeleton of a new review: every keyed heading, last period's text in comments.
 
 The report never shows what is inside ``<!-- -->`` (see
-:mod:`evaltools.narrative`), so a skeleton renders as it stands: each part the
+:mod:`evaltools.model.narrative`), so a skeleton renders as it stands: each part the
 analyst has not written yet reads "no text yet", and the drafted parts
 (``{#key+}``) keep their draft.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 
-from ..mdscan import blank_comments, heading_key
-from ..texts import package_entry
-from .periods import span
+from evaltools.core.mdscan import blank_comments, heading_key
+from evaltools.model.texts import package_entry
+from evaltools.scaffold.periods import span
 
 
 def _w(key: str, lang: str) -> str:

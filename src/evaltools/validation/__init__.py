@@ -9,10 +9,10 @@ Public API (used by ``evaltools validate`` and the data-quality notebook)::
     completeness_matrix(result.completeness)   # units × years for a heatmap
 """
 
-from .completeness import completeness, completeness_matrix, completeness_rates
-from .findings import COLUMNS, IMPORTANCE, KINDS, counts, findings_csv, format_findings
-from .rules import RULES_FILE, OutlierSettings, RuleSet, load_rules
-from .run import Validation, format_report, validate
+from evaltools.validation.completeness import completeness, completeness_matrix, completeness_rates
+from evaltools.validation.findings import COLUMNS, IMPORTANCE, KINDS, counts, findings_csv, format_findings
+from evaltools.validation.rules import RULES_FILE, OutlierSettings, RuleSet, load_rules
+from evaltools.validation.run import Validation, format_report, validate
 
 __all__ = ["COLUMNS", "IMPORTANCE", "KINDS", "RULES_FILE", "OutlierSettings", "RuleSet", "Validation",
            "completeness", "completeness_matrix", "completeness_rates", "counts", "findings_csv",

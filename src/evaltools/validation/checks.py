@@ -23,11 +23,11 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import formula
-from ..errors import display_path
-from .findings import number, percent
-from .rules import RuleSet
-from .wide import provenance, wide_values
+from evaltools.model import formula
+from evaltools.core.errors import display_path
+from evaltools.validation.findings import number, percent
+from evaltools.validation.rules import RuleSet
+from evaltools.validation.wide import provenance, wide_values
 
 VERBS = {"==": "equal", "!=": "differ from", "<": "be less than", "<=": "be at most",
          ">": "be more than", ">=": "be at least", "~=": "be about"}

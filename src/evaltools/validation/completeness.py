@@ -17,9 +17,9 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from ..catalog import Catalog
-from ..texts import check_name
-from .unityears import unit_years
+from evaltools.model.catalog import Catalog
+from evaltools.model.texts import check_name
+from evaltools.validation.unityears import unit_years
 
 RULE = "COMPLETENESS"
 YEAR_RULE = "COMPLETENESS_YEAR"
@@ -33,7 +33,7 @@ def completeness(rows: pd.DataFrame, catalog: Catalog, area: str | None, years: 
     ----------
     rows : DataFrame
         Data values (element, period, unit, ...), e.g. from
-        :func:`evaltools.store.load_values` or the rows that passed validation.
+        :func:`evaltools.store.record.load_values` or the rows that passed validation.
     catalog : Catalog
         Org units (with validity dates) and elements (with their level).
     area : str or None

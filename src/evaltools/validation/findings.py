@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .. import units as unitlib, vnformat
+from evaltools.model import units as unitlib, vnformat
 
 IMPORTANCE = ("high", "medium", "low")
 KINDS = ("schema", "rule", "completeness", "outlier", "narrative")
@@ -93,7 +93,7 @@ def counts(findings: pd.DataFrame) -> pd.DataFrame:
 
 def findings_csv(findings: pd.DataFrame) -> str:
     """The findings as UTF-8 CSV text (machine-readable numbers; texts never run as formulas)."""
-    from ..safecells import text_columns
+    from evaltools.core.safecells import text_columns
 
     return text_columns(findings).to_csv(index=False, float_format="%.10g", lineterminator="\n")
 

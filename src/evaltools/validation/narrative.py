@@ -12,10 +12,10 @@ import re
 
 import pandas as pd
 
-from ..errors import EvaltoolsError, display_path
-from ..narrative import parse
-from ..review import Review, load_review
-from ..texts import check_name
+from evaltools.core.errors import EvaltoolsError, display_path
+from evaltools.model.narrative import parse
+from evaltools.project.review import Review, load_review
+from evaltools.model.texts import check_name
 
 _LINE = re.compile(r"^(?P<file>.+?):(?P<line>\d+): (?P<message>.*)$", re.S)
 

@@ -34,12 +34,12 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
-from .. import formula
-from ..catalog import Catalog
-from ..texts import load_texts
-from .findings import number
-from .rules import OutlierSettings
-from .wide import provenance
+from evaltools.model import formula
+from evaltools.model.catalog import Catalog
+from evaltools.model.texts import load_texts
+from evaltools.validation.findings import number
+from evaltools.validation.rules import OutlierSettings
+from evaltools.validation.wide import provenance
 
 Z_RULE, RATIO_RULE, JUMP_RULE = "OUTLIER_Z", "OUTLIER_RATIO", "DENOMINATOR_JUMP"
 _KEY = ["element", "unit", "segment"]

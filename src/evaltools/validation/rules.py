@@ -10,7 +10,7 @@
     confirmed:    denominator jumps the analyst has checked and confirmed, with the reason
 
 :func:`load_rules` checks the whole file against the catalog and raises one
-:class:`~evaltools.errors.InputError` listing every problem with its line.
+:class:`~evaltools.core.errors.InputError` listing every problem with its line.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import formula
-from ..catalog import Catalog
-from ..errors import EvaltoolsError, InputError, Problem, display_path
-from ..schema import Field, duplicates, parse_record, parse_records
-from ..yamlio import Record, load_yaml
-from .findings import IMPORTANCE
+from evaltools.model import formula
+from evaltools.model.catalog import Catalog
+from evaltools.core.errors import EvaltoolsError, InputError, Problem, display_path
+from evaltools.core.schema import Field, duplicates, parse_record, parse_records
+from evaltools.core.yamlio import Record, load_yaml
+from evaltools.validation.findings import IMPORTANCE
 
 RULES_FILE = "validation_rules.yaml"
 OPERATORS = ("==", "!=", "<", "<=", ">", ">=", "~=")

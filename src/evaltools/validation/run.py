@@ -7,19 +7,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..assess.inforce import catalog_standards
-from ..periods import is_partial, unit_cutoffs
-from ..review import Review, load_review
-from ..texts import check_name
-from .checks import check_rules
-from .completeness import completeness_rates, completeness_table, missing_returns
-from .findings import add_unit_names, counts, findings_frame, format_findings, number, percent
-from .narrative import check_narrative
-from .outliers import find_outliers
-from .rules import RULES_FILE, load_rules
-from .schema_checks import check_store
-from .timing import check_not_before, check_signing_date, check_standards
-from .unityears import unit_years
+from evaltools.assess.inforce import catalog_standards
+from evaltools.model.periods import is_partial, unit_cutoffs
+from evaltools.project.review import Review, load_review
+from evaltools.model.texts import check_name
+from evaltools.validation.checks import check_rules
+from evaltools.validation.completeness import completeness_rates, completeness_table, missing_returns
+from evaltools.validation.findings import (
+    add_unit_names,
+    counts,
+    findings_frame,
+    format_findings,
+    number,
+    percent,
+)
+from evaltools.validation.narrative import check_narrative
+from evaltools.validation.outliers import find_outliers
+from evaltools.validation.rules import RULES_FILE, load_rules
+from evaltools.validation.schema_checks import check_store
+from evaltools.validation.timing import check_not_before, check_signing_date, check_standards
+from evaltools.validation.unityears import unit_years
 
 SKIPPED = "SCHEMA_TOO_MANY"
 
@@ -90,7 +97,8 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
         When the review, catalog or rules file is missing or invalid (these are
         configuration, not data: they stop the run).
     """
-    from ..context import review_catalog, review_programme
+    from evaltools.model.catalog import review_catalog
+    from evaltools.project.programme import review_programme
 
     review = review if isinstance(review, Review) else load_review(review)
     programme = programme if programme is not None else review_programme(review, required=False)

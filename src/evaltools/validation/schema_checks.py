@@ -1,7 +1,7 @@
 """Schema checks: every store row against the catalog, every problem a high finding.
 
-The store's own reader and checker (:func:`evaltools.store.read_values_csv`,
-:func:`evaltools.store.check_values`) do the work; this module turns their
+The store's own reader and checker (:func:`evaltools.store.record.read_values_csv`,
+:func:`evaltools.store.record.check_values`) do the work; this module turns their
 problems into findings, adds the two checks that need the unit history (the
 unit existed that year; the element is reported at its level), and hands the
 rows that passed on to the other checks.
@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import columnar, store, storetx
-from ..catalog import Catalog
-from ..errors import Problem, display_path
-from ..texts import check_name
-from .findings import number
-from .unityears import unit_years, validity_text
+from evaltools.store import columnar, record as store, storetx
+from evaltools.model.catalog import Catalog
+from evaltools.core.errors import Problem, display_path
+from evaltools.model.texts import check_name
+from evaltools.validation.findings import number
+from evaltools.validation.unityears import unit_years, validity_text
 
 _FIELD_RULES = {"element": "SCHEMA_ELEMENT", "unit": "SCHEMA_UNIT", "period": "SCHEMA_PERIOD",
                 "category": "SCHEMA_CATEGORY", "value": "SCHEMA_VALUE"}
@@ -29,13 +29,13 @@ _ROW = ["file", "line", "element", "period", "unit", "category", "value", "sourc
 def check_store(folder: str | Path, catalog: Catalog, scope=None) -> tuple[pd.DataFrame, pd.DataFrame, bool]:
     """Read and check the CSV files of a store, reporting every problem.
 
-    ``scope`` (a :class:`evaltools.storescope.Scope`) reads only a review's units and years
+    ``scope`` (a :class:`evaltools.store.storescope.Scope`) reads only a review's units and years
     (and every row that cannot be placed in a unit and year); None reads the whole store.
 
     Returns
     -------
     (DataFrame, DataFrame, bool)
-        The typed rows that passed every check (as :func:`evaltools.store.check_values`
+        The typed rows that passed every check (as :func:`evaltools.store.record.check_values`
         types them); the schema findings; and whether every bad row was named
         (False when the store summarised a long run of one problem as
         "... N more rows": then the passed rows cannot be told apart).

@@ -1,7 +1,7 @@
 """Checks of dates: results that cannot exist yet by a year's cut-off, criteria of a standard not in force
 in their year, and a review signed too early.
 
-A year's figures stop on its last day (:func:`evaltools.periods.year_cutoffs`: 31
+A year's figures stop on its last day (:func:`evaltools.model.periods.year_cutoffs`: 31
 December, the review's cut-off, or a partial year of its area in ``catalog/periods.yaml``). A
 ``not_before`` entry of the rules file names a column whose values exist only from a
 month of the year on (recognition at the year's end): a value in a year that stops
@@ -15,11 +15,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..assess.inforce import refusals
-from ..errors import display_path
-from ..review import Review
-from ..texts import check_name
-from .findings import number
+from evaltools.assess.inforce import refusals
+from evaltools.core.errors import display_path
+from evaltools.project.review import Review
+from evaltools.model.texts import check_name
+from evaltools.validation.findings import number
 
 OUT_OF_FORCE = "STANDARD_NOT_IN_FORCE"
 SIGNED_EARLY = "REVIEW_SIGNED_BEFORE_CUTOFF"
@@ -42,7 +42,7 @@ def check_not_before(rows: pd.DataFrame, entries: pd.DataFrame,
         The rules file's ``not_before`` entries (code, name_vi, name_en, column, month,
         importance).
     last_days : mapping
-        Unit -> year -> the last day its figures cover (:func:`evaltools.periods.unit_cutoffs`):
+        Unit -> year -> the last day its figures cover (:func:`evaltools.model.periods.unit_cutoffs`):
         a year cut short in one district is not cut short in another.
     """
     parts = []

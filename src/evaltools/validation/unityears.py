@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .. import units as unitlib
+from evaltools.model import units as unitlib
 
 
 def unit_years(units: pd.DataFrame, years: Iterable[int], area: str | None) -> pd.DataFrame:

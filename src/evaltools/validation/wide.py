@@ -1,7 +1,7 @@
 """Data values side by side: one row per (unit, year) as reported, one column per data column.
 
 A data column is ``ELEMENT`` (all its options added) or ``ELEMENT.option``, the
-keys of :meth:`evaltools.catalog.Catalog.columns`. Units are kept as they
+keys of :meth:`evaltools.model.catalog.Catalog.columns`. Units are kept as they
 reported: nothing is merged or rolled up, so a rule checks one return at a time.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..catalog import DEFAULT_OPTION
+from evaltools.model.catalog import DEFAULT_OPTION
 
 
 def _keyed(rows: pd.DataFrame) -> pd.DataFrame:
