@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from evaltools.notebooks import lone_headings
+from evaltools.project.headings import lone_headings
 
 from .conftest import ROOT
 

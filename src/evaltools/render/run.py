@@ -171,7 +171,7 @@ def check_headings(notebook: Path, lang: str) -> None:
         return
     import nbformat
 
-    from evaltools.notebooks import lone_headings
+    from evaltools.project.headings import lone_headings
 
     lone = lone_headings(nbformat.read(notebook, as_version=4))
     where = display_path(notebook)
