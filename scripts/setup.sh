@@ -2,6 +2,7 @@
 # Set up everything evaltools needs on Debian, idempotently:
 #   scripts/setup.sh          what rendering reports needs
 #   scripts/setup.sh test     ... plus what the test suite needs
+#   scripts/setup.sh dask     ... plus Dask distributed (a scheduler or worker of `evaltools batch --scheduler`)
 #   scripts/setup.sh lab      ... plus JupyterLab in its own venv (.venv-lab)
 # Debian packages are installed only when missing (apt-get update only then);
 # Python packages go into the project's .venv, reinstalled only when
@@ -38,6 +39,7 @@ make_venv() {  # $1: folder
 
 make_venv .venv
 extras=""; [ "$want" = test ] && extras="[test]"
+[ "$want" = dask ] && extras="[dask]"
 stamp=".venv/.installed-${want/lab/report}"
 # a test install holds everything a report needs
 [ "$want" != test ] && [ -f .venv/.installed-test ] && ! [ pyproject.toml -nt .venv/.installed-test ] \

@@ -111,3 +111,17 @@ def test_summary_lists_failures_last_with_their_message():
     assert lines[1].split()[:2] == ["a", "done"] and lines[2].split()[:2] == ["b", "skipped"]
     assert lines[3].startswith("x") and "cell 5, line 1" in lines[3] and "KeyError: 'A'" in lines[3]
     assert lines[-1] == "3 reviews: 1 done, 1 skipped, 1 failed in 1 min 15 s"
+
+
+def test_summary_gives_the_time_per_review_overall_and_per_worker():
+    text = format_summary([Outcome("a", "done", 30.0, worker="w1"), Outcome("b", "done", 50.0, worker="w2"),
+                           Outcome("c", "done", 40.0, worker="w1"), Outcome("d", "skipped"),
+                           Outcome("e", "failed", 5.0, "boom", worker="w2")], 95)
+    lines = text.splitlines()
+    # (30 + 50 + 40) / 3 = 40 s of one worker per review: 3600 / 40 = 90 an hour; a failure is not a review done
+    assert lines[-2] == ("time per review: mean 40.0 s over 3 rendered, 90 reviews per worker-hour; "
+                         "w1 2 (mean 35.0 s), w2 1 (mean 50.0 s)")
+    local = format_summary([Outcome("a", "done", 12.0), Outcome("b", "done", 36.0)], 40).splitlines()
+    assert local[-2] == "time per review: mean 24.0 s over 2 rendered, 150 reviews per worker-hour"
+    assert not any(line.startswith("time per review") for line in
+                   format_summary([Outcome("a", "skipped"), Outcome("b", "failed", 3.0, "x")], 4).splitlines())

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from evaltools.core import faults, interrupts
@@ -207,7 +207,7 @@ def run_dask(tasks: Sequence[Task], scheduler: str, report: Report) -> tuple[lis
     except (OSError, TimeoutError) as exc:
         raise EvaltoolsError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
     with client:
-        futures = {client.submit(render, task, key=f"evaltools-{task.review_id}-{os.getpid()}-{time.time_ns()}",
+        futures = {client.submit(render_on_dask, task, key=f"evaltools-{task.review_id}-{os.getpid()}-{time.time_ns()}",
                                  pure=False): task for task in tasks}
         outcomes = []
         try:
@@ -220,3 +220,11 @@ def run_dask(tasks: Sequence[Task], scheduler: str, report: Report) -> tuple[lis
                 client.cancel(list(futures))
                 done = {o.review_id for o in outcomes}
                 return outcomes + [Outcome(t.review_id, "interrupted") for t in tasks if t.review_id not in done], True
+
+
+def render_on_dask(task: Task) -> Outcome:
+    """:func:`render` on a Dask worker, the outcome naming that worker (``dask worker --name``, else its address)
+    for the summary's time per worker and ``run_results.json``."""
+    from distributed import get_worker      # the optional dependency (evaltools[dask]); only runs on a Dask worker
+
+    return replace(render(task), worker=str(get_worker().name))

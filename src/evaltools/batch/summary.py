@@ -17,6 +17,7 @@ class Outcome:
     status: str
     seconds: float = 0.0
     message: str = ""
+    worker: str = ""           # the Dask worker that rendered it ("" on the local pool)
 
 
 def counts(outcomes: Sequence[Outcome]) -> dict[str, int]:
@@ -31,7 +32,8 @@ def _duration(seconds: float) -> str:
 
 
 def format_summary(outcomes: Sequence[Outcome], seconds: float) -> str:
-    """A table (review, status, seconds, message) and a closing line with the counts.
+    """A table (review, status, seconds, message), the time per review (:func:`per_review`) and a closing
+    line with the counts.
 
     Failures come last, each with its whole message (the failing cell, its line and the
     exception), so the end of the output names what needs fixing.
@@ -45,5 +47,29 @@ def format_summary(outcomes: Sequence[Outcome], seconds: float) -> str:
         lines.append(f"{o.review_id:<{width}}  {o.status:<11}  {took}  {o.message}".rstrip())
     n = counts(outcomes)
     tally = ", ".join(f"{n[s]} {s}" for s in STATUSES if n[s] or s != "interrupted")
+    if n["done"]:
+        lines.append(per_review(outcomes))
     lines.append(f"{len(outcomes)} reviews: {tally} in {_duration(seconds)}")
     return "\n".join(lines)
+
+
+def per_review(outcomes: Sequence[Outcome]) -> str:
+    """The measured time of one review on one worker, overall and per Dask worker, to project a larger batch
+    from (N reviews on W workers take about N x mean / W).
+
+    ``time per review: mean 41.2 s over 3 rendered, 87 reviews per worker-hour; w1 2 (mean 40.1 s), w2 1 (mean
+    43.4 s)``
+    """
+    done = [o for o in outcomes if o.status == "done"]
+    mean = _mean(done)
+    line = f"time per review: mean {mean:.1f} s over {len(done)} rendered"
+    if mean > 0:
+        line += f", {3600 / mean:.0f} reviews per worker-hour"
+    mine = {name: [o for o in done if o.worker == name] for name in sorted({o.worker for o in done if o.worker})}
+    if mine:
+        line += "; " + ", ".join(f"{name} {len(own)} (mean {_mean(own):.1f} s)" for name, own in mine.items())
+    return line
+
+
+def _mean(outcomes: Sequence[Outcome]) -> float:
+    return sum(o.seconds for o in outcomes) / len(outcomes)

@@ -2,7 +2,7 @@
 
 Shaped like dbt's ``run_results.json``: a ``metadata`` block and one entry per review with
 its id, status (``done``, ``skipped``, ``failed``, ``interrupted``), start and finish times,
-elapsed seconds, output files (paths relative to the project), findings counted by
+elapsed seconds, the Dask worker that rendered it, output files (paths relative to the project), findings counted by
 importance, the parameters given with ``-p`` and the state of the data it was rendered
 from (the store's digest and the manifest). A done or skipped review's entry is read from
 its ``manifest.json``; a failed one carries the one-line message instead.
@@ -35,13 +35,14 @@ def _root() -> Path:
 
 
 def review_result(review_id: str, status: str, seconds: float, out: Path, message: str = "",
-                  root: Path | None = None) -> dict:
-    """One review's entry: from its manifest when it was rendered (or is up to date), else the message."""
+                  root: Path | None = None, worker: str | None = None) -> dict:
+    """One review's entry: from its manifest when it was rendered (or is up to date), else the message;
+    ``worker`` names the Dask worker that rendered it (None on the local pool, for ``run`` and a skip)."""
     root = root or _root()
     folder = Path(out) / review_id
     entry = {"review": review_id, "status": status, "started": None, "finished": None,
-             "elapsed_seconds": round(seconds, 2), "message": message or None, "outputs": [],
-             "findings": None, "parameters": {}, "data": None}
+             "elapsed_seconds": round(seconds, 2), "message": message or None, "worker": worker or None,
+             "outputs": [], "findings": None, "parameters": {}, "data": None}
     record_path = folder / "manifest.json"
     if status not in ("done", "skipped") or not record_path.is_file():
         return entry
