@@ -12,7 +12,7 @@ import pandas as pd
 from evaltools.model import units as unitlib
 from evaltools.core.errors import EvaltoolsError, display_path
 from evaltools.project.review import Review, load_review
-from evaltools.batch import expand
+from evaltools.batch import expand, select
 from evaltools.batch.fingerprints import DataCache
 
 ALL_DISTRICTS = "all-districts"
@@ -77,36 +77,61 @@ def area_codes(spec: str, review: Review, units: pd.DataFrame, as_of: int) -> li
 
 
 def plan(configs: Sequence[str | Path], out: str | Path, areas: str | None = None, years: str | None = None,
-         window: int | None = None, cache: DataCache | None = None) -> list[Job]:
+         window: int | None = None, cache: DataCache | None = None, select: Sequence[str] = ()) -> list[Job]:
     """One job per review: each config as is, or expanded over ``areas`` and/or ``years``.
 
     Expanded configs are written under ``<out>/.batch/configs/`` (never into the data folder);
     their ids carry the area and the period (see :func:`evaltools.batch.expand.review_id`).
-    ``cache`` holds each data root's catalog, loaded once.
+    ``cache`` holds each data root's catalog, loaded once. ``select``: glob patterns, only the
+    reviews they match (:mod:`evaltools.batch.select`; an expanded config is written only if chosen).
 
     Raises
     ------
     EvaltoolsError
-        For a bad config, area or period, or two jobs with the same review id.
+        For a bad config, area or period, two jobs with the same review id, or a pattern matching none.
     """
     cache = cache or DataCache()
     spans = periods(*parse_years(years), window) if years else [None]
     if window and not years:
         raise EvaltoolsError("--window needs --years, e.g. --years 2012-2022 --window 5")
     jobs: list[Job] = []
+    chooser, expansions = _Chooser(select), []
     for config in configs:
         review = load_review(config)
         if areas is None and not years:
-            jobs.append(Job(review.id, review.path, review.path, review.area, review.first_year, review.last_year))
+            units = cache.catalog(review.data).units if select else None
+            if chooser.wants(review.id, review.area, units, review.last_year):
+                jobs.append(Job(review.id, review.path, review.path, review.area, review.first_year, review.last_year))
             continue
         units = cache.catalog(review.data).units
         last = max(s[1] for s in spans) if years else review.last_year
         codes = area_codes(areas, review, units, last) if areas else [None]
-        for code in codes:
-            for span in spans:
-                jobs.append(_expanded_job(review, code, span, units, Path(out) / GENERATED))
+        expansions += [(review, code, span, units) for code in codes for span in spans
+                       if chooser.wants(expand.review_id(review, code, span), code or review.area, units, last)]
+    chooser.refuse_unmatched()            # before any config is written
+    jobs += [_expanded_job(*expansion, Path(out) / GENERATED) for expansion in expansions]
     _refuse_duplicates(jobs)
     return jobs
+
+
+class _Chooser:
+    """The ``--select`` patterns, and which of them chose a review so far."""
+
+    def __init__(self, patterns: Sequence[str]):
+        self.patterns, self.used, self.seen = list(patterns), set(), []
+
+    def wants(self, review_id: str, area: str, units: pd.DataFrame | None, as_of: int) -> bool:
+        """Whether the review is chosen (every review when no pattern is given)."""
+        if not self.patterns:
+            return True
+        self.seen.append(review_id)
+        found = select.matched(self.patterns, review_id, area, select.area_names(units, area, as_of))
+        self.used.update(found)
+        return bool(found)
+
+    def refuse_unmatched(self) -> None:
+        """Raise for a pattern that chose nothing."""
+        select.refuse_unmatched(self.patterns, self.used, self.seen)
 
 
 def _expanded_job(review: Review, area: str | None, span: tuple[int, int] | None, units: pd.DataFrame,

@@ -43,7 +43,7 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
               out: str | Path = "outputs", notebook: str | Path | None = None, workers: int | None = None,
               scheduler: str | None = None, force: bool = False, allow_invalid: bool = False,
               final: bool = False, stream: TextIO | None = None, parameters: dict[str, str] | None = None,
-              timeout: float | None = None) -> BatchResult:
+              timeout: float | None = None, select: Sequence[str] = ()) -> BatchResult:
     """Render many reviews, each in its own worker and kernel, skipping those already up to date.
 
     Parameters
@@ -72,11 +72,15 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
         ``-p`` values for every review's notebook (texts), checked against each notebook.
     timeout : float, optional
         Seconds a cell may run (``--execution-timeout``).
+    select : patterns, optional
+        Render only the reviews these globs match (id, area code or name; ``--select``); one that
+        matches none is refused.
 
     Raises
     ------
     EvaltoolsError
-        Before anything is rendered: a bad config, area, period or format, duplicate ids.
+        Before anything is rendered: a bad config, area, period or format, duplicate ids, a
+        ``select`` pattern that matches no review.
     """
     clock = time.perf_counter()
     check_formats(formats)
@@ -84,7 +88,7 @@ def run_batch(configs: Sequence[str | Path], *, areas: str | None = None, years:
         raise UsageError(f"--workers: expected 1 or more, found {workers}")
     out, cache = Path(out).resolve(), DataCache()
     notebook = Path(notebook).resolve() if notebook else None
-    jobs = plan(configs, out, areas, years, window, cache)
+    jobs = plan(configs, out, areas, years, window, cache, select)
     given = dict(parameters or {})
     skipped, tasks = _split(jobs, formats, lang, out, notebook, force, cache, given)
     tasks = [replace(t, allow_invalid=allow_invalid, final=final, parameters=tuple(given.items()), timeout=timeout)

@@ -205,14 +205,16 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from evaltools.project.params import from_file, parse_pairs
     from evaltools.project.refs import resolve_review
 
-    configs = [resolve_review(r) for r in args.reviews]
+    configs = [resolve_review(r) for r in _batch_reviews(args)]
     out, quiet = _folder(args.out, "outputs"), args.quiet or args.log_level in ("WARNING", "ERROR")
     result = run_batch(configs, areas=args.areas, years=args.years, window=args.window, formats=_formats(args.to),
                        lang=args.lang, out=out, notebook=args.notebook, workers=args.workers,
                        scheduler=args.scheduler, force=args.force, allow_invalid=args.allow_invalid,
                        final=args.final, stream=io.StringIO() if quiet else None,
-                       parameters=from_file(args.parameters_file, parse_pairs(args.parameters)), timeout=args.execution_timeout)
-    entries = [results.review_result(o.review_id, o.status, o.seconds, out, o.message) for o in result.outcomes]
+                       parameters=from_file(args.parameters_file, parse_pairs(args.parameters)), timeout=args.execution_timeout,
+                       select=args.select or ())
+    entries = [results.review_result(o.review_id, o.status, o.seconds, out, o.message, worker=o.worker)
+               for o in result.outcomes]
     doc = results.document("batch", entries, result.seconds)
     results.write(out, doc)
     if args.json:
@@ -224,6 +226,20 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         print("evaltools: interrupted; finished reviews were kept, unfinished ones left nothing behind",
               file=sys.stderr)
     return result.exit_code
+
+
+def _batch_reviews(args: argparse.Namespace) -> list:
+    """The reviews a batch names; none with ``--select``: every review config of the project (as dbt selects
+    among a project's models)."""
+    from evaltools.core.errors import UsageError
+    from evaltools.project.project import review_ids
+
+    if args.reviews:
+        return args.reviews
+    if not args.select:
+        raise UsageError("batch: name the reviews (REVIEW ...) or select among the project's (--select PATTERN)")
+    reviews = _folder(None, "data") / "reviews"
+    return [reviews / f"{name}.yaml" for name in review_ids(reviews) if not name.startswith(".")]
 
 
 def _cmd_new_programme(args: argparse.Namespace) -> int:
@@ -284,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("run", "batch", "indicators"):     # refuse a hostile config or narrative before any
             from evaltools.project.review import check_review_inputs  # kernel starts; finish what a killed run left
             from evaltools.store.publish import recover_outputs
-            for ref in getattr(args, "reviews", None) or [args.review]:
+            for ref in _batch_reviews(args) if args.command == "batch" else [args.review]:
                 check_review_inputs(ref)
             recover_outputs(_folder(args.out, "outputs"))
         return (getattr(args, "func", None) or COMMANDS[args.command])(args)

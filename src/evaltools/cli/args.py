@@ -230,7 +230,12 @@ def _add_batch(sub) -> None:
                                  "inputs (data in its area and years, catalogs, config, narrative, notebook, "
                                  "parameters) match its last good outputs is skipped. Ends with a summary "
                                  "table and writes <out>/index.html. Exit code 1 when any review failed.")
-    p.add_argument("reviews", nargs="+", metavar="REVIEW", help="review ids or configs (YAML)")
+    p.add_argument("reviews", nargs="*", metavar="REVIEW",
+                   help="review ids or configs (YAML); none with --select: every review of the project")
+    p.add_argument("--select", action="append", metavar="PATTERN",
+                   help="render only the reviews this glob matches (dbt's --select): their id (ct20-*-2022), "
+                        "area code (45*) or area name (with or without its prefix, or in English); "
+                        "case-insensitive; repeatable (any matches); a pattern that matches none is an error")
     p.add_argument("--areas", help="expand over areas: all-districts (of the review's province), "
                                    "every-district (of the catalog) or codes, comma-separated (e.g. 901,902)")
     p.add_argument("--years", help="expand over periods: a span such as 2013-2022 (one annual review per year)")
