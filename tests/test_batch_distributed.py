@@ -114,15 +114,20 @@ def test_every_review_is_rendered_on_the_cluster_with_the_figures_of_the_returns
     assert workers == ["w1", "w2"]
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:] + (logs / "w1.log").read_text()[-3000:]
     out = project / "outputs"
-    expected = _district_sums(project / "data", "GIFTS", 2022)
-    assert len(expected) == 3
+    sums = {year: _district_sums(project / "data", "GIFTS", year) for year in (2021, 2022)}
+    assert all(len(found) == 3 for found in sums.values())
     for district in DISTRICTS:
         folder = out / f"ct20-2021-2022-{district}"
-        assert (folder / "report.html").is_file() and (folder / "manifest.json").is_file()
+        assert (folder / "manifest.json").is_file()
         table = pd.read_csv(folder / "indicators.csv", dtype={"unit": str})
         row = table[(table["indicator"] == "GIFTS") & (table["unit"] == district)
                     & (table["period"].astype(str) == "2022")]
-        assert row["value"].tolist() == [expected[district]]
+        assert row["value"].tolist() == [sums[2022][district]]
+        # the report's summary table: the district's row, each year and the whole period (a sum), 1.339 style
+        shown = [sums[2021][district], sums[2022][district], sums[2021][district] + sums[2022][district]]
+        words = " ".join(re.sub(r"<[^>]+>", " ", (folder / "report.html").read_text(encoding="utf-8")).split())
+        assert "Lượt trẻ em được thăm, tặng quà lượt " + " ".join(f"{n:,}".replace(",", ".") for n in shown) \
+            + " tổng các năm" in words
 
 
 def test_the_reviews_ran_on_both_workers_and_left_nothing_in_their_folders(cluster_batch):
