@@ -60,9 +60,10 @@ def _stop(procs: list[subprocess.Popen]) -> None:
 
 def _scheduler_address(proc: subprocess.Popen, file: Path) -> str:
     """The address the scheduler wrote to its --scheduler-file (port chosen by the system: always free)."""
+    deadline = time.monotonic() + 120
     while True:
-        if proc.poll() is not None:
-            raise AssertionError(f"the scheduler ended ({proc.returncode})")
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"the scheduler ended ({proc.returncode}) or never listened")
         try:
             return json.loads(file.read_text(encoding="utf-8"))["address"]
         except (OSError, ValueError, KeyError):
@@ -94,7 +95,8 @@ def cluster_batch(tmp_path_factory):
             workers = sorted(w["name"] for w in client.scheduler_info()["workers"].values())
         done = subprocess.run([str(BIN / "evaltools"), "batch", template.stem, "--areas", ",".join(DISTRICTS),
                                "--to", "html", "--scheduler", address], cwd=project, capture_output=True, text=True,
-                              env={k: v for k, v in os.environ.items() if not k.startswith("EVALTOOLS_")})
+                              env={k: v for k, v in os.environ.items() if not k.startswith("EVALTOOLS_")},
+                              timeout=1800)      # a hang fails the test instead of the suite
     finally:
         _stop(procs)
     return project, base, done, workers, procs, logs
@@ -126,8 +128,8 @@ def test_every_review_is_rendered_on_the_cluster_with_the_figures_of_the_returns
         # the report's summary table: the district's row, each year and the whole period (a sum), 1.339 style
         shown = [sums[2021][district], sums[2022][district], sums[2021][district] + sums[2022][district]]
         words = " ".join(re.sub(r"<[^>]+>", " ", (folder / "report.html").read_text(encoding="utf-8")).split())
-        assert "Lượt trẻ em được thăm, tặng quà lượt " + " ".join(f"{n:,}".replace(",", ".") for n in shown) \
-            + " tổng các năm" in words
+        row = " ".join(f"{n:,}".replace(",", ".") for n in shown)
+        assert f"Lượt trẻ em được thăm, tặng quà lượt {row} tổng các năm" in words
 
 
 def test_the_reviews_ran_on_both_workers_and_left_nothing_in_their_folders(cluster_batch):

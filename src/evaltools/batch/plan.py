@@ -101,7 +101,8 @@ def plan(configs: Sequence[str | Path], out: str | Path, areas: str | None = Non
         if areas is None and not years:
             units = cache.catalog(review.data).units if select else None
             if chooser.wants(review.id, review.area, units, review.last_year):
-                jobs.append(Job(review.id, review.path, review.path, review.area, review.first_year, review.last_year))
+                jobs.append(Job(review.id, review.path, review.path, review.area, review.first_year,
+                                review.last_year))
             continue
         units = cache.catalog(review.data).units
         last = max(s[1] for s in spans) if years else review.last_year
