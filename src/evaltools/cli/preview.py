@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from evaltools.cli import _folder, _reporter
-from evaltools.cli.args import REVIEW_HELP, _lang, _parser
+from evaltools.cli.args import REVIEW_HELP, _lang, _out, _parser
 
 
 def _port(text: str) -> int:
@@ -21,17 +21,12 @@ def _port(text: str) -> int:
 
 def _cmd_preview(args: argparse.Namespace) -> int:
     from evaltools.project.refs import resolve_review
-    from evaltools.project.review import check_review_inputs
     from evaltools.render.preview import preview
-    from evaltools.store.publish import recover_outputs
 
-    check_review_inputs(args.review)
-    out = _folder(args.out, "outputs")
-    recover_outputs(out)
-    reporter = _reporter(args)
+    reporter = _reporter(args)      # the review's inputs were checked, a killed run's outputs recovered (cli.main)
     try:
-        preview(resolve_review(args.review), out, port=args.port, lang=args.lang, notebook=args.notebook,
-                reporter=reporter, say=lambda line: print(line, flush=True))
+        preview(resolve_review(args.review), _folder(args.out, "outputs"), port=args.port, lang=args.lang,
+                notebook=args.notebook, reporter=reporter, say=lambda line: print(line, flush=True))
     finally:
         reporter.close()
     return 0
@@ -48,6 +43,5 @@ def add_parser(sub) -> None:
     p.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (default: a free one, printed)")
     _lang(p, "report language")
     p.add_argument("--notebook", type=Path, help="report notebook (default: the config's, else its programme's)")
-    p.add_argument("--out", type=Path, help="outputs folder to render into and serve (default: the project's "
-                                            "outputs/)")
+    _out(p)                                 # rendered into and served
     p.set_defaults(func=_cmd_preview)
