@@ -113,3 +113,17 @@ def test_preview_serves_the_html_renders_again_on_an_edit_and_stops_on_ctrl_c(pr
     page = (project / "outputs" / REVIEW / "report.html").read_text(encoding="utf-8")
     assert "lớp dạy bơi và sơ cứu đuối nước" in page
     assert not [p.name for p in (project / "outputs").iterdir() if p.name.startswith(".")]     # no stage left
+
+
+def test_a_port_in_use_is_one_line_before_any_render(project):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([str(BIN / "evaltools"), "preview", REVIEW, "--port", str(port), "--quiet"],
+                              cwd=project, capture_output=True, text=True, timeout=300)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == (f"evaltools: error: 127.0.0.1:{port}: cannot serve there (Address already in use); "
+                           "choose another --port, or leave it out for a free one\n")

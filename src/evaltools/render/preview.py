@@ -46,11 +46,20 @@ class _Handler(SimpleHTTPRequestHandler):
         return
 
 
-def serve(folder: Path, port: int = 0) -> ThreadingHTTPServer:
-    """Serve ``folder`` on 127.0.0.1:``port`` (0: a free one) from a daemon thread; the caller shuts it down."""
-    server = ThreadingHTTPServer((HOST, port), functools.partial(_Handler, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, name="preview-server", daemon=True).start()
-    return server
+def bind(folder: Path, port: int = 0) -> ThreadingHTTPServer:
+    """A server of ``folder`` bound to 127.0.0.1:``port`` (0: a free one), not serving yet (:func:`serve`)."""
+    try:
+        return ThreadingHTTPServer((HOST, port), functools.partial(_Handler, directory=str(folder)))
+    except OSError as exc:
+        raise EvaltoolsError(f"{HOST}:{port}: cannot serve there ({exc.strerror}); choose another --port, or "
+                             "leave it out for a free one") from None
+
+
+def serve(server: ThreadingHTTPServer) -> threading.Thread:
+    """Answer requests from a daemon thread until ``server.shutdown()`` (which only a serving server may call)."""
+    thread = threading.Thread(target=server.serve_forever, name="preview-server", daemon=True)
+    thread.start()
+    return thread
 
 
 def watched(config: Path, notebook: str | Path | None = None) -> tuple[list[Path], Callable[[Path], bool]]:
@@ -94,10 +103,11 @@ def preview(config: Path, out: Path, port: int = 0, lang: str | None = None, not
         interrupts.checkpoint()         # a Ctrl-C held while they were committed stops here
         return result
 
-    first = render()
-    roots, relevant = watched(config, notebook)
-    server = serve(Path(out), port)
+    server, serving = bind(Path(out), port), None     # a port taken is said before a render is spent
     try:
+        first = render()
+        roots, relevant = watched(config, notebook)
+        serving = serve(server)
         say(f"serving http://{HOST}:{server.server_address[1]}/{first.review_id}/report.html (rendered in "
             f"{first.seconds:.1f} s); watching {', '.join(map(str, roots))}; Ctrl-C stops")
         for changes in watchfiles.watch(*roots, watch_filter=lambda _, path: relevant(Path(path)),
@@ -112,5 +122,6 @@ def preview(config: Path, out: Path, port: int = 0, lang: str | None = None, not
                 continue
             say(f"re-rendered {done.review_id} after {_names(changes)} changed ({done.seconds:.1f} s)")
     finally:
-        server.shutdown()
+        if serving is not None:
+            server.shutdown()
         server.server_close()
