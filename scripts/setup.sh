@@ -56,9 +56,12 @@ fi
 # Committed notebooks carry no outputs: git strips them on `git add` (.gitattributes names the filter),
 # whatever the target: a notebook saved in JupyterLab after `make lab` or `make report` is committed
 # without its outputs too. Git runs a filter at the top of the working tree, so the relative path
-# names each clone's (or worktree's) own .venv.
+# names each clone's (or worktree's) own .venv. JupyterLab's save also writes the kernel's language_info in
+# full (its Python version, lexer, mimetype): only its name is kept, so a save after Run All commits nothing.
 if git rev-parse --git-dir >/dev/null 2>&1; then
-  git config filter.nbstripout.clean ".venv/bin/python -m nbstripout --keep-id"
+  info=metadata.language_info
+  git config filter.nbstripout.clean ".venv/bin/python -m nbstripout --keep-id --extra-keys \"$info.codemirror_mode \
+$info.file_extension $info.mimetype $info.nbconvert_exporter $info.pygments_lexer $info.version\""
   git config filter.nbstripout.smudge cat
 fi
 

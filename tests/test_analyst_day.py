@@ -426,3 +426,24 @@ def test_the_notebook_test_names_a_heading_without_its_twin(tmp_path):
         path.unlink()
     assert (f"programmes/ct20/{path.name}, cell {len(nb.cells)}: heading '## V. KẾT LUẬN' (tagged vi) has no en "
             "twin") in str(failed.value)
+
+
+def test_the_first_review_takes_three_commands_and_two_edited_files(first_review):
+    """The count issue 21 asks for: new-programme, new-review, run (3 commands) and the two narrative skeletons
+    new-review wrote (2 files edited); the edited Vietnamese text is in the rendered report."""
+    root, done = first_review
+    skeletons = re.findall(r"^(\S+\.md): narrative skeleton \((vi|en)\)", done[1].stdout, re.M)
+    assert sorted(lang for _, lang in skeletons) == ["en", "vi"], done[1].stdout
+    said = {"vi": "Năm 2022, các xã ven sông mở lớp dạy bơi cho trẻ em.",
+            "en": "In 2022, the riverside communes ran swimming classes for children."}
+    for name, lang in skeletons:                # the analyst writes the first part of each
+        path = root / name
+        lines = path.read_text(encoding="utf-8").splitlines()
+        first = next(i for i, line in enumerate(lines) if re.match(r"^## .*\{#\w+\}\s*$", line))
+        lines[first + 1:first + 1] = ["", said[lang]]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = subprocess.run([str(BIN / "evaltools"), "run", "road-safety-2022", "--to", "html", "--quiet"], cwd=root,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert len([d.args for d in done]) == 3 and len(skeletons) == 2
+    assert said["vi"] in (root / "outputs" / "road-safety-2022" / "report.html").read_text(encoding="utf-8")

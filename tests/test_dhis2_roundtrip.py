@@ -127,3 +127,33 @@ def test_a_code_without_a_dhis2_identifier_refuses_the_mapped_export(exported):
     assert done.stderr.startswith("evaltools: error: data/catalog/dhis2.yaml: data_elements: no DHIS2 identifier for ")
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert not (exported / "outputs" / "annual-2022" / "dhis2-indicators.json").exists()
+
+
+def test_codes_with_the_mapping_files_category_option_combos(exported):
+    """--ids combos: elements and org units by code, the combos (which DHIS2 seldom codes) by their UIDs."""
+    options = load_catalog(exported / "data" / "catalog").options["option"].unique()
+    combos = {"HllvX50cXC0": "default", **{uid("coc", c): c for c in options}}
+    mapping = exported / "data" / "catalog" / "dhis2.yaml"
+    try:
+        mapping.write_text(yaml.safe_dump({"category_option_combos": combos}), encoding="utf-8")
+        done = cli("export", "dhis2", "ct20-2012-2022", "--what", "data", "--ids", "combos", "--out",
+                   exported / "combos", cwd=exported)
+        mapping.write_text(yaml.safe_dump({"category_option_combos": {"Prlt0C1RF0s": "drowning"}}), encoding="utf-8")
+        refused = subprocess.run([sys.executable, "-m", "evaltools", "export", "dhis2", "ct20-2012-2022", "--what",
+                                  "data", "--ids", "combos", "--out", exported / "none"], cwd=exported,
+                                 capture_output=True, text=True)
+    finally:
+        mapping.unlink()
+    document = json.loads((exported / "combos" / "ct20-2012-2022" / "dhis2-data.json").read_text("utf-8"))
+    assert {k: v for k, v in document.items() if k.endswith("IdScheme")} == {
+        "dataElementIdScheme": "CODE", "orgUnitIdScheme": "CODE", "categoryOptionComboIdScheme": "UID"}
+    assert "dataElementIdScheme CODE" in done.stdout
+    coded = json.loads((exported / "outputs" / "ct20-2012-2022" / "dhis2-data.json").read_text("utf-8"))
+    uids = {v: k for k, v in combos.items()}
+    # the same values, only the combos told by their UIDs (the default one named too)
+    assert sorted(json.dumps({**v, "categoryOptionCombo": uids[v.get("categoryOptionCombo", "default")]},
+                             sort_keys=True) for v in coded["dataValues"]) == \
+        sorted(json.dumps(v, sort_keys=True) for v in document["dataValues"])
+    assert {"drowning", "traffic"} <= {v.get("categoryOptionCombo") for v in coded["dataValues"]}
+    assert refused.returncode == 1 and refused.stderr.count("\n") == 1
+    assert "data/catalog/dhis2.yaml: category_option_combos: no DHIS2 identifier for " in refused.stderr

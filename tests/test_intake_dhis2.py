@@ -146,13 +146,16 @@ def test_what_cannot_be_made_a_year_honestly_is_refused_and_nothing_is_written(t
         "bad.json: dataValues[21].attributeOptionCombo: attribute option combo 'aocXYZ12345': only the default is "
         "read (evaltools keeps no funding mechanism or partner); list it under attribute_option_combos: in "
         "data/catalog/dhis2.yaml if it is your instance's default",
-        "bad.json: dataValues[0].period: CHILDREN 2023: a stock's yearly figure is its value at the year's end, "
+        "bad.json: dataValues[0].period: CHILDREN 2023 of Xã Cam Thủy (19606, org unit DiszpKrYNg8): a stock's yearly figure is its value at the year's end, "
         "202312, which is missing (6 month(s) given, 202301–202306); send 202312 (or the year's figure)",
-        "bad.json: dataValues[6].period: HI_CARDS 2023: a flow's yearly figure adds up every month of 2023, and "
+        "bad.json: dataValues[6].period: HI_CARDS 2023 of Xã Cam Thành (19612): a flow's yearly figure adds up every month of 2023, and "
         "202312 is missing or empty: send it (or the year's total); a partial sum would under-count",
         "bad.json: dataValues[20].value: CHILDREN counts whole units: expected a whole number ≥ 0, found '1.234'"]
     assert "import summary (DHIS2): status ERROR, importCount imported 0, updated 0, ignored 22, deleted 0; " \
            "conflicts 7" in out
+    # one count, one name per thing: the table's rejected is the DHIS2 line's conflicts (7 values refused)
+    assert out.splitlines()[1].split()[-1] == "7" and out.splitlines()[0].split()[-1] == "rejected"
+    assert out.splitlines()[-1] == "REFUSED: 7 value(s) rejected, nothing was written"
     assert tree_hashes(data) == before
 
 
@@ -173,8 +176,8 @@ def test_a_declared_partial_year_ends_on_its_last_day(tmp_path):
     late.write_text(json.dumps({"orgUnit": "19597", "dataValues": [
         {"dataElement": "HI_CARDS", "period": f"2017{m:02d}", "value": "1"} for m in range(1, 7)]}), encoding="utf-8")
     code, _, err = run(["import", late.name, "--data", data], tmp_path)
-    assert problem_lines(err) == ["june.json: dataValues[0].period: HI_CARDS 2017: 2017's figures stop on 31/05/2017 "
-                                  "(catalog/periods.yaml): period 201706 is after it"]
+    assert problem_lines(err) == ["june.json: dataValues[0].period: HI_CARDS 2017 of Thị trấn Cam Lộ (19597): 2017's "
+                                  "figures stop on 31/05/2017 (catalog/periods.yaml): period 201706 is after it"]
 
 
 def test_a_conflict_with_the_store_is_refused_then_replaced_as_an_update(tmp_path):
@@ -188,7 +191,8 @@ def test_a_conflict_with_the_store_is_refused_then_replaced_as_an_update(tmp_pat
     assert problem_lines(err)[1:] == [
         "changed.csv:2: column 'value': conflicts with the stored value 3390 (data/values/cam-lo-2022.csv:2, source "
         "data/generate.py): this return has 3391 (check the year first: see this return's first line)"]
-    assert "status ERROR, importCount imported 0, updated 0, ignored 1, deleted 0; conflicts 2" in out
+    # the year's note heads the conflict; it is no value's conflict of its own: one value, one conflict
+    assert "status ERROR, importCount imported 0, updated 0, ignored 1, deleted 0; conflicts 1" in out
     code, out, err = run(["import", path.name, "--data", data, "--replace"], tmp_path)
     assert (code, err) == (0, "")
     assert "status SUCCESS, importCount imported 0, updated 1, ignored 0, deleted 0; conflicts 0" in out
@@ -252,3 +256,49 @@ def test_a_file_of_bad_values_gives_twenty_lines_and_a_count(tmp_path):
     assert lines[1] == ("many.csv:3: column 'orgunit': unknown org unit 'ou000000000': neither a GSO unit code nor "
                         "mapped in data/catalog/dhis2.yaml (org_units:)")
     assert lines[-1] == "many.csv: ... 11 more problems of DHIS2 values like these"
+
+
+def test_a_missing_month_names_the_org_unit_and_its_option(tmp_path):
+    data = project(tmp_path)
+    path = tmp_path / "months.csv"      # traffic injuries of two communes; the second lacks July
+    rows = ["dataelement,period,orgunit,catoptcombo,attroptcombo,value"]
+    rows += [f"Ix2HsbDMLea,2023{m:02d},DiszpKrYNg8,V6L425pT3A0,,1" for m in range(1, 13)]
+    rows += [f"Ix2HsbDMLea,2023{m:02d},19600,V6L425pT3A0,,1" for m in range(1, 13) if m != 7]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out, err = run(["import", path.name, "--data", data], tmp_path)
+    assert code == 1
+    assert problem_lines(err) == [
+        "months.csv:14: column 'period': INJURIES (traffic) 2023 of Xã Cam Tuyền (19600): a flow's yearly figure adds "
+        "up every month of 2023, and 202307 is missing or empty: send it (or the year's total); a partial sum would "
+        "under-count"]
+
+
+def test_a_duplicate_in_json_cites_the_other_value_by_its_index_in_csv_by_its_line(tmp_path):
+    data = project(tmp_path, mapping=None)
+    values = [{"dataElement": "GIFTS", "period": "2023", "orgUnit": "19600", "value": v} for v in ("41", "42")]
+    (tmp_path / "d.json").write_text(json.dumps({"dataValues": [
+        {"dataElement": "GIFTS", "period": "2023", "orgUnit": "19603", "value": "7"}, *values]}), encoding="utf-8")
+    (tmp_path / "d.csv").write_text("dataelement,period,orgunit,catoptcombo,attroptcombo,value\n"
+                                    "GIFTS,2023,19606,,,41\nGIFTS,2023,19606,,,42\n", encoding="utf-8")
+    code, out, err = run(["import", "d.json", "d.csv", "--data", data], tmp_path)
+    assert code == 1
+    assert problem_lines(err) == [
+        "d.json: dataValues[2].value: duplicate of d.json: dataValues[1] (GIFTS, 2023, 19600, default)",
+        "d.csv:3: column 'value': duplicate of d.csv:2 (GIFTS, 2023, 19606, default)"]
+
+
+def test_the_table_and_dhis2s_line_count_the_same_refused_values_by_one_name_each(tmp_path):
+    data = project(tmp_path, mapping=None)
+    path = tmp_path / "many.csv"        # more bad values than the twenty lines shown of each kind
+    rows = ["dataelement,period,orgunit,catoptcombo,attroptcombo,value"]
+    rows += [f"GIFTS,2023,ou{n:09d},,,1" for n in range(30)]               # unknown org units: refused on reading
+    rows += [f"GIFTS,{2019 + n},19600,,,{n}.5" for n in range(5)]          # not whole: refused by the checks
+    rows += ["GIFTS,2023,19603,,,4"]                                       # a good one
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out, err = run(["import", path.name, "--data", data], tmp_path)
+    assert code == 1 and len(problem_lines(err)) == 20 + 1 + 5            # 20 shown, "... 10 more", 5
+    lines = out.splitlines()
+    table = dict(zip(lines[0].split()[-7:], lines[1].split()[-7:]))      # rows ... rejected
+    assert (table["rows"], table["values"], table["rejected"]) == ("36", "36", "35")
+    assert "importCount imported 0, updated 0, ignored 36, deleted 0; conflicts 35" in out
+    assert lines[-1] == "REFUSED: 35 value(s) rejected, nothing was written"

@@ -196,7 +196,7 @@ def test_one_bad_file_and_nothing_of_the_good_one_is_written(tmp_path):
     code, out, err = run(["import", good.name, bad.name, "--data", data], tmp_path)
     assert code == 1 and tree_hashes(data) == before
     assert problem_lines(err)[0].startswith("bad.csv:3: column 'CHILDREN': cell B3: malformed digit grouping")
-    assert out.splitlines()[-1] == "REFUSED: 1 problem(s), nothing was written"
+    assert out.splitlines()[-1] == "REFUSED: 1 value(s) rejected, nothing was written"
 
 
 def test_a_store_file_imports_back_unchanged_and_into_an_empty_store_identically(tmp_path):

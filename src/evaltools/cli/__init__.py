@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
         guard(args, {"out": (_default("outputs"), "the outputs folder (--out not given)"),
                      "save": (Path.cwd(), "the working folder, where --save writes by default")},
               _default("data"))
-        if args.command in ("run", "batch", "indicators"):     # refuse a hostile config or narrative before any
+        if args.command in ("run", "batch", "indicators", "preview"):  # refuse a hostile config or narrative before any
             from evaltools.project.review import check_review_inputs  # kernel starts; finish what a killed run left
             from evaltools.store.publish import recover_outputs
             for ref in _batch_reviews(args) if args.command == "batch" else [args.review]:

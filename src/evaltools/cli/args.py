@@ -304,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (_add_indicators, _add_run, _add_validate, _add_check, _add_import, _add_template, _add_new_review,
                 _add_new_programme, _add_batch, _add_recover, _add_list, add_dhis2_parsers):
         add(sub)
+    from evaltools.cli.preview import add_parser as add_preview_parser  # preview (its own module: cli/preview.py)
+
+    add_preview_parser(sub)
     return parser
 
 

@@ -13,7 +13,7 @@ def _cmd_export_dhis2(args: argparse.Namespace) -> int:
     from evaltools.dataset.context import open_review
     from evaltools.project.refs import resolve_review
     from evaltools.core.errors import display_path
-    from evaltools.export.dhis2 import export_files, written
+    from evaltools.export.dhis2 import export_files, schemes, written
     from evaltools.intake.dhis2map import load_mapping
     from evaltools.project.review import check_review_inputs
     from evaltools.project.outpaths import review_folder
@@ -23,9 +23,11 @@ def _cmd_export_dhis2(args: argparse.Namespace) -> int:
     out = _folder(args.out, "outputs")       # the outputs folder as every command finds it
     recover_outputs(out)
     data = open_review(resolve_review(args.review))
-    mapping = load_mapping(data.review.catalog_dir, data.catalog) if args.ids == "mapped" else None
-    files = export_files(data, args.what, args.format, mapping)
-    ids = f"DHIS2 identifiers of {mapping.path}" if mapping else "idScheme CODE"
+    mapping = load_mapping(data.review.catalog_dir, data.catalog) if args.ids != "code" else None
+    files = export_files(data, args.what, args.format, mapping, args.ids)
+    # what the receiving DHIS2 is told (in the JSON) or must be told (the CSV's POST parameters)
+    ids = ", ".join(f"{k} {v}" for k, v in schemes(args.ids).items()) or "UID"
+    ids += f", DHIS2 identifiers of {mapping.path}" if mapping else ""
     for path, (_, count) in zip(written(review_folder(out, data.review.id), files), files.values()):
         print(f"{display_path(path)}: {count} data values ({ids})")
     return 0
@@ -53,9 +55,11 @@ EXPORT_OPTIONS = (
     ("--what", {"choices": ("indicators", "data", "all"), "default": "indicators",
                 "help": "indicators (default), data (the element values import takes back) or all"}),
     ("--format", {"choices": ("json", "csv"), "default": "json", "help": "json (default) or DHIS2's csv"}),
-    ("--ids", {"choices": ("code", "mapped"), "default": "code",
-               "help": "code: the catalog's codes, idScheme CODE (default); mapped: the DHIS2 identifiers of "
-                       "<data>/catalog/dhis2.yaml"}),
+    ("--ids", {"choices": ("code", "mapped", "combos"), "default": "code",
+               "help": "code: the catalog's codes, idScheme CODE (default; the receiving DHIS2 needs category "
+                       "option combos coded as the catalog's options, e.g. drowning); mapped: the DHIS2 "
+                       "identifiers of <data>/catalog/dhis2.yaml; combos: codes, but the category option combos "
+                       "by their identifiers in <data>/catalog/dhis2.yaml (categoryOptionComboIdScheme UID)"}),
     ("--out", {"type": Path, "help": "outputs folder (default: the project's outputs/)"}))
 PULL_OPTIONS = (
     ("server", {"help": "the server's address, e.g. https://dhis2.example.org"}),

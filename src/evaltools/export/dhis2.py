@@ -13,7 +13,10 @@ Two sets can be written:
   comment too (after the stored comment, if any).
 
 Identifiers are the catalog's codes (``idScheme: CODE``) or, with ``ids="mapped"``,
-the DHIS2 identifiers of the mapping file (:mod:`evaltools.intake.dhis2map`). The
+the DHIS2 identifiers of the mapping file (:mod:`evaltools.intake.dhis2map`). With codes,
+the category option combos are the catalog's option codes (``drowning``), which a DHIS2
+instance seldom gives its combos; ``ids="combos"`` writes the mapping file's identifiers
+for the combos only (``categoryOptionComboIdScheme: UID``, the rest by code). The
 period is the year (``2017``), the org unit the GSO code; the value is text, as DHIS2
 writes it; a missing figure is left out, never written as 0; the default option is
 left out (DHIS2 then uses its default category option combo).
@@ -35,6 +38,8 @@ from evaltools.intake.dhis2map import Mapping
 from evaltools.intake.numbers import from_cell
 from evaltools.store.storescope import review_scope
 
+MAPPED = {"dataElement": ("elements", "data_elements"), "orgUnit": ("units", "org_units"),
+          "categoryOptionCombo": ("options", "category_option_combos")}
 CSV_HEADER = ("dataelement", "period", "orgunit", "catoptcombo", "attroptcombo", "value", "storedby", "lastupdated",
               "comment", "followup")
 WHATS = ("indicators", "data")
@@ -82,13 +87,14 @@ def data_rows(data: ReviewData) -> pd.DataFrame:
         "value": [_number(v) for v in mine["value"]], "comment": comments})
 
 
-def identified(rows: pd.DataFrame, mapping: Mapping | None) -> pd.DataFrame:
-    """Rows with the mapping file's DHIS2 identifiers instead of catalog codes (as they are without a mapping)."""
+def identified(rows: pd.DataFrame, mapping: Mapping | None, columns: tuple[str, ...] = tuple(MAPPED)) -> pd.DataFrame:
+    """Rows with the mapping file's DHIS2 identifiers instead of catalog codes in ``columns`` (as they are
+    without a mapping)."""
     if mapping is None:
         return rows
     out = rows.copy()
-    for column, kind, section in (("dataElement", "elements", "data_elements"), ("orgUnit", "units", "org_units"),
-                                  ("categoryOptionCombo", "options", "category_option_combos")):
+    for column in columns:
+        kind, section = MAPPED[column]
         reverse = mapping.reverse(kind)
         if column == "categoryOptionCombo":
             reverse.setdefault(DEFAULT_OPTION, DEFAULT_OPTION)
@@ -115,11 +121,17 @@ def _records(rows: pd.DataFrame) -> list[dict[str, str]]:
     return out
 
 
-def to_json(rows: pd.DataFrame, codes: bool, data_set: str = "") -> str:
-    """A DHIS2 ``dataValueSets`` JSON document (``idScheme: CODE`` when the identifiers are codes)."""
+def schemes(ids: str) -> dict[str, str]:
+    """The id schemes a data value set written with ``ids`` declares (none: DHIS2's default, UID)."""
+    if ids == "combos":     # each object's own scheme: DHIS2 reads a specific one before the general idScheme
+        return {"dataElementIdScheme": "CODE", "orgUnitIdScheme": "CODE", "categoryOptionComboIdScheme": "UID"}
+    return {"idScheme": "CODE"} if ids == "code" else {}
+
+
+def to_json(rows: pd.DataFrame, ids: str, data_set: str = "") -> str:
+    """A DHIS2 ``dataValueSets`` JSON document declaring its id schemes (:func:`schemes`)."""
     document: dict[str, object] = {"dataSet": data_set} if data_set else {}
-    if codes:
-        document["idScheme"] = "CODE"
+    document.update(schemes(ids))
     document["dataValues"] = _records(rows)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -135,13 +147,16 @@ def to_csv(rows: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
-def export_files(data: ReviewData, what: str, fmt: str, mapping: Mapping | None) -> dict[str, tuple[str, int]]:
-    """File name -> (content, number of values) for each set asked (``what``: indicators, data or all)."""
+def export_files(data: ReviewData, what: str, fmt: str, mapping: Mapping | None,
+                 ids: str = "code") -> dict[str, tuple[str, int]]:
+    """File name -> (content, number of values) for each set asked (``what``: indicators, data or all), with
+    the identifiers ``ids`` says (code, mapped or combos; ``mapping`` needed unless code)."""
     sets = WHATS if what == "all" else (what,)
+    columns = {"code": (), "mapped": tuple(MAPPED), "combos": ("categoryOptionCombo",)}[ids]
     out = {}
     for name in sets:
-        rows = identified(indicator_rows(data) if name == "indicators" else data_rows(data), mapping)
-        text = to_csv(rows) if fmt == "csv" else to_json(rows, mapping is None, mapping.data_set if mapping else "")
+        rows = identified(indicator_rows(data) if name == "indicators" else data_rows(data), mapping, columns)
+        text = to_csv(rows) if fmt == "csv" else to_json(rows, ids, mapping.data_set if mapping else "")
         out[f"dhis2-{name}.{fmt}"] = (text, len(rows))
     return out
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
@@ -39,6 +40,7 @@ from evaltools.intake.dhis2map import Mapping
 from evaltools.intake.dhis2periods import EXPECTED, Period, parse_period, plain, year_figure
 from evaltools.intake.problems import FileProblem
 from evaltools.intake.readers import Source, csv_rows
+from evaltools.intake.unitnames import UnitNames
 
 JSON_FIELDS = ("dataElement", "period", "orgUnit", "categoryOptionCombo", "attributeOptionCombo", "value", "comment")
 CSV_FIELDS = ("dataelement", "period", "orgunit", "catoptcombo", "attroptcombo", "value", "storedby", "lastupdated",
@@ -59,6 +61,11 @@ class Context:
     def options(self) -> frozenset[str]:
         """Every option code of the catalog (looked up once per file, not once per value)."""
         return frozenset(self.catalog.options["option"])
+
+    @cached_property
+    def names(self) -> UnitNames:
+        """The catalog's unit names, to name an org unit in a message (built once, when one needs it)."""
+        return UnitNames(self.catalog.units)
 
 
 @dataclass
@@ -211,7 +218,8 @@ def incoming(records: list[Record], context: Context, names: tuple[str, str]) ->
             subs.setdefault((element, option, unit, period.year), []).append((record, period, value))
     given_years = {(e, o, u, int(p)): r for r, e, o, u, p, *_ in years}
     for (element, option, unit, year), group in subs.items():
-        row, problem = _year_of(group, (element, unit), year, context, given_years.get((element, option, unit, year)))
+        row, problem = _year_of(group, (element, option, unit), year, context,
+                                given_years.get((element, option, unit, year)))
         if problem:
             problems.append(Problem(where, *problem))
         else:
@@ -241,27 +249,49 @@ def _year_of(group: list[tuple[Record, Period, str]], key: tuple[str, str], year
         if problem:
             return (), (record.at, record.labels[5], problem)
         given[period] = value
-    element, unit = key          # a partial year is its area's: the unit's own cut-off day, if any
+    element, option, unit = key  # a partial year is its area's: the unit's own cut-off day, if any
     last_day = context.catalog.unit_partial_years().get(unit, {}).get(year)
     rule = context.catalog.elements.at[element, "aggregation_time"]
     figure = year_figure(given, rule, last_day or pd.Timestamp(year, 12, 31).date(), "catalog/periods.yaml")
     if figure.value is None:
-        return (), (first.at, first.labels[1], f"{element} {year}: {figure.problem}")
+        return (), (first.at, first.labels[1], f"{_series(first, key, year, context)}: {figure.problem}")
     record = group[figure.at][0]
     used = group if rule == "sum" else [group[figure.at]]
     comments = list(dict.fromkeys(r.fields[6] for r, _, _ in used if r.fields[6]))
     return (record, figure.value, "; ".join(comments), figure.origin), ()
 
 
+def _series(record: Record, key: tuple[str, str, str], year: int, context: Context) -> str:
+    """The year a message is about, with its org unit named: ``INJURIES (traffic) 2023 of Xã Cam Thủy (19606,
+    org unit DiszpKrYNg8)`` -- a file of many org units' months must say whose month is missing."""
+    element, option, unit = key
+    given = record.fields[2]
+    named = context.names.described(unit, year)
+    if given != unit:
+        named = f"{named[:-1]}, org unit {given})" if named.endswith(")") else f"{named} (org unit {given})"
+    return f"{element}{f' ({option})' if option != DEFAULT_OPTION else ''} {year} of {named}"
+
+
 def relocate(problems: list[Problem], indexed: set[str]) -> list[Problem]:
-    """Problems of a JSON file located by the data value's index (``dataValues[3].value``), not a line."""
+    """Problems of a JSON file located by the data value's index (``dataValues[3].value``), not a line; a
+    message that cites a value of one (``duplicate of d.json:3``) cites it so too (``d.json: dataValues[3]``)."""
+    cited = re.compile("|".join(rf"(?<![\w/.-])({re.escape(name)}):(\d+)\b" for name in sorted(indexed, key=len,
+                                                                                            reverse=True)))
     out = []
     for p in problems:
+        message = cited.sub(_cite, p.message) if indexed else p.message
         if p.file in indexed and p.line is not None:
             field = f".{p.field}" if p.field else ""
-            p = Problem(p.file, None, None, f"dataValues[{p.line}]{field}: {p.message}")
+            p = Problem(p.file, None, None, f"dataValues[{p.line}]{field}: {message}")
+        elif message != p.message:
+            p = Problem(p.file, p.line, p.field, message)
         out.append(p)
     return out
+
+
+def _cite(found: re.Match) -> str:
+    name, at = [g for g in found.groups() if g is not None]
+    return f"{name}: dataValues[{at}]"
 
 
 def read_into(source: Source, context: Context, parsed, columns: tuple[str, ...]) -> None:
@@ -279,6 +309,7 @@ def read_into(source: Source, context: Context, parsed, columns: tuple[str, ...]
     parsed.rows += len(records)
     cells, more = incoming(records, context, (source.name, base))
     found = problems + more
+    parsed.refused += len(found)        # each refuses one value (a year of months: one yearly value)
     if len(found) > MAX_PER_CHECK:      # as the other checks do: a file of bad values is not a screen of lines
         found = found[:MAX_PER_CHECK] + [Problem(source.name, None, None, f"... {len(found) - MAX_PER_CHECK} more "
                                                                           "problems of DHIS2 values like these")]

@@ -65,6 +65,7 @@ class FileReport:
     unchanged: int = 0
     replaced: int = 0
     rejected: int = 0
+    refused: int = 0        # of ``rejected``, those refused while the file was read (DHIS2: see dhis2.read_into)
     notes: list[str] = field(default_factory=list)
 
 
@@ -105,7 +106,8 @@ def _read_sources(paths: Sequence[Path], index: ColumnIndex,
             except FileProblem as exc:
                 parsed.problems.append(exc.problem)
         del source
-        report.layout, report.rows, report.notes = parsed.layout, parsed.rows, parsed.notes
+        report.layout, report.rows, report.notes, report.refused = (parsed.layout, parsed.rows, parsed.notes,
+                                                                    parsed.refused)
         reports.append(report)
         parsed_all.append(parsed)
     return reports, parsed_all, problems
@@ -149,6 +151,7 @@ def _count(reports: list[FileReport], frame: pd.DataFrame, checked: Checked, com
     for i, report in enumerate(reports):
         mine = frame["fileno"] == i
         rejected = int((checked.rejected & mine).sum())
+        rejected += report.refused
         report.values = rejected + int((compared["fileno"] == i).sum())
         report.rejected = rejected + int(status.get((i, "conflict"), 0)) + sum(
             n for place, n in checked.more.items() if _in_file(place, report.name))

@@ -46,6 +46,7 @@ class Parsed:
     rows: int = 0
     notes: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    refused: int = 0        # values refused while reading (a DHIS2 value its identifiers or months cannot place)
 
 
 def text_of(cell: object) -> str:

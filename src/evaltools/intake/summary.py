@@ -85,18 +85,22 @@ def import_summary(result: ImportResult) -> dict:
 
 
 def dhis2_count(result: ImportResult) -> str:
-    """The outcome in the words of DHIS2's import summary, on one line."""
+    """The outcome in the words of DHIS2's import summary, on one line: ``conflicts`` is DHIS2's name for the
+    table's ``rejected`` (values refused, each for a reason of its own), the same count; a problem of a whole
+    file (not JSON, no figures) is no value's conflict: the status says ERROR."""
     summary = import_summary(result)
     count = summary["importCount"]
     dry = " (dry run: what would be imported)" if result.dry_run and not result.problems else ""
     return (f"import summary (DHIS2): status {summary['status']}, importCount imported {count['imported']}, "
             f"updated {count['updated']}, ignored {count['ignored']}, deleted 0; "
-            f"conflicts {len(summary['conflicts'])}{dry}")
+            f"conflicts {sum(r.rejected for r in result.files)}{dry}")
 
 
 def _outcome(result: ImportResult) -> str:
-    if result.problems:
-        return f"REFUSED: {len(result.problems)} problem(s), nothing was written"
+    if result.problems:       # the table's count, where values were refused; else the whole files' problems
+        rejected = sum(r.rejected for r in result.files)
+        return f"REFUSED: {f'{rejected} value(s) rejected' if rejected else f'{len(result.problems)} problem(s)'}, " \
+               "nothing was written"
     if result.dry_run:
         return "dry run: nothing was written"
     written = f"values changed in {', '.join(result.written)}" if result.written else "the store is unchanged"

@@ -121,6 +121,12 @@ class UnitNames:
         return (f"unit name {name!r} is no unit's name; read by its code {code.strip()} as "
                 f"{self._name_in(code.strip(), year)}: correct the name in the return")
 
+    def described(self, code: str, year: int) -> str:
+        """'Xã Cam Thủy (19606)' for unit ``code`` as it was in ``year`` (else its latest name; the code alone
+        when the catalog has no such unit)."""
+        rows = self._by_code.get(code, [])
+        return self._name_in(code, year) or (self.describe(rows[-1]) if rows else code)
+
     def _name_in(self, code: str, year: int) -> str | None:
         rows = [i for i in self._by_code.get(code, []) if i in self.valid_rows(year)]
         return self.describe(rows[0]) if rows else None
