@@ -302,3 +302,17 @@ def test_the_table_and_dhis2s_line_count_the_same_refused_values_by_one_name_eac
     assert (table["rows"], table["values"], table["rejected"]) == ("36", "36", "35")
     assert "importCount imported 0, updated 0, ignored 36, deleted 0; conflicts 35" in out
     assert lines[-1] == "REFUSED: 35 value(s) rejected, nothing was written"
+
+
+def test_values_with_two_problems_each_count_once_however_long_the_lists(tmp_path):
+    data = project(tmp_path, mapping=None)
+    path = tmp_path / "twice.csv"       # 25 values, each sent twice and not whole: 50 values, two lists over 20
+    rows = ["dataelement,period,orgunit,catoptcombo,attroptcombo,value"]
+    rows += [f"GIFTS,{1990 + n},19600,,,{n}.5" for n in range(25)] * 2
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, out, err = run(["import", path.name, "--data", data], tmp_path)
+    assert code == 1
+    lines = out.splitlines()
+    table = dict(zip(lines[0].split()[-7:], lines[1].split()[-7:]))
+    assert (table["values"], table["rejected"]) == ("50", "50")          # never more refused than sent
+    assert lines[-1] == "REFUSED: 50 value(s) rejected, nothing was written"

@@ -153,8 +153,7 @@ def _count(reports: list[FileReport], frame: pd.DataFrame, checked: Checked, com
         rejected = int((checked.rejected & mine).sum())
         rejected += report.refused
         report.values = rejected + int((compared["fileno"] == i).sum())
-        report.rejected = rejected + int(status.get((i, "conflict"), 0)) + sum(
-            n for place, n in checked.more.items() if _in_file(place, report.name))
+        report.rejected = rejected + int(status.get((i, "conflict"), 0))
         report.empty = int((checked.empty & mine).sum())
         for kind in ("added", "unchanged", "replaced"):
             setattr(report, kind, int(status.get((i, kind), 0)))

@@ -172,7 +172,6 @@ class Checked:
     rejected: pd.Series
     empty: pd.Series
     periods: pd.Series
-    more: dict[str, int] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)     # accepted, but the user should know
 
 
@@ -195,17 +194,16 @@ def check(frame: pd.DataFrame, catalog: Catalog, names: UnitNames, today: dt.dat
     bad = filled & (value_msg.ne("") | period_msg.ne("") | unit_msg.ne("") | level_msg.ne(""))
     empty = ~filled & period_msg.eq("") & unit_msg.eq("") & level_msg.eq("")
     good = filled & ~bad
-    found, typed, more = _store_checks(frame[good], texts[good], periods[good], units[good], catalog)
+    found, typed, flagged = _store_checks(frame[good], texts[good], periods[good], units[good], catalog)
     problems += found
-    flagged = pd.Index([i for i, _ in found if float(i).is_integer()], dtype=int)
-    bad.loc[flagged.intersection(bad.index)] = True
+    bad.loc[flagged] = True        # every refused row, also those a long list left unnamed ("... N more")
     typed = typed.drop(index=flagged, errors="ignore")
     warnings = [p for _, p in locate(frame, unit_notes.where(good, ""), "unit_at", "row", False, True)]
-    return Checked(typed, problems, bad, empty, periods, more, warnings)
+    return Checked(typed, problems, bad, empty, periods, warnings)
 
 
 def _store_checks(frame: pd.DataFrame, texts: pd.Series, periods: pd.Series, units: pd.Series,
-                  catalog: Catalog) -> tuple[list[tuple[float, Problem]], pd.DataFrame, dict[str, int]]:
+                  catalog: Catalog) -> tuple[list[tuple[float, Problem]], pd.DataFrame, pd.Index]:
     """Run the store's own checks on the good cells and point their problems back at the return.
 
     Each row goes in as file ``TOKEN<fileno>``, line = its row in ``frame``, so
@@ -218,16 +216,14 @@ def _store_checks(frame: pd.DataFrame, texts: pd.Series, periods: pd.Series, uni
         "unit": units.to_numpy(dtype=object), "category": frame["category"].to_numpy(dtype=object),
         "value": texts.to_numpy(dtype=object), "source": "", "comment": "",
         "file": tokens[frame["fileno"].to_numpy(dtype=np.int64)], "line": frame.index.to_numpy()}, index=frame.index)
-    typed, found = check_values(candidate, catalog)
-    out, more = [], {}
+    typed, found, refused = check_values(candidate, catalog)
+    out = []
     for problem in found:
         i = int(problem.line) if problem.line is not None else int(frame.index[
             frame["fileno"].to_numpy() == int(problem.file[len(TOKEN):])][0])
         message = re.sub(TOKEN + r"\d+:(\d+)", lambda m: _where(frame, int(m.group(1))), problem.message)
         column = _column(frame, i, problem.field)
         if problem.line is None:
-            found_more = re.match(r"\.\.\. (\d+) more", message)
-            more[frame.at[i, "place"]] = more.get(frame.at[i, "place"], 0) + int(found_more.group(1) if found_more else 0)
             out.append((i + 0.5, Problem(frame.at[i, "place"], None, column, message)))
             continue
         line = frame.at[i, "period_row" if problem.field == "period" else "row"]
@@ -235,7 +231,7 @@ def _store_checks(frame: pd.DataFrame, texts: pd.Series, periods: pd.Series, uni
         out.append((i, Problem(frame.at[i, "place"], int(line), column, prefix + message)))
     typed = typed.drop(columns=["file", "line", "source", "comment"]).assign(
         text=texts, comment=frame["comment"], origin=frame["origin"], base=frame["base"], row=frame["row"])
-    return out, typed, more
+    return out, typed, refused
 
 
 def _where(frame: pd.DataFrame, i: int) -> str:

@@ -8,6 +8,7 @@ store is read whole and checked against the catalog, every problem at once.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import unicodedata
 from pathlib import Path
@@ -72,7 +73,10 @@ def parse_values(data: bytes, name: str) -> pd.DataFrame:
     return frame.assign(file=name, line=np.arange(2, len(frame) + 2))
 
 
-def _report(problems: list[Problem], rows: pd.DataFrame, field: str, message) -> None:
+def _report(problems: list[Problem], rows: pd.DataFrame, field: str, message, refused: set | None = None) -> None:
+    """Name the first MAX_PER_CHECK ``rows`` in ``problems``, the rest in one line; every row joins ``refused``."""
+    if refused is not None:
+        refused.update(rows.index)
     for row in rows.head(MAX_PER_CHECK).itertuples():
         problems.append(Problem(row.file, row.line, field, message(row)))
     if len(rows) > MAX_PER_CHECK:
@@ -80,32 +84,38 @@ def _report(problems: list[Problem], rows: pd.DataFrame, field: str, message) ->
                                 f"... {len(rows) - MAX_PER_CHECK} more rows with the same problem"))
 
 
-def check_values(frame: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame, list[Problem]]:
-    """Check text-typed data values against the catalog; return typed values and problems."""
+def check_values(frame: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame, list[Problem], pd.Index]:
+    """Check text-typed data values against the catalog.
+
+    Returns the typed values, the problems (at most MAX_PER_CHECK named per check) and the index of every
+    row that failed a check, named or not: a row with several problems is one refused row.
+    """
     problems: list[Problem] = []
+    refused: set = set()
+    report = functools.partial(_report, problems, refused=refused)
     elements = catalog.elements
     known_e = frame["element"].isin(elements.index)
-    _report(problems, frame[~known_e], "element",
+    report(frame[~known_e], "element",
             lambda r: f"unknown data element {r.element!r}")
-    _report(problems, frame[~frame["unit"].isin(catalog.units["code"])], "unit",
+    report(frame[~frame["unit"].isin(catalog.units["code"])], "unit",
             lambda r: f"unknown unit code {r.unit!r}")
     period = pd.to_numeric(frame["period"], errors="coerce")
     bad_p = period.isna() | (period % 1 != 0) | (period < 1900) | (period > 2100)
-    _report(problems, frame[bad_p], "period", lambda r: f"expected a year such as 2017, found {r.period!r}")
+    report(frame[bad_p], "period", lambda r: f"expected a year such as 2017, found {r.period!r}")
     disagg = frame["element"].map(elements["disaggregation"])
     allowed = pd.Series(list(zip(catalog.options["disaggregation"], catalog.options["option"])))
     pairs = pd.Series(list(zip(disagg, frame["category"])), index=frame.index)
     ok_cat = np.where(disagg.isna(), frame["category"] == DEFAULT_OPTION, pairs.isin(set(allowed)))
-    _report(problems, frame[known_e & ~ok_cat], "category",
+    report(frame[known_e & ~ok_cat], "category",
             lambda r: f"expected {_allowed(catalog, r.element)}, found {r.category!r}")
     value = pd.to_numeric(frame["value"], errors="coerce")
-    _report(problems, frame[value.isna()], "value",
+    report(frame[value.isna()], "value",
             lambda r: f"expected a number written like 1234 or 12.5, found {r.value!r}")
     vtype = frame["element"].map(elements["value_type"])
     counted = vtype.isin(["integer", "amount", "boolean"])
-    _report(problems, frame[counted & value.notna() & ((value % 1 != 0) | (value < 0))], "value",
+    report(frame[counted & value.notna() & ((value % 1 != 0) | (value < 0))], "value",
             lambda r: f"{r.element} counts whole units: expected a whole number ≥ 0, found {r.value!r}")
-    _report(problems, frame[(vtype == "boolean") & value.notna() & ~value.isin([0, 1])], "value",
+    report(frame[(vtype == "boolean") & value.notna() & ~value.isin([0, 1])], "value",
             lambda r: f"{r.element} is yes/no: expected 0 or 1, found {r.value!r}")
     typed = frame.assign(period=period.fillna(0).astype(int), value=value)
     keys = list(REQUIRED[:4])
@@ -113,9 +123,9 @@ def check_values(frame: pd.DataFrame, catalog: Catalog) -> tuple[pd.DataFrame, l
     where = repeated["file"] + ":" + repeated["line"].astype(str)
     first = where.groupby([repeated[k] for k in keys]).transform("first")
     again = repeated[where != first].assign(first=first)
-    _report(problems, again, "value",
+    report(again, "value",
             lambda r: f"duplicate of {r.first} ({r.element}, {r.period}, {r.unit}, {r.category})")
-    return typed, problems
+    return typed, problems, frame.index[frame.index.isin(list(refused))]
 
 
 def _allowed(catalog: Catalog, element: str) -> str:
@@ -152,7 +162,7 @@ def load_values(folder: str | Path, catalog: Catalog, scope=None, copy: bool = T
         frame, refused = columnar.read_rows(folder, catalog.units, scope, copy, keys)
     if refused:
         raise EvaltoolsError(refused[0][1])
-    typed, problems = check_values(frame, catalog)
+    typed, problems, _ = check_values(frame, catalog)
     if problems:
         raise InputError(problems)
     for column in ("element", "unit", "category", "file"):

@@ -43,11 +43,12 @@ def check_store(folder: str | Path, catalog: Catalog, scope=None) -> tuple[pd.Da
     with storetx.reading(Path(folder).parent):          # one committed state of the store
         frame, refused = columnar.read_rows(folder, catalog.units, scope)
     problems = [_file_problem(path, text) for path, text in refused]
-    typed, found = store.check_values(frame, catalog)
+    typed, found, failed = store.check_values(frame, catalog)
     problems += found
     complete = not any(p.line is None and p.message.startswith("...") for p in found)
     named = {f"{p.file}:{p.line}" for p in problems if p.line is not None}
-    passed = typed[~(typed["file"] + ":" + typed["line"].astype(str)).isin(named)]
+    passed = typed.drop(index=failed)
+    passed = passed[~(passed["file"] + ":" + passed["line"].astype(str)).isin(named)]
     passed, history = _history_checks(passed, catalog)
     findings = pd.concat([_problem_findings(problems, frame), history], ignore_index=True)
     return passed.reset_index(drop=True), findings, complete
