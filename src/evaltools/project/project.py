@@ -46,10 +46,6 @@ class Project:
         """Ids of the review configs in ``data/reviews/``."""
         return review_ids(self.reviews)
 
-    def review_path(self, ref: str) -> Path:
-        """The config of review id ``ref``: ``data/reviews/<id>.yaml`` (refused with the closest ids)."""
-        return review_in(self.reviews, ref)
-
 
 def _load(root: Path) -> Project:
     file = root / PROJECT_FILE
@@ -86,6 +82,19 @@ def find_project(start: str | Path | None = None, explicit: str | Path | None = 
         raise EvaltoolsError(f"no evaltools project here: no {PROJECT_FILE} in {display_path(here)} or above; "
                              "run from a project folder or name one with --project DIR")
     return found
+
+
+def project_folder(given: Path | None, key: str) -> Path:
+    """A folder option as given, else the project's folder ``key`` (``data``, ``programmes``, ``outputs``),
+    else ``./<key>`` when no project is found and none was named (``--project``, :data:`ENV_VAR`)."""
+    if given is not None:
+        return given
+    try:
+        return getattr(find_project(), key)
+    except EvaltoolsError:
+        if os.environ.get(ENV_VAR):
+            raise
+        return Path(key)
 
 
 def _search(here: Path) -> Project | None:
