@@ -43,7 +43,6 @@ from evaltools.intake.readers import Source, csv_rows
 JSON_FIELDS = ("dataElement", "period", "orgUnit", "categoryOptionCombo", "attributeOptionCombo", "value", "comment")
 CSV_FIELDS = ("dataelement", "period", "orgunit", "catoptcombo", "attroptcombo", "value", "storedby", "lastupdated",
               "comment", "followup")
-CSV_AT = {"value": 5, "comment": 8}
 TRUE, FALSE = frozenset({"true", "t"}), frozenset({"false", "f"})
 JSON_LAYOUT, CSV_LAYOUT = "DHIS2 JSON", "DHIS2 CSV"
 
