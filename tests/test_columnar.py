@@ -16,7 +16,7 @@ from evaltools.dataset.context import open_review
 from evaltools.core.errors import EvaltoolsError, display_path
 from evaltools.core.iorw import sha256
 from evaltools.project.review import load_review
-from evaltools.store.record import load_values
+from evaltools.store.load import load_values
 
 from .conftest import ROOT, make_project
 from .sample import write_province

@@ -10,7 +10,7 @@ from openpyxl.utils import get_column_letter
 
 from evaltools.model.catalog import load_catalog
 from evaltools.intake.columns import data_columns
-from evaltools.store.record import load_values
+from evaltools.store.load import load_values
 
 from .intake_support import (cell_rows, cp1258_bytes, data_copy, fill, problem_lines, run, set_cached,
                                   tree_hashes)

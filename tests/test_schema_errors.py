@@ -9,7 +9,7 @@ import pytest
 from evaltools.model.catalog import load_catalog
 from evaltools.core.errors import EvaltoolsError, InputError
 from evaltools.project.review import load_review
-from evaltools.store.record import load_values
+from evaltools.store.load import load_values
 
 from .conftest import ROOT, write
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from evaltools.model.catalog import load_catalog
-from evaltools.store.record import load_values
+from evaltools.store.load import load_values
 from .sample import write_province
 from evaltools.validation import validate
 

@@ -31,6 +31,8 @@ from evaltools.core import faults, interrupts
 from evaltools.core.errors import EvaltoolsError
 from evaltools.store.publish import LAST
 from evaltools.batch.summary import Outcome
+from evaltools.core.failures import quiet_unraisable
+from evaltools.render.run import run_review
 
 Report = Callable[[Outcome], None]
 
@@ -72,8 +74,6 @@ def init_worker(stop) -> None:
     signal.signal(signal.SIGTERM, _on_stop)
     faults.adopt()
     # a stop landing in a callback from native code (nh3's attribute filter) is "ignored" with a traceback
-    from evaltools.core.failures import quiet_unraisable
-
     sys.unraisablehook = quiet_unraisable
     # a stop while a kernel shuts down leaves asyncio tasks (nbclient's kernel poller) whose exceptions it would
     # print as "Task exception was never retrieved"; the batch reports the review as interrupted instead
@@ -91,8 +91,6 @@ def render(task: Task) -> Outcome:
     """Render one review; never raises for the review's own problems (they become a failed outcome)."""
     if _state["stopped"]:
         return Outcome(task.review_id, "interrupted")
-    from evaltools.render.run import run_review
-
     clock, started = time.perf_counter(), time.time()
     _state["running"] = True
     try:

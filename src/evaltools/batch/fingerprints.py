@@ -16,7 +16,11 @@ from pathlib import Path
 from evaltools.store import manifest
 from evaltools.model.catalog import Catalog, load_catalog
 from evaltools.project.review import Review, load_review
-from evaltools.store.record import load_values
+from evaltools.store.load import load_values
+from evaltools.store.storescope import partition_keys, review_scope
+from evaltools.project.programme import review_programme
+from evaltools.project.params import check_overrides, fingerprint_parameters
+from evaltools.render.run import notebooks_of
 
 
 class DataCache:
@@ -35,8 +39,6 @@ class DataCache:
 
     def values(self, review: Review):
         """The checked data values a run of ``review`` reads: its area and years of its data root's store."""
-        from evaltools.store.storescope import partition_keys, review_scope
-
         root = Path(review.data).resolve()
         catalog = self.catalog(root)
         if root not in self._keys:
@@ -47,10 +49,6 @@ class DataCache:
 def job_fingerprint(config: Path, lang: str | None, formats: Sequence[str], notebook: Path | None,
                     cache: DataCache, given: dict[str, str] | None = None) -> dict[str, str]:
     """The fingerprint a run of ``config`` would record, from the cached data (``given``: ``-p`` values)."""
-    from evaltools.project.programme import review_programme
-    from evaltools.project.params import check_overrides, fingerprint_parameters
-    from evaltools.render.run import notebooks_of
-
     review = load_review(config)
     programme = review_programme(review)
     root = review.data

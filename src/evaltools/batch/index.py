@@ -17,6 +17,7 @@ from urllib.parse import quote
 from evaltools.core.iorw import atomic_write
 from evaltools.model.texts import package_entry
 from evaltools.batch.fingerprints import last_good
+from evaltools.project.review import load_review
 
 NO_CHECK = "—"
 LEVELS = ("high", "medium", "low")
@@ -38,7 +39,6 @@ def _about(record: dict, folder: Path) -> dict:
     for base in (Path.cwd(), folder.parent.parent):
         if isinstance(config, str) and (base / config).is_file():
             try:
-                from evaltools.project.review import load_review
                 review = load_review(base / config)
             except Exception:  # noqa: BLE001 - an old manifest naming a config since changed
                 break

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from evaltools import __version__
 from evaltools.render.progress import LEVELS
-from evaltools.model.texts import LANGUAGES
+from evaltools.core.schema import LANGUAGES
 from evaltools.core.errors import did_you_mean
 
 
@@ -265,6 +265,29 @@ def _add_recover(sub) -> None:
     _out(p)
 
 
+def _add_preview(sub) -> None:
+    p = _parser(sub, "preview", help="render a review's HTML, serve it on 127.0.0.1 and re-render on each change",
+                description="Render the review's HTML (as `run --to html`), serve the outputs folder on "
+                            "127.0.0.1 only, and render again whenever the review config, its narratives, the "
+                            "report notebook or a file of the programme's folder (texts.yaml, style) changes, a "
+                            "line on stdout each time, as `quarto preview` does. Ctrl-C stops it (exit 130).")
+    p.add_argument("review", help=REVIEW_HELP)
+    p.add_argument("--port", type=_port, default=0, help="port on 127.0.0.1 (default: a free one, printed)")
+    _lang(p, "report language")
+    p.add_argument("--notebook", type=Path, help="report notebook (default: the config's, else its programme's)")
+    _out(p)                                 # rendered into and served
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, found {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, found {text!r}")
+    return value
+
+
 def _add_list(sub) -> None:
     p = _parser(sub, "list", help="list the project's reviews and programmes",
                      description="Every review config of <data>/reviews/ (id, programme, years, status, register "
@@ -285,6 +308,52 @@ def _seconds(text: str) -> float:
     return value
 
 
+# DHIS2's commands: ``evaltools export dhis2`` and ``evaltools pull dhis2`` (their work: evaltools.cli.dhis2).
+EXPORT_OPTIONS = (
+    ("review", {"help": REVIEW_HELP}),
+    ("--what", {"choices": ("indicators", "data", "all"), "default": "indicators",
+                "help": "indicators (default), data (the element values import takes back) or all"}),
+    ("--format", {"choices": ("json", "csv"), "default": "json", "help": "json (default) or DHIS2's csv"}),
+    ("--ids", {"choices": ("code", "mapped", "combos"), "default": "code",
+               "help": "code: the catalog's codes, idScheme CODE (default; the receiving DHIS2 needs category "
+                       "option combos coded as the catalog's options, e.g. drowning); mapped: the DHIS2 "
+                       "identifiers of <data>/catalog/dhis2.yaml; combos: codes, but the category option combos "
+                       "by their identifiers in <data>/catalog/dhis2.yaml (categoryOptionComboIdScheme UID)"}),
+    ("--out", {"type": Path, "help": "outputs folder (default: the project's outputs/)"}))
+PULL_OPTIONS = (
+    ("server", {"help": "the server's address, e.g. https://dhis2.example.org"}),
+    ("--data-set", {"action": "append", "required": True, "metavar": "UID", "help": "data set (repeatable)"}),
+    ("--period", {"action": "append", "required": True, "metavar": "PERIOD",
+                  "help": "ISO period: 2023, 202301, 2023Q1 (repeatable)"}),
+    ("--org-unit", {"action": "append", "required": True, "metavar": "UID", "help": "org unit (repeatable)"}),
+    ("--children", {"action": "store_true", "help": "also the org units below"}),
+    ("--id-scheme", {"choices": ("UID", "CODE"), "help": "identifiers to ask for (default: the server's, UID)"}),
+    ("--save", {"type": Path, "help": "file to write (default: dhis2-<data set>-<period>.json here)"}),
+    ("--timeout", {"type": _seconds, "default": 60.0,
+                   "help": "seconds the whole transfer may take, redirects included (default: 60)"}))
+DHIS2_COMMANDS = {
+    "export": ("write a review's figures for another system (dhis2)",
+               "a DHIS2 data value set (dataValueSets JSON or CSV)",
+               "Write the review's yearly indicator values (and/or the data values it reads, which `evaltools "
+               "import` takes back) as a DHIS2 data value set in outputs/<id>/dhis2-<what>.json: period yyyy, org "
+               "unit the GSO code, missing values left out.", EXPORT_OPTIONS),
+    "pull": ("fetch data values from another system (dhis2) into a file to import",
+             "GET /api/dataValueSets.json from a DHIS2 server",
+             "Fetch a DHIS2 data value set (read-only) and save it as a JSON file, to import with `evaltools "
+             "import FILE`. Credentials from the environment: DHIS2_TOKEN, or DHIS2_USER and DHIS2_PASSWORD.",
+             PULL_OPTIONS)}
+
+
+def add_dhis2_parsers(sub) -> None:
+    """Register ``export dhis2`` and ``pull dhis2`` on the CLI's sub-parsers (DHIS2 is each one's system, for now)."""
+    for command, (command_help, dhis2_help, description, options) in DHIS2_COMMANDS.items():
+        parser = sub.add_parser(command, help=command_help, description=command_help.capitalize() + ".")
+        targets = parser.add_subparsers(dest="target", metavar="SYSTEM", required=True)
+        target = targets.add_parser("dhis2", help=dhis2_help, description=description)
+        for flag, kwargs in options:
+            target.add_argument(flag, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = Parser(
@@ -299,14 +368,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--project", type=Path, metavar="DIR",
                         help="the project folder (default: the first folder from here upwards with evaltools.yaml)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=Parser)
-    from evaltools.cli.dhis2 import add_parsers as add_dhis2_parsers  # export dhis2, pull dhis2
-
     for add in (_add_indicators, _add_run, _add_validate, _add_check, _add_import, _add_template, _add_new_review,
-                _add_new_programme, _add_batch, _add_recover, _add_list, add_dhis2_parsers):
+                _add_new_programme, _add_batch, _add_preview, _add_recover, _add_list, add_dhis2_parsers):
         add(sub)
-    from evaltools.cli.preview import add_parser as add_preview_parser  # preview (its own module: cli/preview.py)
-
-    add_preview_parser(sub)
     return parser
 
 

@@ -92,8 +92,6 @@ TEXT_KB = Limit("EVALTOOLS_MAX_TEXT_KB", 1024, "KB", "the file's size")
 LINE_CHARS = Limit("EVALTOOLS_MAX_LINE_CHARS", 20_000, "characters", "the length of a line")
 PULL_MB = Limit("EVALTOOLS_MAX_PULL_MB", 200, "MB", "the server's answer")
 STORE_FILE = FILE_MB
-ALL = (FILE_MB, UNZIPPED_MB, ZIP_RATIO, CELLS, ROWS, CELL_CHARS, YAML_MB, YAML_NODES, TEXT_KB, LINE_CHARS,
-       PULL_MB)
 
 _SCALE = {"MB": MB, "KB": 1024}
 _KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a device (such as /dev/zero)"),

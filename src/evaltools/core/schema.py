@@ -11,12 +11,13 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from evaltools.core.errors import Problem
 from evaltools.core.errors import did_you_mean
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LANGUAGES = ("vi", "en")
 
@@ -150,6 +151,8 @@ def parse_records(records: Any, fields: Sequence[Field], file: str,
     (DataFrame, list of Problem)
         One row per record with a ``line`` column, and every problem found.
     """
+    import pandas as pd     # heavy: a command that reads no list of records (pull, list) starts without it
+
     problems: list[Problem] = []
     if not isinstance(records, list):
         problems.append(Problem(file, None, key, "expected a list of entries"))

@@ -27,6 +27,12 @@ from evaltools.project.refs import resolve_review
 from evaltools.project.review import Review, load_review
 from evaltools.project.programme import review_programme
 from evaltools.model.catalog import review_catalog
+from evaltools.assess.comparability import is_flow
+from evaltools.validation import validate as run_checks
+from evaltools.store.storescope import review_scope
+from evaltools.validation.schema_checks import check_store
+from evaltools.store.load import load_values
+from evaltools.core.safecells import text_columns
 
 
 def partial_days(row: pd.Series) -> tuple[dt.date, ...]:
@@ -43,7 +49,7 @@ class ReviewData:
     Attributes
     ----------
     values : DataFrame
-        The store's data values that passed its checks (see :func:`evaltools.store.record.load_values`).
+        The store's data values that passed its checks (see :func:`evaltools.store.load.load_values`).
     facts : Facts
         The data values on the area's unit tree, see :func:`evaltools.model.engine.aggregate`.
     indicators : DataFrame
@@ -128,8 +134,6 @@ class ReviewData:
 
     def fact(self, row: pd.Series, until: dt.date | None = None) -> Fact:
         """The :class:`~evaltools.model.fact.Fact` of one row of the indicator table, named in the review's language."""
-        from evaltools.assess.comparability import is_flow
-
         spec = self.catalog.indicators.loc[str(row["indicator"])]
 
         def element(ref) -> str:
@@ -294,10 +298,6 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
     every_year : bool
         Read the whole store, not only the review's scope (exploring a unit's whole history).
     """
-    from evaltools.validation import validate as run_checks
-    from evaltools.store.storescope import review_scope
-    from evaltools.validation.schema_checks import check_store
-
     review = ref if isinstance(ref, Review) else load_review(resolve_review(ref))
     lang = lang or review.language
     programme = review_programme(review, required=False)     # figures need none; notebooks do
@@ -310,7 +310,6 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
     checked = check_store(review.values_dir, catalog, scope)
     passed, schema, complete = checked
     if not schema.empty and not skip_invalid and not validate:
-        from evaltools.store.record import load_values
         load_values(review.values_dir, catalog, scope)   # raises the store's own one-line-per-problem error
     if skip_invalid and not complete:
         raise EvaltoolsError(f"{review.values_dir}: too many bad rows to set aside one by one; "
@@ -327,6 +326,4 @@ def open_review(ref: str | Path | Review, lang: str | None = None, skip_invalid:
 
 def indicators_csv(data: ReviewData) -> str:
     """The review's indicators as UTF-8 CSV text (machine-readable numbers; names never run as formulas)."""
-    from evaltools.core.safecells import text_columns
-
     return text_columns(data.shown).to_csv(index=False, float_format="%.10g", lineterminator="\n")

@@ -26,7 +26,6 @@ any notebook, whatever the matplotlib backend.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -35,10 +34,15 @@ from matplotlib.ticker import MaxNLocator
 
 from evaltools import __version__
 from evaltools.dataset.context import ReviewData, open_review
+from evaltools.explore.select import Filter, as_set, indicators, palette, values
 from evaltools.explore.show import COMPACT, PERCENT, TEXT, relative, shown
-from evaltools.report.charts import DEFAULT_PALETTE, Chart, _number_axis, theme
+from evaltools.explore.views import element_shares, gaps, history, lineage, ranked, ranking_chart
+from evaltools.model.texts import load_texts
+from evaltools.report.charts import Chart, _number_axis, theme
+from evaltools.validation import validate
 
-Filter = str | Iterable[str] | None
+__all__ = ["load", "environment", "catalog", "values", "indicators", "table", "trend", "compare", "findings",
+           "completeness", "ranked", "ranking_chart", "lineage", "history", "gaps"]
 
 
 def load(review: str | Path, lang: str | None = None) -> ReviewData:
@@ -73,129 +77,6 @@ def catalog(data: ReviewData, what: str = "elements") -> pd.DataFrame:
         return data.catalog.units[["code", f"name_{lang}", "level", "parent", "valid_from", "valid_to",
                                    "successor"]].reset_index(drop=True)
     raise ValueError(f"catalog: expected 'elements', 'indicators' or 'units', not {what!r}")
-
-
-def _as_set(value: Filter) -> set[str] | None:
-    if value is None:
-        return None
-    return {str(value)} if isinstance(value, (str, int)) else {str(v) for v in value}
-
-
-def _unit_names(data: ReviewData, codes: pd.Series, years: pd.Series) -> pd.Series:
-    """Each (code, year)'s name in the review's language, as the unit was called that year."""
-    units = data.catalog.units
-    start = units["valid_from"].map(lambda d: d.year)
-    end = units["valid_to"].map(lambda d: 9999 if d is None or pd.isna(d) else d.year)
-    table = pd.DataFrame({"code": units["code"].astype(str), "start": start, "end": end,
-                          "name": units[f"name_{data.lang}"]})
-    keys = pd.DataFrame({"code": codes.astype(str).to_numpy(), "year": years.astype(int).to_numpy(),
-                         "row": range(len(codes))})
-    joined = keys.merge(table, on="code", how="left")
-    joined = joined[(joined["start"] <= joined["year"]) & (joined["year"] <= joined["end"])]
-    names = joined.drop_duplicates("row", keep="last").set_index("row")["name"]
-    fallback = table.drop_duplicates("code", keep="last").set_index("code")["name"]
-    out = pd.Series(names.reindex(range(len(codes))).to_numpy(), index=codes.index, dtype=object)
-    return out.fillna(codes.astype(str).map(fallback))
-
-
-def _unit_mask(codes: pd.Series, names: pd.Series, unit: Filter) -> pd.Series:
-    """Rows whose unit code, or name written any usual way ("Cam Thuỷ", "TT. Cam Lộ"), is asked for."""
-    from evaltools.intake.unitnames import split_name
-
-    wanted = _as_set(unit)
-    if wanted is None:
-        return pd.Series(True, index=codes.index)
-    keys = [split_name(w) for w in wanted]
-
-    def named(name: str) -> bool:
-        kind, key = split_name(name)
-        return any(k == key and w in (None, kind) for w, k in keys)   # a prefix, when given, must agree
-
-    found = {name: named(name) for name in names.astype(str).unique()}
-    return codes.astype(str).isin(wanted) | names.astype(str).map(found)
-
-
-def _year_mask(periods: pd.Series, years: int | Iterable[int] | None) -> pd.Series:
-    if years is None:
-        return pd.Series(True, index=periods.index)
-    wanted = {str(years)} if isinstance(years, int) else {str(y) for y in years}
-    return periods.astype(str).isin(wanted)
-
-
-def values(data: ReviewData, unit: Filter = None, element: Filter = None, years: int | Iterable[int] | None = None,
-           category: Filter = None) -> pd.DataFrame:
-    """The store's values, filtered, with element and unit names (each unit as named that year).
-
-    Parameters
-    ----------
-    unit : code or name, or several
-        ``"19606"``, ``"Xã Cam Thủy"``, ``"Cam Thuỷ"``...; default: every unit.
-    element : code or codes
-        Data element codes (see ``catalog(data)``); default: every element.
-    years : int or iterable of int
-        E.g. ``range(2012, 2018)``; default: every year.
-    category : option code(s)
-        E.g. ``"disabled"``; default: every option.
-    """
-    rows = data.values
-    keep = _year_mask(rows["period"], years)
-    if element is not None:
-        keep &= rows["element"].astype(str).isin(_as_set(element))
-    if category is not None:
-        keep &= rows["category"].astype(str).isin(_as_set(category))
-    rows = rows[keep]
-    names = _unit_names(data, rows["unit"], rows["period"])
-    rows = rows[_unit_mask(rows["unit"], names, unit)]
-    names = names[rows.index]
-    element_names = data.catalog.elements[f"name_{data.lang}"]
-    out = pd.DataFrame({
-        "element": rows["element"].astype(str), "element_name": rows["element"].astype(str).map(element_names),
-        "period": rows["period"].astype(int), "unit": rows["unit"].astype(str), "unit_name": names,
-        "category": rows["category"].astype(str), "value": rows["value"].astype(float),
-        "file": _relative_files(rows["file"]), "line": rows["line"]})
-    out = out.sort_values(["element", "unit", "period", "category"]).reset_index(drop=True)
-    return shown(_with_years(_with_style(out, data), years), data.lang, {"value": COMPACT})
-
-
-def _with_years(frame: pd.DataFrame, years: int | Iterable[int] | None) -> pd.DataFrame:
-    """``frame`` remembering the years asked for, so that :func:`table` shows a year without data as "–"."""
-    if years is not None:
-        frame.attrs["years"] = [int(years)] if isinstance(years, int) else sorted({int(y) for y in years})
-    return frame
-
-
-def _relative_files(files: pd.Series) -> pd.Series:
-    """Store file names relative to the project, wherever the notebook's kernel started."""
-    names = files.astype(str)
-    return names.map({name: relative(name) for name in names.unique()})
-
-
-def _with_style(frame: pd.DataFrame, data: ReviewData) -> pd.DataFrame:
-    """``frame`` carrying the programme's palette to :func:`trend` and :func:`compare` (pandas keeps
-    ``attrs`` through filtering)."""
-    style = data.programme.style if data.programme is not None else {}
-    frame.attrs["palette"] = style.get("palette", DEFAULT_PALETTE)
-    return frame
-
-
-def indicators(data: ReviewData, indicator: Filter = None, unit: Filter = None,
-               years: int | Iterable[int] | None = None, category: Filter = "total") -> pd.DataFrame:
-    """The review's indicator table, filtered (``years=None`` keeps the whole-period rows too)."""
-    rows = data.indicators
-    keep = _year_mask(rows["period"], years) & _unit_mask(rows["unit"], rows["unit_name"], unit)
-    if indicator is not None:
-        keep &= rows["indicator"].astype(str).isin(_as_set(indicator))
-    if category is not None:
-        keep &= rows["category"].astype(str).isin(_as_set(category))
-    out = rows[keep].astype({"indicator": str, "unit": str, "unit_name": str, "period": str, "category": str})
-    return shown(_with_years(_with_style(out.reset_index(drop=True), data), years), data.lang,
-                 {"value": "by", "numerator": COMPACT, "denominator": COMPACT, "coverage": PERCENT}, "indicator",
-                 _decimals(data))
-
-
-def _decimals(data: ReviewData) -> dict[str, int]:
-    """Each indicator's decimals, as the report writes it."""
-    return {str(k): int(v) for k, v in data.catalog.indicators["decimals"].items()}
 
 
 def table(frame: pd.DataFrame, rows: str = "unit_name", columns: str = "period") -> pd.DataFrame:
@@ -245,12 +126,6 @@ def _title(frame: pd.DataFrame, title: str | None) -> str:
     return str(frame[name].iloc[0]) if len(frame) else ""
 
 
-def _palette(frame: pd.DataFrame, colours: int) -> list:
-    """The programme's palette (which :func:`values` and :func:`indicators` put in ``frame.attrs``): the
-    colours of the report's charts, not matplotlib's default ones."""
-    return sns.color_palette(frame.attrs.get("palette", DEFAULT_PALETTE), n_colors=max(colours, 1))
-
-
 def trend(frame: pd.DataFrame, hue: str = "unit_name", title: str | None = None, lang: str = "vi") -> Chart:
     """A line per unit (or per ``hue``) over the years, of one element or indicator."""
     _one_series(frame)
@@ -259,7 +134,7 @@ def trend(frame: pd.DataFrame, hue: str = "unit_name", title: str | None = None,
         fig = Chart(figsize=(7.5, 3.6))
         ax = fig.subplots()
         sns.lineplot(data=series, x="year", y="value", hue=hue, marker="o", ax=ax,
-                     palette=_palette(frame, series[hue].nunique()))
+                     palette=palette(frame, series[hue].nunique()))
         ax.set(title=_title(frame, title), xlabel=None, ylabel=None)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         _number_axis(ax.yaxis, lang)
@@ -276,7 +151,7 @@ def compare(frame: pd.DataFrame, year: int | None = None, title: str | None = No
     with sns.axes_style("whitegrid", theme()["rc"]):
         fig = Chart(figsize=(7, 0.35 * len(ordered) + 0.9))
         ax = fig.subplots()
-        sns.barplot(data=ordered, y="unit_name", x="value", ax=ax, color=_palette(frame, 3)[1], saturation=1)
+        sns.barplot(data=ordered, y="unit_name", x="value", ax=ax, color=palette(frame, 3)[1], saturation=1)
         ax.set(title=f"{_title(frame, title)} ({year})", xlabel=None, ylabel=None)
         _number_axis(ax.xaxis, lang)
     return fig
@@ -284,10 +159,8 @@ def compare(frame: pd.DataFrame, year: int | None = None, title: str | None = No
 
 def findings(data: ReviewData, importance: Filter = None) -> pd.DataFrame:
     """What ``evaltools validate`` finds in the review's data (optionally only some importances)."""
-    from evaltools.validation import validate
-
     found = validate(data.review).findings
-    wanted = _as_set(importance)
+    wanted = as_set(importance)
     found = found if wanted is None else found[found["importance"].isin(wanted)].reset_index(drop=True)
     figures = {"value": COMPACT, "expected": COMPACT, "score": COMPACT}
     return shown(found, data.lang, {**{c: TEXT for c in found.columns}, **figures})
@@ -301,15 +174,7 @@ def completeness(data: ReviewData) -> pd.DataFrame:
     exist that year is no missing return: its cell is NaN like a missing one in the numbers, but shown with
     the words ``explore.not_a_unit`` of the texts, not "–".
     """
-    from evaltools.explore.views import element_shares
-    from evaltools.model.texts import load_texts
-    from evaltools.validation import validate
-
     shares, absent = element_shares(validate(data.review).completeness, data.values, data.catalog, data.lang)
     out = shown(shares, data.lang, {"*": PERCENT})
     out.attrs["show"].update(absent=absent, absent_text=load_texts(data.lang).label("explore.not_a_unit"))
     return out
-
-
-# The analyst's first questions live in their own module, which builds on the helpers above.
-from evaltools.explore.views import gaps, history, lineage, ranked, ranking_chart  # noqa: E402,F401

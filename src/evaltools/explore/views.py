@@ -12,7 +12,7 @@ import seaborn as sns
 
 from evaltools.model import units as unitlib, vnformat
 from evaltools.dataset.context import ReviewData
-from evaltools.explore import _decimals, _palette, _unit_mask, _unit_names, _with_style, indicators
+from evaltools.explore.select import decimals, indicators, palette, unit_mask, unit_names, with_style
 from evaltools.explore.show import COMPACT, shown
 from evaltools.report.charts import Chart, _number_axis, theme
 from evaltools.model.texts import load_texts
@@ -41,7 +41,7 @@ def ranked(data: ReviewData, indicator: str, year: int | None = None, level: str
                      title=str(data.catalog.indicators.at[indicator, f"name_{data.lang}"]),
                      year_label=data.year_label(year) if year in data.years else str(year))
     return shown(out, data.lang, {"value": "by", "numerator": COMPACT, "denominator": COMPACT, "rank": 0},
-                 "indicator", _decimals(data))
+                 "indicator", decimals(data))
 
 
 def ranking_chart(frame: pd.DataFrame, lang: str = "vi") -> Chart:
@@ -54,7 +54,7 @@ def ranking_chart(frame: pd.DataFrame, lang: str = "vi") -> Chart:
         ax = fig.subplots()
         labels = [f"{name}{'' if v == v else ' (–)'}" for name, v in zip(frame["unit_name"], frame["value"])]
         ax.barh(range(len(frame)), frame["value"].fillna(0),                # no figure: no bar, "(–)" by the name
-                color=_palette(frame, 3)[1])
+                color=palette(frame, 3)[1])
         ax.set_yticks(range(len(frame)), labels)
         ax.invert_yaxis()
         ax.set(title=f"{attrs.get('title', '')} ({attrs.get('year_label', '')}; {got}/{of} {words})",
@@ -83,7 +83,7 @@ def _lineage_codes(data: ReviewData, unit: str) -> list[str]:
     """The codes whose history ends in the same unit as ``unit`` (code or name) at the latest date known."""
     units = data.catalog.units
     names = units[f"name_{data.lang}"].where(units[f"name_{data.lang}"].notna(), units["name_vi"])
-    asked = units.loc[_unit_mask(units["code"].astype(str), names.astype(str), unit), "code"].astype(str)
+    asked = units.loc[unit_mask(units["code"].astype(str), names.astype(str), unit), "code"].astype(str)
     if asked.empty:
         raise ValueError(f"no unit {unit!r} in the catalog; see explore.catalog(data, 'units')")
     latest = max(d.year for d in units["valid_from"])
@@ -106,7 +106,7 @@ def history(data: ReviewData, unit: str, element: str, category: str | None = No
     rows = data.values[data.values["unit"].astype(str).isin(codes) & (data.values["element"] == element)]
     if category is not None:
         rows = rows[rows["category"].astype(str) == str(category)]
-    names = _unit_names(data, rows["unit"], rows["period"])
+    names = unit_names(data, rows["unit"], rows["period"])
     wide = (rows.assign(name=names.to_numpy(), year=rows["period"].astype(int))
             .pivot_table(index="year", columns="name", values="value", aggfunc=lambda v: v.sum(min_count=1)))
     how = data.catalog.elements.at[element, "aggregation_units"]
@@ -116,7 +116,7 @@ def history(data: ReviewData, unit: str, element: str, category: str | None = No
     reported = [len({c for c in rows.loc[rows["period"].astype(int) == y, "unit"].astype(str)}) for y in wide.index]
     out = pd.DataFrame(wide).assign(area=area, reported=reported, expected=expected)
     out.columns.name = None
-    return shown(_with_style(out, data), data.lang, {c: COMPACT for c in [*wide.columns, "area"]})
+    return shown(with_style(out, data), data.lang, {c: COMPACT for c in [*wide.columns, "area"]})
 
 
 def gaps(data: ReviewData, indicator: str | None = None, level: str = "commune") -> pd.DataFrame:
@@ -142,7 +142,7 @@ def gaps(data: ReviewData, indicator: str | None = None, level: str = "commune")
     out = total.assign(status=status)[status.ne("")].reset_index()
     out = out[["indicator", "indicator_name", "unit", "unit_name", "period", "status", "reported", "expected",
                "missing_options", "reason"]].sort_values(["indicator", "unit", "period"]).reset_index(drop=True)
-    return shown(_with_style(out, data), data.lang, {})
+    return shown(with_style(out, data), data.lang, {})
 
 
 def element_shares(table: pd.DataFrame, values: pd.DataFrame, catalog,

@@ -37,6 +37,7 @@ from evaltools.core.errors import EvaltoolsError
 from evaltools.intake.dhis2map import Mapping
 from evaltools.intake.numbers import from_cell
 from evaltools.store.storescope import review_scope
+from evaltools.core.iorw import atomic_write
 
 MAPPED = {"dataElement": ("elements", "data_elements"), "orgUnit": ("units", "org_units"),
           "categoryOptionCombo": ("options", "category_option_combos")}
@@ -163,6 +164,4 @@ def export_files(data: ReviewData, what: str, fmt: str, mapping: Mapping | None,
 
 def written(folder: Path, files: dict[str, tuple[str, int]]) -> list[Path]:
     """Write each file atomically into ``folder``."""
-    from evaltools.core.iorw import atomic_write
-
     return [atomic_write(folder / name, text) for name, (text, _) in files.items()]

@@ -18,6 +18,7 @@ import nbformat
 from traitlets import default
 
 from evaltools.export.html import EvaltoolsHTMLExporter
+from evaltools.export.printed import printed
 
 # Resources a report may load: embedded data: URIs, and files beside a page given a base_url.
 ALLOWED_PROTOCOLS = frozenset({"data", "file"})
@@ -59,8 +60,6 @@ def to_pdf_from_html(html: str, base_url: str | None = None) -> bytes:
         An A4 PDF of the signed copy (:func:`~evaltools.export.printed.printed`: no screen-only
         cell). Nothing is fetched from the network: only ``data:`` and ``file:`` URLs are read.
     """
-    from evaltools.export.printed import printed
-
     html = printed(html)
     weasyprint = load_weasyprint()
     fetcher = weasyprint.URLFetcher(allowed_protocols=set(ALLOWED_PROTOCOLS))

@@ -45,7 +45,6 @@ from evaltools.intake.unitnames import UnitNames
 JSON_FIELDS = ("dataElement", "period", "orgUnit", "categoryOptionCombo", "attributeOptionCombo", "value", "comment")
 CSV_FIELDS = ("dataelement", "period", "orgunit", "catoptcombo", "attroptcombo", "value", "storedby", "lastupdated",
               "comment", "followup")
-CSV_AT = {"value": 5, "comment": 8}
 TRUE, FALSE = frozenset({"true", "t"}), frozenset({"false", "f"})
 JSON_LAYOUT, CSV_LAYOUT = "DHIS2 JSON", "DHIS2 CSV"
 

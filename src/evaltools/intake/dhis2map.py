@@ -8,7 +8,6 @@ catalog code; an identifier not in the file is taken as the catalog's own code.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from evaltools.core.yamlio import load_yaml
 
 FILE_NAME = "dhis2.yaml"
 SECTIONS = ("data_elements", "category_option_combos", "org_units")
-UID = re.compile(r"[A-Za-z][A-Za-z0-9]{10}")
 
 
 @dataclass(frozen=True)

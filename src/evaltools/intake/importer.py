@@ -28,7 +28,8 @@ from evaltools.store import storetx
 from evaltools.assess.inforce import catalog_standards
 from evaltools.model.catalog import Catalog, load_catalog
 from evaltools.core.errors import EvaltoolsError, Problem, display_path
-from evaltools.store.record import load_values, value_files
+from evaltools.store.load import load_values
+from evaltools.store.record import value_files
 from evaltools.intake import storewrite
 from evaltools.intake.columns import ColumnIndex
 from evaltools.intake.dhis2 import JSON_LAYOUT, Context, relocate

@@ -115,15 +115,10 @@ def factorize_rows(*columns: pd.Series) -> tuple[np.ndarray, list[tuple]]:
     return inverse.reshape(-1), combos
 
 
-def resolve_units(frame: pd.DataFrame, periods: pd.Series, names: UnitNames) -> tuple[pd.Series, pd.Series]:
-    """GSO codes ('' when unresolved) and problems ('' when none), row by row; each distinct unit once."""
-    units, problems, _ = resolve_units_noted(frame, periods, names)
-    return units, problems
-
-
 def resolve_units_noted(frame: pd.DataFrame, periods: pd.Series,
                         names: UnitNames) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """:func:`resolve_units`, and per row a warning ('' when none): a misspelt name on a row read by its code."""
+    """GSO codes ('' when unresolved), problems ('' when none) and warnings ('' when none: a misspelt name on a
+    row read by its code), row by row; each distinct unit once."""
     codes, combos = factorize_rows(frame["unit_code"], frame["unit_name"], periods)
     results = []
     for code, name, year in combos:

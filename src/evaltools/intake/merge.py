@@ -18,7 +18,7 @@ def compare(rows: pd.DataFrame, stored: pd.DataFrame | None) -> pd.DataFrame:
     rows
         Typed incoming values (element, period, unit, category, value ...).
     stored
-        The store as :func:`evaltools.store.record.load_values` returns it, or None when empty.
+        The store as :func:`evaltools.store.load.load_values` returns it, or None when empty.
     """
     if stored is None or stored.empty:
         return rows.assign(status="added", stored_value=np.nan, stored_source="", stored_at="")

@@ -4,12 +4,15 @@ A data column is ``ELEMENT`` (all its options added), ``ELEMENT.option`` or
 ``@communes`` (1 for every commune valid in the year). A value of an option counts
 twice: in its option column and in its element's column. Dense numpy arrays are
 used because every cell is addressed anyway; at national scale (11,000 units, 11
-years, 70 columns) the cube holds 9 million cells.
+years, 70 columns) the cube holds 9 million cells. :class:`Facts` is the cube of one area, with the
+days its figures stop; :func:`roll_up` adds each node's figures into the nodes above it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,6 +20,7 @@ import pandas as pd
 from evaltools.model import formula
 from evaltools.model.catalog import DEFAULT_OPTION, Catalog
 from evaltools.core.errors import EvaltoolsError
+from evaltools.model.periods import Period, is_partial
 from evaltools.model.units import Tree
 
 
@@ -90,3 +94,84 @@ def place(frames: Sequence[pd.DataFrame], catalog: Catalog, tree: Tree,
     sums[:, :, column] = communes
     has[:, :, column] = communes
     return sums, has
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Data values on the area's unit tree, ready for :func:`evaltools.model.engine.evaluate`.
+
+    Attributes
+    ----------
+    tree : Tree
+        The units (see :func:`evaltools.model.units.tree`).
+    columns : list of str
+        The data columns (``ELEMENT``, ``ELEMENT.option``, ``@communes``).
+    sums, has : ndarray
+        Nodes × years × columns: the values added up, and whether any was reported.
+    periods : tuple of Period
+        The periods of the results.
+    last_days : tuple of date
+        Per year of ``tree.years``, the last day the area's figures cover (the earliest of
+        its units': a year cut short in one district is cut short in the province).
+    catalog : Catalog
+        The catalog the values were read against.
+    node_days : ndarray of int, optional
+        Nodes × years: the last day each node's own returns cover (proleptic ordinal): a
+        partial year belongs to an area (``periods.yaml``), so two districts of one store
+        keep their own. None: ``last_days`` for every node.
+    """
+
+    tree: Tree
+    columns: list[str]
+    sums: np.ndarray
+    has: np.ndarray
+    periods: tuple[Period, ...]
+    last_days: tuple[dt.date, ...]
+    catalog: Catalog
+    node_days: np.ndarray | None = None
+
+    def days(self) -> np.ndarray:
+        """Nodes × years: the last day (ordinal) each node's own returns cover."""
+        if self.node_days is not None:
+            return self.node_days
+        return np.tile(np.array([d.toordinal() for d in self.last_days], dtype=np.int64), (len(self.tree.codes), 1))
+
+    def unit_days(self) -> np.ndarray:
+        """Nodes × years: the earliest last day (ordinal) of a node's own returns and of every node
+        adding into it, so a total holding a cut-short year is cut short."""
+        days = self.days().copy()
+        roll_up({"days": days}, self.tree, np.minimum)
+        return days
+
+    @property
+    def units(self) -> list[str]:
+        """Codes of the result rows: the area and every unit below it alive at the end."""
+        return list(self.tree.codes[self.tree.output])
+
+    @property
+    def index(self) -> pd.MultiIndex:
+        """(unit, period) of the result rows, in the order of :func:`evaltools.model.engine.evaluate`'s blocks."""
+        units, labels = self.units, [p.label for p in self.periods]
+        return pd.MultiIndex.from_arrays(
+            [pd.Categorical.from_codes(np.repeat(np.arange(len(units)), len(labels)), units),
+             pd.Categorical.from_codes(np.tile(np.arange(len(labels)), len(units)), labels)],
+            names=["unit", "period"])
+
+    def partial(self) -> np.ndarray:
+        """Per year: its figures stop before 31 December."""
+        return np.array([is_partial(y, d) for y, d in zip(self.tree.years, self.last_days)])
+
+
+def roll_up(arrays: dict[str, np.ndarray], tree: Tree, ufunc: np.ufunc = np.add) -> None:
+    """Add every node's figures into the nodes above it, deepest level first (in place); ``ufunc``
+    another way to combine them (``np.minimum``: the earliest day).
+
+    The tree's nodes come level by level, each level sorted by the node above: a level
+    is one slice, and the nodes adding into one parent are consecutive.
+    """
+    for depth in range(int(tree.depth.max(initial=0)), 0, -1):
+        lo, hi = np.searchsorted(tree.depth, depth), np.searchsorted(tree.depth, depth, side="right")
+        parents = tree.up[lo:hi]
+        starts = np.flatnonzero(np.r_[True, parents[1:] != parents[:-1]])
+        for value in arrays.values():
+            value[parents[starts]] = ufunc(value[parents[starts]], ufunc.reduceat(value[lo:hi], starts, axis=0))

@@ -12,16 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from evaltools.model import formula
 from evaltools.model.catalog import Catalog
-
-if TYPE_CHECKING:
-    from evaltools.model.engine import Facts
+from evaltools.model.cube import Facts
 
 
 @dataclass(frozen=True)
@@ -85,7 +82,7 @@ def _side(facts: Facts, terms: Sequence[formula.Term]) -> tuple[np.ndarray, np.n
 
 def _weights(facts: Facts) -> np.ndarray:
     """Nodes × years: the share of each year a node's own returns cover (151/365 to 31/05/2017)."""
-    # year_fraction, vectorised: (last day - 1 January + 1) / days of the year
+    # a year's share covered: (last day - 1 January + 1) / days of the year
     first = np.array([dt.date(y, 1, 1).toordinal() for y in facts.tree.years], dtype=np.int64)
     end = np.array([dt.date(y, 12, 31).toordinal() for y in facts.tree.years], dtype=np.int64)
     return (np.minimum(facts.days(), end) - first + 1) / (end - first + 1)

@@ -20,6 +20,7 @@ from evaltools.core import mime
 from evaltools.core.errors import EvaltoolsError, display_path
 from evaltools.core.mdscan import blank_comments, heading_key
 from evaltools.model.texts import Prose, Texts
+from evaltools.core.limits import read_markdown
 
 
 
@@ -52,8 +53,6 @@ def parse(text: str, keys: Sequence[str], name: str = "narrative") -> dict[str, 
 
 def read(path: Path, keys: Sequence[str]) -> dict[str, str]:
     """Read (bounded: :func:`evaltools.core.limits.read_markdown`) and parse a narrative file."""
-    from evaltools.core.limits import read_markdown
-
     if not path.exists() and not path.is_symlink():
         raise EvaltoolsError(f"{display_path(path)}: narrative file not found")
     return parse(read_markdown(path), keys, display_path(path))

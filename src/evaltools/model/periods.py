@@ -72,9 +72,3 @@ def unit_cutoffs(units: Iterable[str], years: Iterable[int], cutoff: dt.date | N
 def is_partial(year: int, last_day: dt.date) -> bool:
     """Whether figures of ``year`` that stop on ``last_day`` miss part of the year."""
     return last_day < dt.date(year, 12, 31)
-
-
-def year_fraction(year: int, last_day: dt.date) -> float:
-    """Share of ``year`` covered from 1 January to ``last_day`` (151/365 to 31/05/2017)."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    return ((min(last_day, end) - start).days + 1) / ((end - start).days + 1)

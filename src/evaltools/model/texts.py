@@ -26,9 +26,9 @@ from pathlib import Path
 
 from evaltools.model import fact, vnformat
 from evaltools.core.errors import EvaltoolsError, display_path
+from evaltools.core.schema import LANGUAGES
 from evaltools.core.yamlio import load_yaml
 
-LANGUAGES = ("vi", "en")
 _MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|~#"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
 
 

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from evaltools.core.errors import EvaltoolsError, display_path
+from evaltools.project.refs import resolve_review
+from evaltools.project.review import load_review
 
 # The options that name where a command writes (dest -> the option as the user typed it).
 WRITES = {"out": "--out", "csv": "--csv", "save": "--save"}
@@ -66,9 +68,6 @@ def data_folders(args: argparse.Namespace, project_data: Path | None) -> list[Pa
     """The data folders a command must not write into: the project's, ``--data``'s and each named review's."""
     found = [p for p in (project_data, getattr(args, "data", None)) if p is not None]
     refs = list(getattr(args, "reviews", None) or []) + ([args.review] if getattr(args, "review", None) else [])
-    if refs:                            # pandas comes with the review: not for commands without one (pull)
-        from evaltools.project.refs import resolve_review
-        from evaltools.project.review import load_review
     for ref in refs:
         try:
             found.append(load_review(resolve_review(ref)).data)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from evaltools.core.errors import UsageError, display_path
+from evaltools.core.errors import EvaltoolsError, UsageError, display_path
 from evaltools.core.errors import did_you_mean
+from evaltools.core.yamlio import load_yaml
 
 # Set by `evaltools run` itself: what to use instead.
 OWN = {"review": "the REVIEW argument", "lang": "--lang", "snapshot": "nothing: evaltools run sets it",
@@ -53,9 +54,6 @@ def from_file(path: Path | None, pairs: dict[str, str]) -> dict[str, str]:
     if path is None:
         return pairs
     import yaml
-
-    from evaltools.core.errors import EvaltoolsError
-    from evaltools.core.yamlio import load_yaml
 
     raw = load_yaml(path)
     if raw is None:

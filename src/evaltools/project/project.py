@@ -18,8 +18,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from evaltools.core.errors import EvaltoolsError, display_path
-from evaltools.core.errors import did_you_mean
+from evaltools.core.errors import EvaltoolsError, UsageError, did_you_mean, display_path
 from evaltools.core.yamlio import load_yaml
 
 PROJECT_FILE = "evaltools.yaml"
@@ -45,10 +44,6 @@ class Project:
     def review_ids(self) -> list[str]:
         """Ids of the review configs in ``data/reviews/``."""
         return review_ids(self.reviews)
-
-    def review_path(self, ref: str) -> Path:
-        """The config of review id ``ref``: ``data/reviews/<id>.yaml`` (refused with the closest ids)."""
-        return review_in(self.reviews, ref)
 
 
 def _load(root: Path) -> Project:
@@ -88,6 +83,19 @@ def find_project(start: str | Path | None = None, explicit: str | Path | None = 
     return found
 
 
+def project_folder(given: Path | None, key: str) -> Path:
+    """A folder option as given, else the project's folder ``key`` (``data``, ``programmes``, ``outputs``),
+    else ``./<key>`` when no project is found and none was named (``--project``, :data:`ENV_VAR`)."""
+    if given is not None:
+        return given
+    try:
+        return getattr(find_project(), key)
+    except EvaltoolsError:
+        if os.environ.get(ENV_VAR):
+            raise
+        return Path(key)
+
+
 def _search(here: Path) -> Project | None:
     for folder in (here, *here.parents):
         if (folder / PROJECT_FILE).is_file():
@@ -103,6 +111,17 @@ def project_of(path: str | Path) -> Project | None:
 def review_ids(reviews: Path) -> list[str]:
     """Ids of the review configs in the folder ``reviews``."""
     return sorted(p.stem for p in reviews.glob("*.yaml")) if reviews.is_dir() else []
+
+
+def batch_reviews(reviews: list, select: list | None) -> list:
+    """The reviews a batch names; none named with ``--select``: every review config of the project (as dbt
+    selects among a project's models)."""
+    if reviews:
+        return reviews
+    if not select:
+        raise UsageError("batch: name the reviews (REVIEW ...) or select among the project's (--select PATTERN)")
+    folder = project_folder(None, "data") / "reviews"
+    return [folder / f"{name}.yaml" for name in review_ids(folder) if not name.startswith(".")]
 
 
 def review_in(reviews: Path, ref: str) -> Path:

@@ -10,13 +10,16 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from evaltools.core.errors import EvaltoolsError, InputError, Problem, display_path
 from evaltools.core.schema import Field, parse_record, parse_records
 from evaltools.core.yamlio import Record, load_yaml
 from evaltools.core.limits import read_markdown
+from evaltools.project.refs import resolve_review
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 KINDS = ("annual", "interim", "final")
 STATUSES = ("draft", "final")
@@ -188,8 +191,6 @@ def check_review_inputs(config: str | Path) -> None:
     The config and the narratives are read again where they are used (in the report
     notebook); this makes a run fail in a second, not after the kernels have started.
     """
-    from evaltools.project.refs import resolve_review   # refs finds the project, which reads configs
-
     for path in (load_review(resolve_review(config)).narrative or {}).values():
         if path.exists() or path.is_symlink():
             read_markdown(path)

@@ -16,6 +16,7 @@ from evaltools.core import faults, interrupts, iorw
 from evaltools.core.errors import EvaltoolsError, display_path
 from evaltools.project.outpaths import review_folder
 from evaltools.render.progress import Watch
+from evaltools.render.kernel import KERNEL_NAME, ProjectKernelManager
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
@@ -41,8 +42,6 @@ def execute(notebook: Path, output: Path, parameters: dict, target: Path, watch:
     import papermill
     from nbclient.exceptions import CellTimeoutError
     from papermill.exceptions import PapermillExecutionError
-
-    from evaltools.render.kernel import KERNEL_NAME, ProjectKernelManager
 
     if not notebook.is_file():
         raise EvaltoolsError(f"{display_path(notebook)}: notebook not found")

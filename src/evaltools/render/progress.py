@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from evaltools.model.texts import LANGUAGES
+from evaltools.core.schema import LANGUAGES
 
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 BAR = 24

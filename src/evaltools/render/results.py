@@ -18,6 +18,7 @@ from evaltools import __version__
 from evaltools.core import iorw
 from evaltools.store import manifest
 from evaltools.core.errors import EvaltoolsError
+from evaltools.project.project import find_project
 
 FILE = "run_results.json"
 SCHEMA = "evaltools/run-results/v1"
@@ -26,8 +27,6 @@ _IMPORTANCE = ("high", "medium", "low")
 
 def _root() -> Path:
     """The project's root (paths are given relative to it), else the working folder."""
-    from evaltools.project.project import find_project
-
     try:
         return find_project().root
     except EvaltoolsError:

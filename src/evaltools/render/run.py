@@ -36,6 +36,16 @@ from evaltools.project.params import check_overrides, fingerprint_parameters
 from evaltools.render.progress import Reporter, Watch
 from evaltools.project.programme import Programme
 from evaltools.project.review import Review
+from evaltools.dataset.snapshot import read_snapshot, write_snapshot
+from evaltools.project.headings import lone_headings
+from evaltools.dataset.context import indicators_csv
+from evaltools.export.xlsx import indicators_xlsx
+from evaltools import export
+from evaltools.project.register import register_problem
+from evaltools.render.audit import FACTS_FILE, audit
+from evaltools.report.facts import read_facts
+from evaltools.model.texts import load_texts
+from evaltools.render.kernel import project_kernel_spec
 
 FORMATS = ("html", "pdf", "docx")      # every export --to knows
 DEFAULT_FORMATS = ("html", "pdf")
@@ -113,7 +123,6 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     prints_of = fingerprint_parameters(lang, formats, overrides)
     watch = Watch(notebooks["review"], lang, review.id, reporter) if notebooks["review"].is_file() else None
     with publish.staged_outputs(target) as staged, _helper(overlap) as helper:
-        from evaltools.dataset.snapshot import write_snapshot
         stage = staged.path
         snapshot = write_snapshot(data, stage / SNAPSHOT)
         side = helper.submit(_side_work, snapshot, notebooks, prints_of, stage, target, timeout)
@@ -171,8 +180,6 @@ def check_headings(notebook: Path, lang: str) -> None:
         return
     import nbformat
 
-    from evaltools.project.headings import lone_headings
-
     lone = lone_headings(nbformat.read(notebook, as_version=4))
     where = display_path(notebook)
     if refused := [h for h in lone if h.missing == lang]:
@@ -224,10 +231,6 @@ def _helper(overlap: bool) -> Iterator:
 def _side_work(snapshot: Path, notebooks: dict[str, Path], parameters: dict, stage: Path,
                target: Path, timeout: float | None = None) -> dict:
     """Indicator tables and the data-quality page into ``stage``; returns the inputs' fingerprint."""
-    from evaltools.dataset.context import indicators_csv
-    from evaltools.export.xlsx import indicators_xlsx
-    from evaltools.dataset.snapshot import read_snapshot
-
     try:
         data = read_snapshot(snapshot)
         iorw.atomic_write(stage / "indicators.csv", indicators_csv(data))
@@ -244,15 +247,11 @@ def _side_work(snapshot: Path, notebooks: dict[str, Path], parameters: dict, sta
 
 def _warm_up() -> None:
     """Import nbconvert, its template and WeasyPrint while the kernel works."""
-    from evaltools import export
-
     export.warm_up()
 
 
 def _final(data: ReviewData) -> ReviewData:
     """The review as a final report: refused before anything runs when it cannot be one."""
-    from evaltools.project.register import register_problem
-
     if problem := register_problem(data.review):
         raise EvaltoolsError(f"not a final report: {problem}")
     findings = data.validation.findings
@@ -287,9 +286,6 @@ def programme_css(data: ReviewData) -> str:
 def _write_facts(nb, stage: Path) -> list[str]:
     """``facts.json``: every figure the report wrote with its fact (its method appendix's ledger); what
     the consistency audit finds in it (a final report may have none)."""
-    from evaltools.render.audit import FACTS_FILE, audit
-    from evaltools.report.facts import read_facts
-
     ledger = read_facts(nb)
     if ledger is None:
         return []
@@ -298,8 +294,6 @@ def _write_facts(nb, stage: Path) -> list[str]:
 
 
 def _export(nb, data: ReviewData, stage: Path, formats: Sequence[str], reporter: Reporter | None = None) -> None:
-    from evaltools import export
-
     lang, title = data.lang, data.review.title[data.lang]
     nb.metadata.setdefault("evaltools", {}).update(title=title, lang=lang)
     makers = {"html": lambda page: page, "pdf": export.to_pdf_from_html,
@@ -317,9 +311,6 @@ def _export(nb, data: ReviewData, stage: Path, formats: Sequence[str], reporter:
 
 def _export_quality(nb, data: ReviewData, stage: Path) -> None:
     """The data-quality page: HTML only; its executed notebook is not kept."""
-    from evaltools import export
-    from evaltools.model.texts import load_texts
-
     texts = load_texts(data.lang, data.programme.texts)
     title = f"{texts.label('quality.title').capitalize()}: {data.review.title[data.lang]}"
     nb.metadata.setdefault("evaltools", {}).update(title=title, lang=data.lang)
@@ -348,8 +339,6 @@ def stale_outputs(target: Path, files: Sequence[str]) -> list[dict]:
 
 def _manifest(data: ReviewData, notebooks: dict[str, Path], formats: Sequence[str], stage: Path,
               files: list[str], started) -> dict:
-    from evaltools.render.kernel import project_kernel_spec
-
     review, root = data.review, data.review.data.parent
     outputs = [{"file": f, "bytes": (stage / f).stat().st_size, "sha256": iorw.sha256(stage / f)} for f in files]
     ran = [{"role": "notebook", "path": manifest.relative(path, root), "sha256": iorw.sha256(path)}

@@ -28,6 +28,10 @@ from evaltools.report.glue import glue
 from evaltools.model.narrative import Narrative, load_narrative
 from evaltools.report.draft import span
 from evaltools.report.tables import by_unit, styled, summary
+from evaltools.model.fact import reset
+from evaltools.dataset.snapshot import read_snapshot
+from evaltools.validation.rules import RULES_FILE, load_rules
+from evaltools.assess.review import assess_review
 
 __all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "constants", "when",
            "span", "during", "capital", "document",
@@ -53,11 +57,8 @@ def load(review: str | Path, lang: str | None = None, snapshot: str | Path = "",
     In a notebook, a plain DataFrame displayed from then on is written in the review's language
     (:mod:`evaltools.report.display`).
     """
-    from evaltools.model.fact import reset
-
     reset()                                  # a new report: a new ledger of its figures
     if snapshot:
-        from evaltools.dataset.snapshot import read_snapshot
         data = read_snapshot(snapshot)
     else:
         data = open_review(review, lang, validate=validate)
@@ -78,8 +79,6 @@ def narrative(data: ReviewData, text: Texts) -> Narrative:
 
 def constants(data: ReviewData) -> dict:
     """The catalog's named numbers (``constants:`` of validation_rules.yaml): a value, or {year: value}."""
-    from evaltools.validation.rules import RULES_FILE, load_rules
-
     return load_rules(data.review.catalog_dir / RULES_FILE, data.catalog).constants
 
 
@@ -106,6 +105,4 @@ def during(text: Texts, data: ReviewData) -> str:
 
 def assess(data: ReviewData):
     """Targets, trends, ranking, scorecards and the comparison with the predecessor (:mod:`evaltools.assess`)."""
-    from evaltools.assess.review import assess_review
-
     return assess_review(data)

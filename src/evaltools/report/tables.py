@@ -19,6 +19,7 @@ from evaltools.assess import comparability as cmp
 from evaltools.dataset.context import ReviewData
 from evaltools.model.texts import Texts
 from evaltools.model.vocabulary import formats
+from evaltools.report.facts import alike
 
 COVERAGE_MARK = "†"
 WIDE = 9                                    # more columns than this: a landscape page
@@ -165,8 +166,6 @@ def parts_beside(data: ReviewData, before: ReviewData, texts: Texts, code: str) 
     """A disaggregated indicator by option, the year before beside this year (headed ``2023*`` when cut
     off early), with the change of the values shown only when the two years are alike (complete, neither
     a flow's partial year: :func:`evaltools.report.facts.alike`)."""
-    from evaltools.report.facts import alike
-
     now, then = data.parts(code), before.parts(code)
     both = now.merge(then, on=["category", "category_name"], how="outer", suffixes=("", "_before"))
     last, year = before.review.last_year, data.review.last_year

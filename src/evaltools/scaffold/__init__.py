@@ -28,6 +28,11 @@ from evaltools.core.yamlio import load_yaml
 from evaltools.scaffold.config import NextReview, next_config
 from evaltools.scaffold.periods import move_title, next_id, span
 from evaltools.scaffold.skeleton import skeleton
+from evaltools.project.refs import resolve_review
+from evaltools.model.texts import load_texts
+from evaltools.project.programme import review_programme
+from evaltools.model.catalog import load_catalog
+from evaltools.project.project import project_of
 
 __all__ = ["Scaffold", "check_id", "new_review", "resolve_source"]
 
@@ -44,15 +49,11 @@ class Scaffold:
 
 def resolve_source(source: str | Path, data: str | Path = "data") -> Path:
     """A review config path as given, or ``<data>/reviews/<id>.yaml`` for a review id."""
-    from evaltools.project.refs import resolve_review
-
     return resolve_review(source, data)
 
 
 def _titles(programme, lang: str) -> dict[str, str]:
     """Heading titles of the programme's narrative parts (``narrative.titles.<key>`` of its texts)."""
-    from evaltools.model.texts import load_texts
-
     texts = load_texts(lang, programme.texts)
     return {key: texts.label(f"narrative.titles.{key}") if f"narrative.titles.{key}" in texts.entries else key
             for key in programme.narrative}
@@ -131,8 +132,6 @@ def new_review(source: str | Path | None, first: int, last: int, review_id: str 
         When the source is missing or invalid, the years are reversed, or the new review
         already exists (nothing is written then).
     """
-    from evaltools.project.programme import review_programme
-
     path = resolve_source(source, data) if source else latest_review(Path(data), programme)
     if review_id is not None:
         check_id(review_id)
@@ -182,8 +181,6 @@ def data_cutoff(review: Review, last: int) -> dt.date:
     """The cut-off of a review ending in ``last``: where the catalog's ``periods.yaml`` ends that year for the
     review's area, else 31 December (the year's template asks for end-of-year results). Never the old
     review's date moved on."""
-    from evaltools.model.catalog import load_catalog
-
     return load_catalog(review.catalog_dir).partial_years_for(review.area).get(last, dt.date(last, 12, 31))
 
 
@@ -196,8 +193,6 @@ def latest_review(data: Path, programme: str | None) -> Path:
     """The config a review is scaffolded from when none is named: ``programme``'s latest (by signing date),
     else the latest of the programme it was copied from, else the project's latest of any programme (its
     office, area and signer are the new one's too)."""
-    from evaltools.project.project import project_of
-
     project = project_of(data.resolve() / "reviews")
     origin = None
     if programme and project and (project.programmes / programme / "programme.yaml").is_file():

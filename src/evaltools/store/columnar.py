@@ -32,6 +32,7 @@ from evaltools.core import faults, locks
 from evaltools.store import filehash, record as store, storescope
 from evaltools.core.errors import EvaltoolsError, display_path
 from evaltools.core.iorw import atomic_write, fsync_dir
+from evaltools.core.limits import CELL_CHARS, FILE_MB, ROWS
 
 FOLDER, MANIFEST, MEMO, BUILDING = ".columnar", "generation.json", "hashes.json", ".building"
 FORMAT = 1
@@ -52,8 +53,6 @@ def fragment_id(name: str, sha: str, units_digest: str) -> str:
     The limits are part of the id: a file refused under a lower limit is read again once the limit
     is raised (as the refusal advises), and a file accepted earlier is refused once it is lowered.
     """
-    from evaltools.core.limits import CELL_CHARS, FILE_MB, ROWS
-
     bounds = ",".join(str(limit.value) for limit in (FILE_MB, ROWS, CELL_CHARS))
     return hashlib.sha256(f"{FORMAT}\0{units_digest}\0{bounds}\0{name}\0{sha}".encode()).hexdigest()[:32]
 

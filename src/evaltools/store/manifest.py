@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import json
 import platform
-import sys
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
@@ -22,6 +21,7 @@ from evaltools.model import units as unitlib
 from evaltools.core.iorw import sha256
 from evaltools.project.review import Review
 from evaltools.store.record import value_files
+from evaltools.store.storescope import review_scope
 
 PACKAGES = ("pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbconvert", "nbclient", "weasyprint")
 
@@ -63,16 +63,6 @@ def used_files(values: pd.DataFrame, units: pd.DataFrame, review: Review) -> lis
     return sorted(set(scope["file"]))
 
 
-def compared_years(review: Review) -> range:
-    """The review's years, and its predecessor's (the comparison reads them)."""
-    years = [review.first_year, review.last_year]
-    if review.predecessor is not None and review.predecessor.exists():
-        from evaltools.project.review import load_review
-        previous = load_review(review.predecessor)
-        years += [previous.first_year, previous.last_year]
-    return range(min(years), max(years) + 1)
-
-
 def relative(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` when it lies below it, else as it is."""
     try:
@@ -92,8 +82,6 @@ def _text_sha(text: str) -> str:
 def values_in_scope(values: pd.DataFrame, units: pd.DataFrame, review: Review,
                     columns: Iterable[str] = ("element", "period", "unit", "category", "value")) -> pd.DataFrame:
     """The data values a review reads: the rows of its scope (:func:`evaltools.store.storescope.review_scope`)."""
-    from evaltools.store.storescope import review_scope
-
     scope = review_scope(review, units)
     inside = values["unit"].astype(str).isin(scope.units) & values["period"].between(scope.years.start,
                                                                                       scope.years.stop - 1)
@@ -149,8 +137,3 @@ def versions() -> dict[str, str]:
 def now() -> dt.datetime:
     """The current local time, with its offset."""
     return dt.datetime.now().astimezone()
-
-
-def interpreter() -> str:
-    """The Python that runs this code (the kernel, when called in a notebook)."""
-    return sys.executable

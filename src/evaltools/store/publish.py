@@ -71,18 +71,6 @@ def recover_outputs(out: str | Path) -> list[str]:
     return done
 
 
-def recover_all(data: Path, out: Path) -> list[str]:
-    """Finish what killed imports and runs left in ``data`` and ``out``; one line for each, or one saying none."""
-    from evaltools.store.storetx import recover
-
-    done = []
-    if data.is_dir():
-        with locks.locked(data, locks.EXCLUSIVE, "an import or a run using the data"):
-            done += [f"{display_path(data)}: completed an interrupted import ({j})" for j in recover(data)]
-    done += [f"{display_path(out)}: completed an interrupted run ({j})" for j in recover_outputs(out)]
-    return done or ["nothing to recover: the data and the outputs are each in one state"]
-
-
 def kept_note(result) -> str:
     """What a run's summary line adds about files it did not render (``RunResult.kept`` and ``removed``)."""
     return ((f"; kept from before, not re-rendered: {', '.join(result.kept)}" if result.kept else "")

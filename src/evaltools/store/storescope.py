@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools.model import units as unitlib
-from evaltools.project.review import Review
+from evaltools.project.review import Review, load_review
 
 UNPLACED = "_"
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,40}$")
@@ -34,8 +34,6 @@ class Scope:
 def review_scope(review: Review, units: pd.DataFrame) -> Scope:
     """A review's scope: its years, its predecessor's and the year before its first (a yearly
     report compares with it), and every unit of its area in any of those years."""
-    from evaltools.store.manifest import compared_years
-
     compared = compared_years(review)
     years = range(min(compared.start, review.first_year - 1), max(compared.stop, review.last_year + 1))
     codes: set[str] = set()
@@ -44,6 +42,15 @@ def review_scope(review: Review, units: pd.DataFrame) -> Scope:
     # and what the roll-up adds in: a unit merged into one of the area's from another area
     codes |= set(unitlib.tree(units, review.area, review.last_year, years).codes)
     return Scope(frozenset(codes), years)
+
+
+def compared_years(review: Review) -> range:
+    """The review's years, and its predecessor's (the comparison reads them)."""
+    years = [review.first_year, review.last_year]
+    if review.predecessor is not None and review.predecessor.exists():
+        previous = load_review(review.predecessor)
+        years += [previous.first_year, previous.last_year]
+    return range(min(years), max(years) + 1)
 
 
 def partition_keys(units: pd.DataFrame) -> pd.Series:

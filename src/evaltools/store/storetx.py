@@ -23,8 +23,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from evaltools.core import faults, locks
-from evaltools.store import journal
+from evaltools.store import columnar, filehash, journal
 from evaltools.core.errors import EvaltoolsError, display_path
+from evaltools.project.refs import resolve_review
+from evaltools.project.review import load_review
 
 PREFIX = ".import"
 STAGE, JOURNAL = PREFIX + journal.STAGE, PREFIX + journal.COMMITTED
@@ -124,9 +126,6 @@ def snapshot_of(review: str | Path) -> Iterator[dict]:
     so the digest names the state rendered. An import waits for the block; a hand edit
     cannot be stopped by the lock, so the block fails if the store changed meanwhile.
     """
-    from evaltools.project.refs import resolve_review
-    from evaltools.project.review import load_review
-
     data = load_review(resolve_review(review)).data
     with reading(data):
         state = digest(data)
@@ -141,8 +140,6 @@ def digest(data: str | Path) -> dict:
     """The store's state as one SHA-256 over its value files and log, for a run's manifest."""
     data = Path(data)
     files = sorted((data / "values").glob("*.csv")) + [p for p in [data / LOG_NAME] if p.is_file()]
-    from evaltools.store import columnar, filehash
-
     # Remembered by size and times (see evaltools.store.filehash): a national store is not read whole per review.
     shas = filehash.hashes(files, data / columnar.FOLDER / columnar.MEMO if columnar.enabled() else None)
     whole = hashlib.sha256()

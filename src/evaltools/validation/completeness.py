@@ -33,7 +33,7 @@ def completeness(rows: pd.DataFrame, catalog: Catalog, area: str | None, years: 
     ----------
     rows : DataFrame
         Data values (element, period, unit, ...), e.g. from
-        :func:`evaltools.store.record.load_values` or the rows that passed validation.
+        :func:`evaltools.store.load.load_values` or the rows that passed validation.
     catalog : Catalog
         Org units (with validity dates) and elements (with their level).
     area : str or None

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from evaltools.model import units as unitlib, vnformat
+from evaltools.core.safecells import text_columns
 
 IMPORTANCE = ("high", "medium", "low")
 KINDS = ("schema", "rule", "completeness", "outlier", "narrative")
@@ -93,8 +94,6 @@ def counts(findings: pd.DataFrame) -> pd.DataFrame:
 
 def findings_csv(findings: pd.DataFrame) -> str:
     """The findings as UTF-8 CSV text (machine-readable numbers; texts never run as formulas)."""
-    from evaltools.core.safecells import text_columns
-
     return text_columns(findings).to_csv(index=False, float_format="%.10g", lineterminator="\n")
 
 

@@ -27,6 +27,8 @@ from evaltools.validation.rules import RULES_FILE, load_rules
 from evaltools.validation.schema_checks import check_store
 from evaltools.validation.timing import check_not_before, check_signing_date, check_standards
 from evaltools.validation.unityears import unit_years
+from evaltools.model.catalog import review_catalog
+from evaltools.project.programme import review_programme
 
 SKIPPED = "SCHEMA_TOO_MANY"
 
@@ -97,9 +99,6 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
         When the review, catalog or rules file is missing or invalid (these are
         configuration, not data: they stop the run).
     """
-    from evaltools.model.catalog import review_catalog
-    from evaltools.project.programme import review_programme
-
     review = review if isinstance(review, Review) else load_review(review)
     programme = programme if programme is not None else review_programme(review, required=False)
     catalog = catalog if catalog is not None else review_catalog(review, programme)
