@@ -1,4 +1,4 @@
-"""``evaltools batch`` end to end: real workers, real Papermill and nbconvert, a real Dask LocalCluster.
+"""``evaltools batch`` end to end: real workers, real Papermill and nbconvert (Dask: test_batch_distributed.py).
 
 One small synthetic province (3 districts, 2021–2022) is rendered to HTML only, with 2
 workers, so that these tests stay fast; the big run is benchmarks/batch.py.
@@ -6,7 +6,6 @@ workers, so that these tests stay fast; the big run is benchmarks/batch.py.
 
 from __future__ import annotations
 
-import json
 import subprocess
 
 import pandas as pd
@@ -124,20 +123,3 @@ def test_a_failing_review_does_not_stop_the_others_and_is_named(province, tmp_pa
     assert not (out / "broken").exists()
     page = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="good-a/report.html"' in page and "broken" not in page
-
-
-def test_dask_cluster_renders_the_same_indicators_as_the_local_pool(annual, tmp_path):
-    from distributed import LocalCluster
-
-    folder, template, local_out, _ = annual
-    out = tmp_path / "dask"
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        result = run_batch([template], areas="901,902", years="2022", formats=["html"], out=out,
-                           scheduler=cluster.scheduler_address)
-    assert result.by_status("done") == ["ct20-901-2022", "ct20-902-2022"]
-    for review_id in result.by_status("done"):
-        assert (out / review_id / "indicators.csv").read_bytes() == \
-            (local_out / review_id / "indicators.csv").read_bytes()
-        fingerprints = [json.loads((o / review_id / "manifest.json").read_text(encoding="utf-8"))["fingerprint"]
-                        for o in (out, local_out)]
-        assert fingerprints[0] == fingerprints[1]

@@ -139,6 +139,7 @@ def test_the_reviews_ran_on_both_workers_and_left_nothing_in_their_folders(clust
     assert {e["worker"] for e in entries} == {"w1", "w2"}
     for name in ("w1", "w2"):
         assert sorted(p.name for p in (base / name).iterdir()) == []
+    assert len(list((project / "data" / ".columnar").glob("g*"))) == 1    # the read copy built once, shared
     assert all(p.poll() is not None for p in procs)
     assert gone(TAG) == []          # no worker, nanny or kernel left running
 

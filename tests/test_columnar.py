@@ -212,19 +212,3 @@ def test_every_district_expands_over_the_whole_catalog(country, tmp_path):
     national = plan([config], tmp_path / "out", areas="every-district", years="2022")
     assert [job.review_id for job in national] == [f"ct20-0{p}0{d}-2022" for p in "123" for d in "12"]
     assert len(plan([config], tmp_path / "out", areas="all-districts", years="2022")) == 2
-
-
-def test_a_national_batch_on_two_dask_workers_reads_the_shared_copy(tmp_path):
-    from distributed import LocalCluster
-
-    from evaltools.batch import run_batch
-
-    config = write_province(tmp_path / "data", districts=1, first_year=2021, last_year=2022, seed=5, provinces=2)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        result = run_batch([config], areas="every-district", years="2022", formats=["html"], out=tmp_path / "out",
-                           scheduler=cluster.scheduler_address)
-    assert result.by_status("done") == ["ct20-0101-2022", "ct20-0201-2022"]
-    generations = list((tmp_path / "data" / ".columnar").glob("g*"))
-    assert len(generations) == 1                                   # built once, shared by both workers
-    page = (tmp_path / "out" / "ct20-0201-2022" / "indicators.csv").read_text(encoding="utf-8")
-    assert ",0201," in page and ",0101," not in page
