@@ -97,7 +97,7 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
         When the review, catalog or rules file is missing or invalid (these are
         configuration, not data: they stop the run).
     """
-    from evaltools.model.catalog import review_catalog
+    from evaltools.store.catalogcache import review_catalog
     from evaltools.project.programme import review_programme
 
     review = review if isinstance(review, Review) else load_review(review)
