@@ -20,7 +20,7 @@ from evaltools.core.errors import EvaltoolsError, InputError, Problem, display_p
 from evaltools.core.schema import Field, duplicates, parse_records
 from evaltools.core.yamlio import load_yaml
 
-LEVELS = ("province", "district", "commune")
+LEVELS = ("country", "province", "district", "commune")      # highest first: a unit sits below a higher one
 _LATE = 9999          # a year after every unit's last change: the catalog's latest tree (dead units included)
 UNIT_CLASSES = ("standard", "disadvantaged", "ward")
 
