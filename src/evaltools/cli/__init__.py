@@ -124,7 +124,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     from evaltools.project.refs import resolve_review
 
-    result = validate(resolve_review(args.review), rules=args.rules)
+    result = validate(resolve_review(args.review), rules=args.rules, whole_store=args.store)
     if args.json:
         findings = result.findings
         counts = {level: int((findings["importance"] == level).sum()) for level in ("high", "medium", "low")}
