@@ -373,6 +373,16 @@ def _write_province_reviews(folder: Path, district: dict, first_year: int, last_
         title_en=f"Review of Directive 20-CT/TW, {first_year}–{last_year}", **common))
 
 
+def _write_area_review(folder: str | Path, review: str, first_year: int, last_year: int, programme: str | Path,
+                       **words: str) -> Path:
+    """A review of a whole area (its ``area``, ``place``, offices and titles in ``words``) in ``reviews/``."""
+    from evaltools.core.iorw import atomic_write
+
+    return atomic_write(Path(folder) / "reviews" / f"{review}.yaml", _REVIEW.format(
+        usage=f"Render it: evaltools run {review}.yaml", id=review, kind="final", first=first_year,
+        last=last_year, programme=Path(programme).resolve(), **words))
+
+
 def write_province_review(folder: str | Path, first_year: int, last_year: int,
                           programme: str | Path = SAMPLE_PROGRAMME) -> Path:
     """The province's own review over the data :func:`write_province` wrote in ``folder``: its area is
@@ -383,17 +393,14 @@ def write_province_review(folder: str | Path, first_year: int, last_year: int,
     Path
         ``reviews/province-<first>-<last>.yaml``
     """
-    from evaltools.core.iorw import atomic_write
-
-    review = f"province-{first_year}-{last_year}"
-    return atomic_write(Path(folder) / "reviews" / f"{review}.yaml", _REVIEW.format(
+    return _write_area_review(
+        folder, f"province-{first_year}-{last_year}", first_year, last_year, programme,
         what="Review of Directive 20-CT/TW of the synthetic province, its districts compared",
-        usage=f"Render it: evaltools run {review}.yaml", id=review, kind="final", first=first_year,
-        last=last_year, area=PROVINCE_CODE, place="Tỉnh Mẫu", superior_vi="UBND tỉnh Mẫu",
+        area=PROVINCE_CODE, place="Tỉnh Mẫu", superior_vi="UBND tỉnh Mẫu",
         superior_en="Mẫu Provincial People's Committee", issuer_vi="Sở Lao động - Thương binh và Xã hội",
-        issuer_en="Department of Labour, Invalids and Social Affairs", programme=Path(programme).resolve(),
+        issuer_en="Department of Labour, Invalids and Social Affairs",
         title_vi=f"Tổng kết thực hiện Chỉ thị số 20-CT/TW trên địa bàn tỉnh giai đoạn {first_year}–{last_year}",
-        title_en=f"Review of Directive 20-CT/TW in the province, {first_year}–{last_year}"))
+        title_en=f"Review of Directive 20-CT/TW in the province, {first_year}–{last_year}")
 
 
 def write_national_review(folder: str | Path, first_year: int, last_year: int,
@@ -407,14 +414,11 @@ def write_national_review(folder: str | Path, first_year: int, last_year: int,
     Path
         ``reviews/national-<first>-<last>.yaml``
     """
-    from evaltools.core.iorw import atomic_write
-
-    review = f"national-{first_year}-{last_year}"
-    return atomic_write(Path(folder) / "reviews" / f"{review}.yaml", _REVIEW.format(
+    return _write_area_review(
+        folder, f"national-{first_year}-{last_year}", first_year, last_year, programme,
         what="Review of Directive 20-CT/TW of the synthetic country, its provinces compared",
-        usage=f"Render it: evaltools run {review}.yaml", id=review, kind="final", first=first_year,
-        last=last_year, area=COUNTRY["code"], place="Hà Nội", superior_vi="Chính phủ",
-        superior_en="Government", issuer_vi="Bộ Lao động - Thương binh và Xã hội",
-        issuer_en="Ministry of Labour, Invalids and Social Affairs", programme=Path(programme).resolve(),
+        area=COUNTRY["code"], place="Hà Nội", superior_vi="Chính phủ", superior_en="Government",
+        issuer_vi="Bộ Lao động - Thương binh và Xã hội",
+        issuer_en="Ministry of Labour, Invalids and Social Affairs",
         title_vi=f"Tổng kết thực hiện Chỉ thị số 20-CT/TW trên phạm vi cả nước giai đoạn {first_year}–{last_year}",
-        title_en=f"Review of Directive 20-CT/TW in the country, {first_year}–{last_year}"))
+        title_en=f"Review of Directive 20-CT/TW in the country, {first_year}–{last_year}")

@@ -11,7 +11,6 @@ span is its last year, a flow's the sum of the years, a rate of a flow over chil
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pandas as pd
 import pytest
@@ -21,7 +20,7 @@ from evaltools.core.errors import InputError
 from evaltools.model.catalog import load_catalog
 
 from .sample import write_national_review, write_province
-from .test_province_review import Tables, vn
+from .test_province_review import rendered, vn
 
 YEARS = (2021, 2022)
 CUT = {2021: 1.0, 2022: 349 / 365}      # the config's cut-off, 15/12/2022: 2022's children count for 349 days
@@ -32,17 +31,12 @@ def country(tmp_path_factory, python, root):
     """The country and its national review, rendered once to HTML in Vietnamese."""
     folder = tmp_path_factory.mktemp("country")
     write_province(folder, districts=2, first_year=2021, last_year=2022, seed=13, provinces=3)
-    config = write_national_review(folder, 2021, 2022)
-    out = tmp_path_factory.mktemp("outputs")
-    done = subprocess.run([python, "-m", "evaltools", "run", str(config), "--to", "html", "--out", str(out), "-q"],
-                          capture_output=True, text=True, cwd=root)
-    assert done.returncode == 0, done.stderr[-3000:]
-    parser, page = Tables(), (out / "national-2021-2022" / "report.html").read_text(encoding="utf-8")
-    parser.feed(page)
+    tables, page = rendered(write_national_review(folder, 2021, 2022), tmp_path_factory.mktemp("outputs"),
+                            python, root)
     units = pd.DataFrame(yaml.safe_load((folder / "catalog" / "org_units.yaml").read_text(encoding="utf-8"))["units"])
     values = pd.concat(pd.read_csv(folder / "values" / f"province-{p}-{y}.csv", dtype={"unit": str})
                        for p in ("01", "02", "03") for y in YEARS)
-    return parser.tables, units, values, page
+    return tables, units, values, page
 
 
 def by_province(units: pd.DataFrame, values: pd.DataFrame, element: str) -> pd.DataFrame:
