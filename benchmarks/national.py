@@ -21,7 +21,9 @@ catalog and reviews but only district 0101's rows (its communes and itself). In 
 4. the projected wall time of every district review of the country: on 2 cores from the batch's
    measured throughput on ``--workers`` workers (scaled when that is not 2), and on 16 workers
    from the per-review time on one worker (a batch's wall × workers / reviews), assuming the
-   workers scale linearly (each has its own core; the store read is per review, not shared).
+   workers scale linearly (each has its own core; the store read is per review, not shared);
+   and the same from the batch's CPU seconds per review, what cores nobody else uses would take
+   (on a shared, loaded machine the wall times above include the other users' work).
 """
 
 from __future__ import annotations
@@ -74,12 +76,13 @@ def shown(peaks: list[Peak], floor: float = 20.0) -> str:
     return "\n".join(lines + ([f"  (and {len(small)} helper processes under {floor:.0f} MB)"] if small else []))
 
 
-def batch(root: Path, config: str, sample: list[str], workers: int, to: str) -> tuple[float, list[Peak]]:
-    """Wall seconds of ``evaltools batch`` over ``sample`` on ``workers`` local workers, and its processes' peaks."""
+def batch(root: Path, config: str, sample: list[str], workers: int, to: str) -> tuple[float, float, list[Peak]]:
+    """Wall and CPU seconds of ``evaltools batch`` over ``sample`` on ``workers`` local workers, and its
+    processes' peaks."""
     out = root / f"national-{time.time_ns()}"
-    wall, _, peaks = timed(EVALTOOLS + ["batch", config, "--areas", ",".join(sample), "--to", to,
+    wall, cpu, peaks = timed(EVALTOOLS + ["batch", config, "--areas", ",".join(sample), "--to", to,
                                         "--workers", str(workers), "--out", str(out), "-q"], root)
-    return wall, peaks
+    return wall, cpu, peaks
 
 
 def main() -> None:
@@ -109,13 +112,14 @@ def main() -> None:
     check_wall, check_cpu, check_peaks = timed(EVALTOOLS + ["validate", config, "--store"], whole)
     print(f"  validate --store (whole-store check) national              {check_wall:7.1f} s (CPU {check_cpu:.1f} s)")
     runs = side_by_side(stores, config, args.repeat, args.to)
-    wall_sample, batch_peaks = batch(whole, config, sample, args.workers, args.to)
-    summary(args, runs, every, sample, wall_sample, batch_peaks, check_peaks)
+    measured = batch(whole, config, sample, args.workers, args.to)
+    summary(args, runs, every, sample, measured, check_peaks)
 
 
-def summary(args, runs: dict[str, list], every: list[str], sample: list[str], wall_sample: float,
-            batch_peaks: list[Peak], check_peaks: list[Peak]) -> None:
+def summary(args, runs: dict[str, list], every: list[str], sample: list[str], measured: tuple,
+            check_peaks: list[Peak]) -> None:
     """Print the side-by-side table, the ratio, peaks and the projections."""
+    wall_sample, cpu_sample, batch_peaks = measured
     print(f"\n`evaltools run` of district {DISTRICT}, {args.repeat} interleaved repeats (fresh processes):")
     print(f"{'store':<16} {'wall best':>10} {'wall median':>12} {'CPU best':>9} {'CPU median':>11} {'peak MB':>8}")
     stats = {}
@@ -144,6 +148,12 @@ def summary(args, runs: dict[str, list], every: list[str], sample: list[str], wa
           f"({two_cores / 3600:.2f} h; target <= 60 min)")
     print(f"projected: {len(every)} district reviews on 16 workers {len(every) * per_review / 16 / 60:8.1f} min "
           "(one core each, linear scaling assumed)")
+    # A review is CPU-bound: on cores nobody else uses, its wall time is its CPU time.
+    cpu_review = cpu_sample / len(sample)
+    print(f"CPU per review in the batch (worker, kernel, export): {cpu_review:.1f} s; from it, on cores of their own:")
+    for n in (2, 16):
+        print(f"projected from CPU: {len(every)} district reviews on {n:>2} cores  "
+              f"{len(every) * cpu_review / n / 60:8.1f} min")
     print(f"(load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; a shared machine "
           "inflates wall times, CPU times less)")
 
