@@ -30,6 +30,9 @@ SAMPLE_PROGRAMME = HERE.parent / "programmes" / "ct20"
 # standards); the values are generated per element with plausible magnitudes, seeded.
 
 PROVINCE_CODE = "99"
+# The root of a synthetic country (several provinces): a unit of level country above the provinces, so
+# that a national review compares the provinces as a province's review compares its districts.
+COUNTRY = {"code": "VN", "name": {"vi": "Việt Nam", "en": "Viet Nam"}, "level": "country", "parent": None}
 _SYLLABLES = ("An", "Bình", "Hòa", "Phú", "Thạnh", "Tân", "Long", "Hưng", "Phước", "Đông", "Tây", "Nam",
               "Bắc", "Trung", "Thủy", "Sơn", "Hải", "Lộc", "Thành", "Mỹ", "Quang", "Vĩnh", "Xuân", "Hiệp",
               "Khánh", "Đức", "Lạc", "Nghĩa", "Tiến", "Thuận")
@@ -65,15 +68,17 @@ def province_units(districts: int, first_year: int, last_year: int, seed: int, p
 
     In every third district commune 3 merges into commune 2 on 01/01/2020 (when 2020 lies in
     the years), like Cam An and Cam Thanh in the sample. One province is coded 99; several
-    (a synthetic country) are coded 01, 02 ... with ``districts`` districts each.
+    (a synthetic country) are coded 01, 02 ... with ``districts`` districts each, below the
+    country's root unit (:data:`COUNTRY`).
     """
     rng = np.random.default_rng(seed)
     start = dt.date(first_year, 1, 1).isoformat()
-    rows = []
+    rows = [] if provinces == 1 else [{**COUNTRY, "valid_from": start}]
     for p in range(1, provinces + 1):
         code = PROVINCE_CODE if provinces == 1 else f"{p:02d}"
         name = "Tỉnh Mẫu" if provinces == 1 else f"Tỉnh Mẫu {p}"
-        rows.append({"code": code, "name": name, "level": "province", "parent": None, "valid_from": start})
+        rows.append({"code": code, "name": name, "level": "province",
+                     "parent": None if provinces == 1 else COUNTRY["code"], "valid_from": start})
         rows += _province_rows(code, districts, first_year, last_year, rng, start, provinces == 1)
     return rows
 
@@ -105,6 +110,8 @@ def _org_units_yaml(rows: list[dict], seed: int) -> str:
     def text(key: str, v) -> str:
         if v is None:
             return "null"
+        if isinstance(v, dict):                     # a name in each language
+            return "{" + ", ".join(f"{lang}: {text}" for lang, text in v.items()) + "}"
         return f'"{v}"' if key in ("code", "parent", "successor") else str(v)   # codes stay strings
 
     lines = [f"# Org units of a synthetic province (evaltools.model.synthetic.write_province, seed {seed}):",
@@ -280,7 +287,8 @@ def write_province(folder: str | Path, districts: int = 24, first_year: int = 20
         text = part.assign(source="evaltools.model.synthetic", comment="").to_csv(index=False, lineterminator="\n")
         name = f"province-{key[0]}.csv" if provinces == 1 else f"province-{key[0]}-{key[1]}.csv"
         atomic_write(folder / "values" / name, text)
-    return _write_province_reviews(folder / "reviews", units[1], first_year, last_year, Path(programme).resolve())
+    first = next(row for row in units if row["level"] == "district")
+    return _write_province_reviews(folder / "reviews", first, first_year, last_year, Path(programme).resolve())
 
 
 _REVIEW = """\
@@ -293,7 +301,7 @@ title:
   vi: {title_vi}
   en: {title_en}
 superior_office:
-  vi: UBND {district_vi}
+  vi: {superior_vi}
   en: {superior_en}
 issuing_office:
   vi: {issuer_vi}
@@ -348,7 +356,8 @@ def _write_province_reviews(folder: Path, district: dict, first_year: int, last_
     from evaltools.core.iorw import atomic_write
 
     place = district["name"].removeprefix("Huyện ")
-    common = {"area": district["code"], "place": place, "district_vi": "huyện " + place, "last": last_year,
+    common = {"area": district["code"], "place": place, "last": last_year,
+              "superior_vi": "UBND huyện " + place,
               "programme": programme, "superior_en": f"{place} District People's Committee", **_DISTRICT_OFFICE}
     for lang, text in _NARRATIVE.items():
         atomic_write(folder / f"province.{lang}.md", text)
@@ -364,6 +373,16 @@ def _write_province_reviews(folder: Path, district: dict, first_year: int, last_
         title_en=f"Review of Directive 20-CT/TW, {first_year}–{last_year}", **common))
 
 
+def _write_area_review(folder: str | Path, review: str, first_year: int, last_year: int, programme: str | Path,
+                       **words: str) -> Path:
+    """A review of a whole area (its ``area``, ``place``, offices and titles in ``words``) in ``reviews/``."""
+    from evaltools.core.iorw import atomic_write
+
+    return atomic_write(Path(folder) / "reviews" / f"{review}.yaml", _REVIEW.format(
+        usage=f"Render it: evaltools run {review}.yaml", id=review, kind="final", first=first_year,
+        last=last_year, programme=Path(programme).resolve(), **words))
+
+
 def write_province_review(folder: str | Path, first_year: int, last_year: int,
                           programme: str | Path = SAMPLE_PROGRAMME) -> Path:
     """The province's own review over the data :func:`write_province` wrote in ``folder``: its area is
@@ -374,14 +393,32 @@ def write_province_review(folder: str | Path, first_year: int, last_year: int,
     Path
         ``reviews/province-<first>-<last>.yaml``
     """
-    from evaltools.core.iorw import atomic_write
-
-    review = f"province-{first_year}-{last_year}"
-    return atomic_write(Path(folder) / "reviews" / f"{review}.yaml", _REVIEW.format(
+    return _write_area_review(
+        folder, f"province-{first_year}-{last_year}", first_year, last_year, programme,
         what="Review of Directive 20-CT/TW of the synthetic province, its districts compared",
-        usage=f"Render it: evaltools run {review}.yaml", id=review, kind="final", first=first_year,
-        last=last_year, area=PROVINCE_CODE, place="Tỉnh Mẫu", district_vi="tỉnh Mẫu",
+        area=PROVINCE_CODE, place="Tỉnh Mẫu", superior_vi="UBND tỉnh Mẫu",
         superior_en="Mẫu Provincial People's Committee", issuer_vi="Sở Lao động - Thương binh và Xã hội",
-        issuer_en="Department of Labour, Invalids and Social Affairs", programme=Path(programme).resolve(),
+        issuer_en="Department of Labour, Invalids and Social Affairs",
         title_vi=f"Tổng kết thực hiện Chỉ thị số 20-CT/TW trên địa bàn tỉnh giai đoạn {first_year}–{last_year}",
-        title_en=f"Review of Directive 20-CT/TW in the province, {first_year}–{last_year}"))
+        title_en=f"Review of Directive 20-CT/TW in the province, {first_year}–{last_year}")
+
+
+def write_national_review(folder: str | Path, first_year: int, last_year: int,
+                          programme: str | Path = SAMPLE_PROGRAMME) -> Path:
+    """The country's own review over a synthetic country :func:`write_province` wrote in ``folder``
+    (``provinces`` > 1): its area is the root unit (:data:`COUNTRY`), so its tables and rankings
+    compare the provinces.
+
+    Returns
+    -------
+    Path
+        ``reviews/national-<first>-<last>.yaml``
+    """
+    return _write_area_review(
+        folder, f"national-{first_year}-{last_year}", first_year, last_year, programme,
+        what="Review of Directive 20-CT/TW of the synthetic country, its provinces compared",
+        area=COUNTRY["code"], place="Hà Nội", superior_vi="Chính phủ", superior_en="Government",
+        issuer_vi="Bộ Lao động - Thương binh và Xã hội",
+        issuer_en="Ministry of Labour, Invalids and Social Affairs",
+        title_vi=f"Tổng kết thực hiện Chỉ thị số 20-CT/TW trên phạm vi cả nước giai đoạn {first_year}–{last_year}",
+        title_en=f"Review of Directive 20-CT/TW in the country, {first_year}–{last_year}")

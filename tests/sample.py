@@ -18,3 +18,4 @@ def _module(name: str, path: Path):
 province = _module("province", ROOT / "data" / "province.py")
 write_province = province.write_province
 write_province_review = province.write_province_review
+write_national_review = province.write_national_review

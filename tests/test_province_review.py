@@ -59,16 +59,21 @@ def province(tmp_path_factory, python, root):
     """The province (24 districts, 2021–2022) and its review, rendered once to HTML in Vietnamese."""
     folder = tmp_path_factory.mktemp("province")
     write_province(folder, districts=24, first_year=2021, last_year=2022, seed=11)
-    config = write_province_review(folder, 2021, 2022)
-    out = tmp_path_factory.mktemp("outputs")
+    tables, page = rendered(write_province_review(folder, 2021, 2022), tmp_path_factory.mktemp("outputs"),
+                            python, root)
+    units = pd.DataFrame(yaml.safe_load((folder / "catalog" / "org_units.yaml").read_text(encoding="utf-8"))["units"])
+    values = pd.concat(pd.read_csv(folder / "values" / f"province-{y}.csv", dtype={"unit": str}) for y in (2021, 2022))
+    return tables, units, values, page
+
+
+def rendered(config, out, python, root) -> tuple[list[dict], str]:
+    """Render a review to HTML with the real ``evaltools run``: its tables (:class:`Tables`) and its page."""
     done = subprocess.run([python, "-m", "evaltools", "run", str(config), "--to", "html", "--out", str(out), "-q"],
                           capture_output=True, text=True, cwd=root)
     assert done.returncode == 0, done.stderr[-3000:]
-    parser, page = Tables(), (out / "province-2021-2022" / "report.html").read_text(encoding="utf-8")
+    parser, page = Tables(), (out / config.stem / "report.html").read_text(encoding="utf-8")
     parser.feed(page)
-    units = pd.DataFrame(yaml.safe_load((folder / "catalog" / "org_units.yaml").read_text(encoding="utf-8"))["units"])
-    values = pd.concat(pd.read_csv(folder / "values" / f"province-{y}.csv", dtype={"unit": str}) for y in (2021, 2022))
-    return parser.tables, units, values, page
+    return parser.tables, page
 
 
 def injury_rates(units: pd.DataFrame, values: pd.DataFrame) -> tuple[pd.DataFrame, float]:

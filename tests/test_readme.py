@@ -91,7 +91,9 @@ def test_every_readme_command_runs(project):
 
 def test_the_yaml_examples_parse_and_the_review_example_loads(tmp_path):
     examples = [yaml.safe_load(body) for body in blocks("yaml")]
-    assert len(examples) == 4
+    assert len(examples) == 5
+    units = examples.pop(0)["units"]                    # the national review's country root
+    assert units[0]["level"] == "country" and units[1]["parent"] == units[0]["code"] == "VN"
     config = next(body for body in blocks("yaml") if body.startswith("id:"))
     path = tmp_path / "reviews" / "example.yaml"
     path.parent.mkdir()

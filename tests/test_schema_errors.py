@@ -42,7 +42,7 @@ def test_every_catalog_problem_is_reported_with_file_line_and_key(catalog_dir):
     found = messages(exc)
     line_level = next(i for i, l in enumerate(text.splitlines(), 1) if "level: xa" in l)
     line_parent = next(i for i, l in enumerate(text.splitlines(), 1) if 'parent: "999"' in l)
-    assert any(m.startswith(f"{units}:{line_level}: key 'level': expected one of province, district, commune;")
+    assert any(m.startswith(f"{units}:{line_level}: key 'level': expected one of country, province, district, commune;")
                for m in found), found
     assert f"{units}:{line_parent}: key 'parent': unknown unit code '999'" in found
     assert any("indicators.yaml" in m and "key 'denominator': unknown element 'HI_CARD'" in m for m in found)

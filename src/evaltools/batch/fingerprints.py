@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from evaltools.store import manifest
-from evaltools.model.catalog import Catalog, load_catalog
+from evaltools.model.catalog import Catalog
+from evaltools.store.catalogcache import load_cached
 from evaltools.project.review import Review, load_review
 from evaltools.store.load import load_values
 from evaltools.store.storescope import partition_keys, review_scope
@@ -34,7 +35,7 @@ class DataCache:
         """The catalog of the data root ``root``."""
         root = Path(root).resolve()
         if root not in self._catalogs:
-            self._catalogs[root] = load_catalog(root / "catalog")
+            self._catalogs[root] = load_cached(root / "catalog")
         return self._catalogs[root]
 
     def values(self, review: Review):

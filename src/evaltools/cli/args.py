@@ -163,6 +163,9 @@ def _add_validate(sub) -> None:
     p.add_argument("review", help=REVIEW_HELP)
     p.add_argument("--csv", type=Path, help="also write the findings to this CSV file")
     p.add_argument("--rules", type=Path, help="rules file (default: <data>/catalog/validation_rules.yaml)")
+    p.add_argument("--store", action="store_true",
+                   help="check every row of the store against the catalog, not only the rows the review reads "
+                        "(its area's units in its years): a malformed row anywhere is named")
     _lang(p, "language of rule names")
     p.add_argument("--json", action="store_true", help="print the findings as JSON on stdout (counts by importance "
                                                         "and every finding); the exit code is the same")

@@ -43,7 +43,7 @@ def _records_json(document: dict) -> str:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """``evaltools validate``: every finding on a review's data; exit code 1 when one is of high importance."""
-    result = validate(resolve_review(args.review), rules=args.rules)
+    result = validate(resolve_review(args.review), rules=args.rules, whole_store=args.store)
     if args.json:
         findings = result.findings
         counts = {level: int((findings["importance"] == level).sum()) for level in ("high", "medium", "low")}

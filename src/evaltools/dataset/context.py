@@ -26,7 +26,7 @@ from evaltools.project.programme import Programme
 from evaltools.project.refs import resolve_review
 from evaltools.project.review import Review, load_review
 from evaltools.project.programme import review_programme
-from evaltools.model.catalog import review_catalog
+from evaltools.store.catalogcache import review_catalog
 from evaltools.assess.comparability import is_flow
 from evaltools.validation import validate as run_checks
 from evaltools.store.storescope import review_scope

@@ -19,10 +19,8 @@ from evaltools.model import formula, units as unitlib
 from evaltools.core.errors import EvaltoolsError, InputError, Problem, display_path
 from evaltools.core.schema import Field, duplicates, parse_records
 from evaltools.core.yamlio import load_yaml
-from evaltools.project.review import Review
-from evaltools.project.programme import Programme
 
-LEVELS = ("province", "district", "commune")
+LEVELS = ("country", "province", "district", "commune")      # highest first: a unit sits below a higher one
 _LATE = 9999          # a year after every unit's last change: the catalog's latest tree (dead units included)
 UNIT_CLASSES = ("standard", "disadvantaged", "ward")
 
@@ -69,6 +67,7 @@ INDICATOR_FIELDS = (
     Field("disaggregate", "bool", required=False, default=False),
 )
 DEFAULT_OPTION = "default"
+REQUIRED_FILES = ("org_units.yaml", "data_elements.yaml", "indicators.yaml")
 
 
 @dataclass(frozen=True)
@@ -346,7 +345,7 @@ def load_catalog(folder: str | Path, extra_indicators: Sequence[Path] = ()) -> C
         Listing every problem in the files at once.
     """
     folder = Path(folder)
-    files = tuple(folder / f for f in ("org_units.yaml", "data_elements.yaml", "indicators.yaml"))
+    files = tuple(folder / f for f in REQUIRED_FILES)
     problems: list[Problem] = []
     units = _load_units(files[0], problems)
     elements, options = _load_elements(files[1], problems)
@@ -360,11 +359,13 @@ def load_catalog(folder: str | Path, extra_indicators: Sequence[Path] = ()) -> C
     partial = _load_partial_years(folder / "periods.yaml", units, problems)
     if problems:
         raise InputError(problems)
+    return Catalog(units, options, elements, indicators, catalog_files(folder, extra_indicators), partial)
+
+
+def catalog_files(folder: str | Path, extra_indicators: Sequence[Path] = ()) -> tuple[Path, ...]:
+    """The files :func:`load_catalog` reads, in its order: the required ones, ``periods.yaml`` when it
+    exists, then the extra indicator files (what a parsed catalog depends on)."""
+    folder = Path(folder)
+    files = tuple(folder / f for f in REQUIRED_FILES)
     files += (folder / "periods.yaml",) if (folder / "periods.yaml").exists() else ()
-    return Catalog(units, options, elements, indicators, files + tuple(extra_indicators), partial)
-
-
-def review_catalog(review: Review, programme: Programme | None) -> Catalog:
-    """The data catalog, with the programme's own indicators added."""
-    extra = (programme.indicators,) if programme is not None and programme.indicators else ()
-    return load_catalog(review.catalog_dir, extra_indicators=extra)
+    return files + tuple(Path(p) for p in extra_indicators)

@@ -25,9 +25,10 @@ from evaltools.validation.narrative import check_narrative
 from evaltools.validation.outliers import find_outliers
 from evaltools.validation.rules import RULES_FILE, load_rules
 from evaltools.validation.schema_checks import check_store
+from evaltools.store.storescope import review_scope
 from evaltools.validation.timing import check_not_before, check_signing_date, check_standards
 from evaltools.validation.unityears import unit_years
-from evaltools.model.catalog import review_catalog
+from evaltools.store.catalogcache import review_catalog
 from evaltools.project.programme import review_programme
 
 SKIPPED = "SCHEMA_TOO_MANY"
@@ -68,7 +69,7 @@ class Validation:
 
 
 def validate(review: str | Path | Review, rules: str | Path | None = None, catalog=None,
-             checked: tuple | None = None, programme=None) -> Validation:
+             checked: tuple | None = None, programme=None, whole_store: bool = False) -> Validation:
     """Run every check on a review's data.
 
     Parameters
@@ -85,13 +86,17 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
     programme : Programme, optional
         The review's programme (default: the one its config names, if any): its narrative
         keys check the narrative files.
+    whole_store : bool
+        Run the schema checks on every row of the store (``validate --store``), not only on
+        the rows the review reads (its area's units in its years, and every row that cannot be
+        placed in a unit and year: :func:`evaltools.store.storescope.review_scope`).
 
     Returns
     -------
     Validation
-        Findings of the schema checks (the whole store), then, on the rows that
-        passed and within the review's area and years, the rules, completeness
-        and outlier checks.
+        Findings of the schema checks (the rows the review reads, or the whole store), then,
+        on the rows that passed and within the review's area and years, the rules,
+        completeness and outlier checks.
 
     Raises
     ------
@@ -103,7 +108,10 @@ def validate(review: str | Path | Review, rules: str | Path | None = None, catal
     programme = programme if programme is not None else review_programme(review, required=False)
     catalog = catalog if catalog is not None else review_catalog(review, programme)
     ruleset = load_rules(rules if rules is not None else review.catalog_dir / RULES_FILE, catalog)
-    passed, schema, complete = checked if checked is not None else check_store(review.values_dir, catalog)
+    if checked is None:
+        scope = None if whole_store else review_scope(review, catalog.units)
+        checked = check_store(review.values_dir, catalog, scope)
+    passed, schema, complete = checked
     years = range(review.first_year, review.last_year + 1)
     table = unit_years(catalog.units, years, review.area)
     scope = table.loc[table["in_area"], ["unit", "year"]]
