@@ -21,6 +21,7 @@ from traitlets import Bool, Unicode, default
 from traitlets.config import Config
 
 from evaltools.export.frame import DocumentFrame, LanguageCells
+from evaltools.export.gcpause import collector_paused
 from evaltools.export.sanitize import SanitizeOutputs, clean_html
 from evaltools.export.toc import add_toc
 
@@ -125,8 +126,9 @@ class EvaltoolsHTMLExporter(HTMLExporter):
         # CSS goes inside <style>: it may not close the element.
         css = self.extra_css.replace("</", "<\\/")
         resources["evaltools"] = {"lang": lang, "labels": words, "css": css}
-        page, resources = super().from_notebook_node(nb, resources, **kw)
-        return add_toc(page, words["toc"]), resources
+        with collector_paused():
+            page, resources = super().from_notebook_node(nb, resources, **kw)
+            return add_toc(page, words["toc"]), resources
 
 
 def to_html(nb: nbformat.NotebookNode, lang: str = "vi", css: str = "") -> str:
