@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -103,13 +104,27 @@ class ReviewData:
         table = self.indicators
         return table[(table["indicator"] == code) & (table["unit"] == (unit or self.review.area))]
 
+    # A report looks up a few thousand rows (every cell of its tables, every figure of its sentences):
+    # found by key, not by filtering the whole table each time (docs/architecture.md, "Paying for the
+    # notebook"). The data are frozen, so what is derived from them is computed once per instance.
+    @cached_property
+    def _row_positions(self) -> dict[tuple, int]:
+        """(indicator, unit, period, category) -> position of its first row in :attr:`indicators`."""
+        table = self.indicators
+        keys = zip(table["indicator"], table["unit"], table["period"], table["category"])
+        positions: dict[tuple, int] = {}
+        for i, key in enumerate(keys):
+            positions.setdefault(key, i)
+        return positions
+
     def row(self, code: str, period: str | int | None = None, category: str = "total",
             unit: str | None = None) -> pd.Series | None:
         """One row of the indicator table (value, aggregation, coverage...), None when there is none;
         defaults: the review's area, the whole period."""
-        rows = self._rows(code, unit)
-        rows = rows[(rows["period"] == str(period or self.span)) & (rows["category"] == category)]
-        return rows.iloc[0] if len(rows) else None
+        if code not in self.catalog.indicators.index:
+            self._rows(code)                        # says which indicator is unknown
+        at = self._row_positions.get((code, unit or self.review.area, str(period or self.span), category))
+        return self.indicators.iloc[at] if at is not None else None
 
     def value(self, code: str, period: str | int | None = None, category: str = "total",
               unit: str | None = None) -> float:
@@ -142,7 +157,7 @@ class ReviewData:
             if code not in self.catalog.elements.index:
                 return str(ref) if isinstance(ref, str) else ""
             name = str(self.catalog.elements.at[code, f"name_{self.lang}"])
-            options = self.catalog.options.drop_duplicates("option").set_index("option")[f"name_{self.lang}"]
+            options = self._option_names
             return f"{name}, {options[option][:1].lower()}{options[option][1:]}" if option in options.index else name
         return replace(fact_of(row, until), name=str(spec[f"name_{self.lang}"]),
                        numerator_name=element(spec["numerator"]), denominator_name=element(spec["denominator"]),
@@ -150,18 +165,23 @@ class ReviewData:
                        measure=str(spec[f"unit_{self.lang}"]), flow=is_flow(self.catalog, str(row["indicator"])),
                        where=", ".join(str(row[k]) for k in ("unit_name", "category_name") if str(row[k] or "")))
 
+    @cached_property
+    def _option_names(self) -> pd.Series:
+        """Each option's name in the review's language (index: option code)."""
+        return self.catalog.options.drop_duplicates("option").set_index("option")[f"name_{self.lang}"]
+
     def as_quantity(self, code: str, value: float) -> vnformat.Quantity:
         """Any value written as indicator ``code`` writes its values."""
         row = self.catalog.indicators.loc[code]
         return vnformat.Quantity(value, int(row["decimals"]), str(row[f"unit_{self.lang}"]), self.lang)
 
-    @property
+    @cached_property
     def cutoffs(self) -> dict[int, dt.date]:
         """Each year of the review (and the one before) -> the last day its figures cover."""
         years = range(self.review.first_year - 1, self.review.last_year + 1)
         return year_cutoffs(years, self.review.cutoff, self.catalog.partial_years_for(self.review.area))
 
-    @property
+    @cached_property
     def partial_years(self) -> dict[int, dt.date]:
         """The review's years cut off before 31 December -> the day their figures stop."""
         return {y: d for y, d in self.cutoffs.items() if y in self.years and (d.month, d.day) != (12, 31)}
@@ -209,11 +229,16 @@ class ReviewData:
                              "figure": [self.quantity(code, period, c, unit) for c in categories]}
                             ).reset_index(drop=True)
 
-    @property
+    @cached_property
     def sublevel(self) -> str | None:
         """The level the area is compared on: that of its children (district area: ``commune``), see
         :func:`evaltools.model.sublevel.level_below`."""
         return sublevel.level_below(self.catalog.units, self.review.area, self.review.last_year)
+
+    @cached_property
+    def area_level(self) -> str | None:
+        """The level of the review's area itself (None when the catalog does not hold it)."""
+        return sublevel.level_of(self.catalog.units, self.review.area, self.review.last_year)
 
     def by_unit(self, code: str, period: str | int | None = None, level: str | None = None) -> pd.DataFrame:
         """One indicator for every unit of a level (default :attr:`sublevel`): ``unit, unit_name, value,
@@ -234,13 +259,18 @@ class ReviewData:
         return replace(self, review=review, facts=facts,
                        indicators=label(table, self.catalog, self.lang, self.review.last_year))
 
+    @cached_property
+    def _current_units(self) -> pd.DataFrame:
+        """The units as of the review's last year (index: unit code)."""
+        return unitlib.current_rows(self.catalog.units, self.review.last_year)
+
     def name(self, kind: str, code: str) -> str:
         """Name of an ``indicator``, ``element``, ``option`` or ``unit`` in the review's language."""
         catalog = self.catalog
         if kind == "unit":
-            return unitlib.current_rows(catalog.units, self.review.last_year).at[code, f"name_{self.lang}"]
+            return self._current_units.at[code, f"name_{self.lang}"]
         if kind == "option":
-            return catalog.options.drop_duplicates("option").set_index("option").at[code, f"name_{self.lang}"]
+            return self._option_names.at[code]
         frame = catalog.indicators if kind == "indicator" else catalog.elements
         return frame.at[code, f"name_{self.lang}"]
 

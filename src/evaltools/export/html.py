@@ -8,6 +8,7 @@ to the finished page. Registered with nbconvert as ``--to evaltools_html``.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -21,6 +22,7 @@ from traitlets import Bool, Unicode, default
 from traitlets.config import Config
 
 from evaltools.export.frame import DocumentFrame, LanguageCells
+from evaltools.export.gcpause import collector_paused
 from evaltools.export.sanitize import SanitizeOutputs, clean_html
 from evaltools.export.toc import add_toc
 
@@ -89,6 +91,9 @@ class EvaltoolsHTMLExporter(HTMLExporter):
     exclude_output_prompt = Bool(True).tag(config=True)
     embed_images = Bool(True).tag(config=True)
     sanitize_html = Bool(True).tag(config=True)
+    # nbformat's schema check once, after the last preprocessor, instead of after each of them (17 checks
+    # of the whole notebook: a sixth of the page's time)
+    optimistic_validation = Bool(True).tag(config=True)
 
     @default("extra_template_basedirs")
     def _extra_template_basedirs_default(self):
@@ -125,8 +130,9 @@ class EvaltoolsHTMLExporter(HTMLExporter):
         # CSS goes inside <style>: it may not close the element.
         css = self.extra_css.replace("</", "<\\/")
         resources["evaltools"] = {"lang": lang, "labels": words, "css": css}
-        page, resources = super().from_notebook_node(nb, resources, **kw)
-        return add_toc(page, words["toc"]), resources
+        with collector_paused():
+            page, resources = super().from_notebook_node(nb, resources, **kw)
+            return add_toc(page, words["toc"]), resources
 
 
 def to_html(nb: nbformat.NotebookNode, lang: str = "vi", css: str = "") -> str:
@@ -147,5 +153,21 @@ def to_html(nb: nbformat.NotebookNode, lang: str = "vi", css: str = "") -> str:
         The page: no code, prompts or parameter cells; outputs sanitised; images as
         data URIs; no ``<script src>``; a TOC of the h1/h2 headings.
     """
-    page, _ = EvaltoolsHTMLExporter(lang=lang, extra_css=css).from_notebook_node(nb)
+    with _EXPORTING:
+        exporter = shared_exporter()
+        exporter.lang, exporter.extra_css = lang, css
+        page, _ = exporter.from_notebook_node(nb)
     return page
+
+
+_EXPORTING = threading.Lock()      # the shared exporter holds one page's language and CSS at a time
+
+
+@lru_cache(maxsize=1)
+def shared_exporter() -> EvaltoolsHTMLExporter:
+    """The process's exporter for :func:`to_html`, its Jinja templates compiled once (a tenth of a
+    second a page) rather than for every page; :func:`evaltools.export.warm_up` compiles them while
+    the kernel works."""
+    exporter = EvaltoolsHTMLExporter()
+    exporter.template                  # noqa: B018 - loading the property compiles the templates
+    return exporter

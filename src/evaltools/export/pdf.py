@@ -17,6 +17,7 @@ from typing import Any
 import nbformat
 from traitlets import default
 
+from evaltools.export.gcpause import collector_paused
 from evaltools.export.html import EvaltoolsHTMLExporter
 from evaltools.export.printed import printed
 
@@ -63,7 +64,7 @@ def to_pdf_from_html(html: str, base_url: str | None = None) -> bytes:
     html = printed(html)
     weasyprint = load_weasyprint()
     fetcher = weasyprint.URLFetcher(allowed_protocols=set(ALLOWED_PROTOCOLS))
-    with _quiet_weasyprint():
+    with _quiet_weasyprint(), collector_paused():
         document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
         return document.write_pdf(presentational_hints=True)
 

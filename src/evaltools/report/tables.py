@@ -14,7 +14,7 @@ import html
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from evaltools.model import fact, sublevel, units as unitlib, vnformat
+from evaltools.model import fact, units as unitlib, vnformat
 from evaltools.assess import comparability as cmp
 from evaltools.dataset.context import ReviewData
 from evaltools.model.texts import Texts
@@ -113,7 +113,7 @@ def summary(data: ReviewData, texts: Texts, codes: list[str] | None = None) -> p
 def level_words(data: ReviewData, texts: Texts, group: str) -> str:
     """``group`` (``tables.levels``, ``assessment.parts``: the units compared) in the words of the level
     below the area; ``tables.totals`` and ``assessment.whole``: of the area's own level."""
-    own = sublevel.level_of(data.catalog.units, data.review.area, data.review.last_year) or "country"
+    own = data.area_level or "country"
     # an area without units below it (a commune's own review) lists only itself: its own level's words
     level = own if group.endswith(("totals", "whole")) else data.sublevel or own
     return texts.label(f"{group}.{level}")
