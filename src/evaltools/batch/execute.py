@@ -5,6 +5,11 @@ folder and its own kernel (which talks over IPC sockets in a private folder, so 
 never race for ports). Workers share nothing but the outputs folder, where each writes
 only ``<out>/<its id>/`` through a staging folder swapped in when complete.
 
+A local worker keeps one warm kernel (:class:`evaltools.render.kernel.WarmKernel`) for all its
+reviews' notebooks: the report stack is imported once, and each notebook starts on a reset
+namespace; a kernel that died, timed out or was interrupted is replaced. ``EVALTOOLS_COLD_KERNELS=1``
+starts a kernel for every notebook instead (as Dask workers, which run tasks on threads, always do).
+
 Ctrl-C: the main process sets an event that every local worker watches; a worker
 then interrupts its own main thread, which unwinds :func:`run_review` (the staging folder
 is removed, earlier outputs stay) and reports the task as interrupted. Tasks not yet
@@ -16,6 +21,7 @@ at all).
 from __future__ import annotations
 
 import logging
+import multiprocessing.util
 import os
 import shutil
 import signal
@@ -29,12 +35,14 @@ from pathlib import Path
 
 from evaltools.core import faults, interrupts
 from evaltools.core.errors import EvaltoolsError
+from evaltools.render.kernel import WarmKernel
 from evaltools.store.publish import LAST
 from evaltools.batch.summary import Outcome
 from evaltools.core.failures import quiet_unraisable
 from evaltools.render.run import run_review
 
 Report = Callable[[Outcome], None]
+COLD = "EVALTOOLS_COLD_KERNELS"        # set (to anything but "" or "0"): a fresh kernel for every notebook
 
 
 @dataclass(frozen=True)
@@ -57,7 +65,7 @@ class Interrupted(KeyboardInterrupt):
     """Raised in a worker's main thread when the batch is stopped."""
 
 
-_state = {"running": False, "stopped": False}
+_state: dict = {"running": False, "stopped": False, "kernel": None}
 
 
 def _on_stop(signum, frame) -> None:
@@ -85,6 +93,9 @@ def init_worker(stop) -> None:
         signal.pthread_kill(main, signal.SIGTERM)
 
     threading.Thread(target=watch, name="evaltools-stop", daemon=True).start()
+    if os.environ.get(COLD, "") in ("", "0"):
+        _state["kernel"] = WarmKernel()           # started by the first notebook, shut down when the worker ends
+        multiprocessing.util.Finalize(None, _state["kernel"].close, exitpriority=10)
 
 
 def render(task: Task) -> Outcome:
@@ -96,7 +107,7 @@ def render(task: Task) -> Outcome:
     try:
         # One core per review: the pool already keeps every core busy.
         run_review(task.config, task.formats, task.lang, task.out, task.notebook, task.allow_invalid, overlap=False,
-                   final=task.final, parameters=dict(task.parameters), timeout=task.timeout)
+                   final=task.final, parameters=dict(task.parameters), timeout=task.timeout, kernel=_state["kernel"])
         return Outcome(task.review_id, "done", time.perf_counter() - clock)
     except Interrupted:
         # a stop that arrives while the outputs are published is held until they are: it then lands

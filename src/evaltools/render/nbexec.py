@@ -1,7 +1,7 @@
 """Executing one notebook with Papermill in the project's kernel, and saying where it failed.
 
-A failing cell, or one that runs longer than ``--execution-timeout`` (Papermill's
-``execution_timeout``, per cell), ends the run with one line naming the notebook, the cell
+A failing cell, one that runs longer than ``--execution-timeout`` (Papermill's
+``execution_timeout``, per cell), or one whose kernel dies ends the run with one line naming the notebook, the cell
 as numbered in the committed notebook and its section; the executed notebook is kept in
 ``<out>/<id>/failed/``. Progress comes from nbclient's cell hooks (:mod:`evaltools.render.progress`).
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evaltools.core import faults, interrupts, iorw
 from evaltools.core.errors import EvaltoolsError, display_path
@@ -18,12 +19,15 @@ from evaltools.project.outpaths import review_folder
 from evaltools.render.progress import Watch
 from evaltools.render.kernel import KERNEL_NAME, ProjectKernelManager
 
+if TYPE_CHECKING:
+    from evaltools.render.kernel import WarmKernel
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _CELL_LINE = re.compile(r"Cell In\[\d+\], line (\d+)")
 
 
 def execute(notebook: Path, output: Path, parameters: dict, target: Path, watch: Watch | None = None,
-            timeout: float | None = None):
+            timeout: float | None = None, kernel: WarmKernel | None = None):
     """Execute ``notebook`` into ``output`` with ``parameters``; return the executed notebook.
 
     Parameters
@@ -38,33 +42,46 @@ def execute(notebook: Path, output: Path, parameters: dict, target: Path, watch:
         Follows the cells (progress lines, the cell a timeout stopped).
     timeout : float, optional
         Seconds a cell may run (default: no limit).
+    kernel : WarmKernel, optional
+        Run on this kept kernel (reset first; replaced next time if the notebook did not end cleanly)
+        instead of a kernel started for this notebook alone.
     """
     import papermill
-    from nbclient.exceptions import CellTimeoutError
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     if not notebook.is_file():
         raise EvaltoolsError(f"{display_path(notebook)}: notebook not found")
     hooks = _stepped(watch.hooks() if watch else {}, output)
+    clean = False                         # the kept kernel is fine afterwards: the notebook ended, or a cell raised
     try:
+        if kernel:
+            hooks["km"] = kernel.acquire()
         nb = papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, kernel_name=KERNEL_NAME, language="python",
             progress_bar=False, request_save_on_cell_execute=False, kernel_manager_class=ProjectKernelManager,
             execution_timeout=timeout, engine_name=_engine(), **hooks)
         # No ``cwd=``: Papermill would chdir the whole process, and two notebooks run at once.
+        clean = True
     except PapermillExecutionError as exc:
+        clean = True
         failed = _keep(output, target, notebook)
         raise EvaltoolsError(describe_failure(exc, notebook, failed, watch)) from None
-    except CellTimeoutError as exc:
+    except (CellTimeoutError, DeadKernelError) as exc:
         import nbformat
 
-        # Papermill writes no notebook on a timeout: the engine handed over the cells run so far.
+        # Papermill writes no notebook then: the engine handed over the cells run so far.
         failed = iorw.atomic_write(review_folder(target, "failed") / notebook.name, nbformat.writes(exc.notebook))
         number, section = watch.where() if watch else (None, None)
         where = f"cell {number} (section {section})" if number else "a cell"
-        raise EvaltoolsError(f"{display_path(notebook)}, {where}: still running after {timeout:g} s "
-                             f"(--execution-timeout {timeout:g}); stopped; executed notebook kept in "
+        happened = ("the kernel died (the cell ended its process: a crash, os._exit, out of memory)"
+                    if isinstance(exc, DeadKernelError) else
+                    f"still running after {timeout:g} s (--execution-timeout {timeout:g}); stopped")
+        raise EvaltoolsError(f"{display_path(notebook)}, {where}: {happened}; executed notebook kept in "
                              f"{display_path(failed)}") from None
+    finally:
+        if kernel:
+            kernel.release(clean)
     if watch:
         watch.finish()
     return nb
@@ -89,8 +106,9 @@ ENGINE = "evaltools"
 
 @functools.cache
 def _engine() -> str:
-    """Papermill's nbclient engine, registered under :data:`ENGINE`, that hands a timeout its notebook."""
-    from nbclient.exceptions import CellTimeoutError
+    """Papermill's nbclient engine, registered under :data:`ENGINE`, that hands a timeout or a dead kernel its
+    notebook."""
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.engines import NBClientEngine, papermill_engines
 
     class Engine(NBClientEngine):
@@ -98,7 +116,7 @@ def _engine() -> str:
         def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
             try:
                 return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-            except CellTimeoutError as exc:
+            except (CellTimeoutError, DeadKernelError) as exc:
                 exc.notebook = nb_man.nb          # the cells run so far, for failed/
                 raise
 

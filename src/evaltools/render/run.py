@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evaltools.core import interrupts, iorw
 from evaltools.store import manifest, publish, storetx
@@ -47,6 +48,9 @@ from evaltools.report.facts import read_facts
 from evaltools.model.texts import load_texts
 from evaltools.render.kernel import project_kernel_spec
 
+if TYPE_CHECKING:
+    from evaltools.render.kernel import WarmKernel
+
 FORMATS = ("html", "pdf", "docx")      # every export --to knows
 DEFAULT_FORMATS = ("html", "pdf")
 SNAPSHOT = ".snapshot.pkl"             # in the staging folder; never part of the outputs
@@ -68,7 +72,7 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
                out: str | Path = "outputs", notebook: str | Path | None = None,
                allow_invalid: bool = False, overlap: bool = True, final: bool = False, *,
                parameters: dict | None = None, timeout: float | None = None,
-               reporter: Reporter | None = None) -> RunResult:
+               reporter: Reporter | None = None, kernel: WarmKernel | None = None) -> RunResult:
     """Render a review into ``<out>/<review id>/``.
 
     Parameters
@@ -102,6 +106,9 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         Seconds a cell may run (``--execution-timeout``); default: no limit.
     reporter : Reporter, optional
         Where progress goes (one line per section of the report); default: none.
+    kernel : WarmKernel, optional
+        A kept kernel to run the notebooks on (a batch worker's), each after a reset; default: a new kernel
+        for each notebook. With ``overlap`` the data-quality page still gets its own.
 
     Raises
     ------
@@ -125,13 +132,14 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     with publish.staged_outputs(target) as staged, _helper(overlap) as helper:
         stage = staged.path
         snapshot = write_snapshot(data, stage / SNAPSHOT)
-        side = helper.submit(_side_work, snapshot, notebooks, prints_of, stage, target, timeout)
+        side = helper.submit(_side_work, snapshot, notebooks, prints_of, stage, target, timeout,
+                             kernel if isinstance(helper, _Inline) else None)
         threading.Thread(target=_warm_up, daemon=True).start()
         if watch:
             watch.begin(f"data read ({checked['high']} high-, {checked['medium']} medium-importance findings)")
         nb = execute(notebooks["review"], stage / "review.ipynb", {
             "review": str(review.path), "lang": lang, "snapshot": str(snapshot),
-            "high_findings": checked["high"], **overrides}, target, watch, timeout)
+            "high_findings": checked["high"], **overrides}, target, watch, timeout, kernel)
         contradictions = _write_facts(nb, stage)
         if final and (problems := final_problems(nb, lang) + contradictions):
             raise EvaltoolsError(f"{review.id}: not a final report: {'; '.join(problems)}; write them, or render "
@@ -229,7 +237,7 @@ def _helper(overlap: bool) -> Iterator:
 
 
 def _side_work(snapshot: Path, notebooks: dict[str, Path], parameters: dict, stage: Path,
-               target: Path, timeout: float | None = None) -> dict:
+               target: Path, timeout: float | None = None, kernel: WarmKernel | None = None) -> dict:
     """Indicator tables and the data-quality page into ``stage``; returns the inputs' fingerprint."""
     try:
         data = read_snapshot(snapshot)
@@ -237,7 +245,7 @@ def _side_work(snapshot: Path, notebooks: dict[str, Path], parameters: dict, sta
         iorw.atomic_write(stage / "indicators.xlsx", indicators_xlsx(data))
         quality = execute(notebooks["data_quality"], stage / ".data_quality.ipynb",
                           {"review": str(data.review.path), "lang": data.lang, "snapshot": str(snapshot)}, target,
-                          timeout=timeout)
+                          timeout=timeout, kernel=kernel)
         _export_quality(quality, data, stage)
         return manifest.fingerprint(data.review, data.programme, data.values, data.catalog.units, notebooks,
                                     parameters)
