@@ -72,22 +72,6 @@ def test_the_kernel_the_notebooks_name_is_registered_in_the_project_venv(clone):
     assert spec["display_name"] == "evaltools (.venv)"
 
 
-@pytest.mark.parametrize("path", [CT20, ROOT / "notebooks" / "explore.ipynb"], ids=lambda p: p.name)
-def test_the_venvs_papermill_runs_a_notebook_without_naming_a_kernel(clone, path, tmp_path):
-    out = tmp_path / "out.ipynb"
-    done = subprocess.run([str(BIN / "papermill"), str(path.relative_to(ROOT)), str(out), "--log-level", "ERROR"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr[-2000:]
-    nb = nbformat.read(out, as_version=4)
-    assert nb.metadata.kernelspec.name == "evaltools"
-    assert [c.outputs for c in nb.cells if c.cell_type == "code" and any(o.output_type == "error" for o in c.outputs)] == []
-    if path == CT20:    # the sample review's frame: its number as its config writes it
-        config = yaml.safe_load((ROOT / "data" / "reviews" / "ct20-2012-2017.yaml").read_text(encoding="utf-8"))
-        shown = json.dumps([o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs],
-                           ensure_ascii=False)
-        assert f"Số: {config['number']}" in shown
-
-
 def test_run_refuses_an_english_copy_that_would_miss_a_vietnamese_section(tmp_path):
     nb = nbformat.read(CT20, as_version=4)
     four = next(i for i, c in enumerate(nb.cells) if c.source.startswith("## IV.") and "en" in c.metadata.tags)

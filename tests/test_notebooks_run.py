@@ -2,25 +2,26 @@
 
 In the style of man-group/notebooker: each programme's review notebook, evaltools' shared
 data-quality notebook (for each programme's default review) and the project's exploration
-notebook are executed by real Papermill with :class:`evaltools.render.kernel.ProjectKernelManager`,
-from the notebook's own folder (the project is found upwards), without a snapshot: they
-load the review themselves. Key figures are read from what the notebook glued and
+notebook are executed by the real ``papermill`` command of the project's venv, as a papermill user types
+it (no ``-k``: the notebook names the kernel "evaltools", which set-up registers in the venv), from the
+notebook's own folder (the project is found upwards), without a snapshot: they load the review themselves. Key figures are read from what the notebook glued and
 checked against the DOMAIN.md figures and against plain pandas over the CSV store.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pandas as pd
-import papermill
 import pytest
 import yaml
 from nbformat.v4 import new_code_cell
 
-from evaltools.render.kernel import ProjectKernelManager
 from evaltools.report.glue import read_glued
 
 from .conftest import ROOT
@@ -61,18 +62,21 @@ def executed(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp(request.param)
     source = folder / path.name
     nbformat.write(nb, source)
-    # No kernel_name: Papermill takes the notebook's own kernelspec, as JupyterLab does; the kernel
-    # starts in the notebook's folder, as JupyterLab starts it.
-    result = papermill.execute_notebook(str(source), str(folder / "executed.ipynb"), parameters=parameters,
-                                        progress_bar=False, kernel_manager_class=ProjectKernelManager,
-                                        cwd=str(path.parent))
-    return request.param, result
+    # No -k: Papermill takes the notebook's own kernelspec, as JupyterLab does; the kernel starts in the
+    # notebook's folder, as JupyterLab starts it.
+    pairs = [arg for key, value in parameters.items() for arg in ("-p", key, value)]
+    done = subprocess.run([str(Path(sys.executable).parent / "papermill"), str(source), str(folder / "executed.ipynb"),
+                           "--cwd", str(path.parent), "--log-level", "ERROR", *pairs], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return request.param, nbformat.read(folder / "executed.ipynb", as_version=4)
 
 
 def test_notebook_ran_in_this_venvs_python_without_error(executed):
     name, nb = executed
     probe = nb.cells[-1].outputs
-    assert [o["text"].strip() for o in probe if o.get("name") == "stdout"] == [sys.executable], name
+    assert nb.metadata.kernelspec.name == "evaltools"
+    ran = [o["text"].strip() for o in probe if o.get("name") == "stdout"]
+    assert [Path(p).resolve() for p in ran] == [Path(sys.executable).resolve()], name
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, name
 
@@ -102,6 +106,11 @@ def test_ct20_shows_the_source_reports_figures(executed):
         assert phrase in text, phrase
     assert _mimes(nb).count("image/svg+xml") == 3             # vector charts, with a PNG for Word
     assert _mimes(nb).count("application/vnd.evaltools.frame+json") == 1
+    # the sample review's register number as its config writes it, in the heading papermill's run shows
+    config = yaml.safe_load((ROOT / "data" / "reviews" / "ct20-2012-2017.yaml").read_text(encoding="utf-8"))
+    shown = json.dumps([o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.outputs],
+                       ensure_ascii=False)
+    assert f"Số: {config['number']}" in shown
 
 
 def test_injury_hi_matches_plain_pandas_over_the_store(executed):
