@@ -31,6 +31,8 @@ from pathlib import Path
 import pandas as pd
 
 import evaltools
+from evaltools.core import limits
+from evaltools.core.errors import EvaltoolsError
 from evaltools.core.iorw import atomic_write
 from evaltools.model.catalog import Catalog, catalog_files, load_catalog
 from evaltools.project.programme import Programme
@@ -51,7 +53,9 @@ def cache_key(folder: Path, extra_indicators: Sequence[Path] = ()) -> str:
                  hashlib.sha256(vocabulary.read_bytes()).hexdigest()):
         digest.update(str(part).encode() + b"\0")
     for role, path in _roles(folder, extra_indicators):
-        digest.update(f"{role}\0{hashlib.sha256(path.read_bytes()).hexdigest()}\0".encode())
+        # read as the parse reads it (a regular file, bounded): a device or a huge file is the parse's to refuse
+        data = limits.read_bytes(path, limits.YAML_MB, "a YAML file")
+        digest.update(f"{role}\0{hashlib.sha256(data).hexdigest()}\0".encode())
     return digest.hexdigest()[:32]
 
 
@@ -109,8 +113,8 @@ def load_cached(folder: str | Path, extra_indicators: Sequence[Path] = ()) -> Ca
     folder, extra = Path(folder), tuple(Path(p) for p in extra_indicators)
     try:
         path = cache_path(folder, cache_key(folder, extra))
-    except OSError:
-        return load_catalog(folder, extra)      # a missing file: the parse names it
+    except (OSError, EvaltoolsError):
+        return load_catalog(folder, extra)      # a missing, odd or oversized file: the parse names it
     found = _read(path, folder, extra)
     if found is not None:
         return found
