@@ -112,10 +112,11 @@ def summary(data: ReviewData, texts: Texts, codes: list[str] | None = None) -> p
 
 def level_words(data: ReviewData, texts: Texts, group: str) -> str:
     """``group`` (``tables.levels``, ``assessment.parts``: the units compared) in the words of the level
-    below the area; ``tables.totals`` and ``assessment.whole``: of the area's own level."""
+    below the area; ``tables.totals``, ``tables.summary``, ``tables.across`` and ``assessment.whole``: of the
+    area's own level."""
     own = data.area_level or "country"
     # an area without units below it (a commune's own review) lists only itself: its own level's words
-    level = own if group.endswith(("totals", "whole")) else data.sublevel or own
+    level = own if group.endswith(("totals", "summary", "across", "whole")) else data.sublevel or own
     return texts.label(f"{group}.{level}")
 
 
