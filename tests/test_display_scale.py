@@ -110,3 +110,15 @@ def test_a_display_that_is_not_a_mapping_is_refused_once(tmp_path_factory):
     found = [str(p) for p in exc.value.problems]
     assert len(found) == 1 and found[0].endswith(
         "key 'display': indicator HI_CARDS_VALUE: expected {scale: one | million}; found 'million'"), found
+
+
+def test_a_programmes_own_indicator_is_checked_in_its_own_file(tmp_path):
+    own = tmp_path / "indicators.yaml"
+    own.write_text((ROOT / "programmes" / "injury-hi" / "indicators.yaml").read_text(encoding="utf-8").replace(
+        "factor: 100, decimals: 1, direction: neutral}", "factor: 100, decimals: 1, direction: neutral, "
+        "display: {scale: [million]}}"), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_catalog(ROOT / "data" / "catalog", [own])
+    found = [str(p) for p in exc.value.problems]
+    assert len(found) == 1 and found[0].startswith(f"{own}:") and found[0].endswith(
+        "key 'display': indicator HI_CARDS_PER_U6: expected a scale among one, million; found ['million']"), found

@@ -321,7 +321,7 @@ def _table_scale(row: pd.Series, scales: Mapping[str, Mapping]) -> tuple[str, st
     if not isinstance(display, Mapping) or set(display) != {"scale"}:
         return "one", f"expected {{scale: {' | '.join(scales)}}}; found {display!r}"
     scale = display["scale"]
-    if scale not in scales:
+    if not isinstance(scale, str) or scale not in scales:
         return "one", f"expected a scale among {', '.join(scales)}; found {scale!r}"
     if fits[scale] and row["unit_vi"] not in fits[scale]:
         return "one", (f"scale {scale} fits an indicator in {', '.join(fits[scale])} only; "
