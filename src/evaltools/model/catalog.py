@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from evaltools.model import formula, units as unitlib
+from evaltools.model.vocabulary import formats
 from evaltools.core.errors import EvaltoolsError, InputError, Problem, display_path
 from evaltools.core.schema import Field, duplicates, parse_records
 from evaltools.core.yamlio import load_yaml
@@ -65,6 +66,7 @@ INDICATOR_FIELDS = (
     Field("decimals", "int", required=False, default=0),
     Field("unit", "i18n", required=False),
     Field("disaggregate", "bool", required=False, default=False),
+    Field("display", "any", required=False),     # {scale: NAME}: how report tables show it (_table_scales)
 )
 DEFAULT_OPTION = "default"
 REQUIRED_FILES = ("org_units.yaml", "data_elements.yaml", "indicators.yaml")
@@ -291,7 +293,7 @@ def _load_indicators(path: Path, elements: pd.DataFrame, options: pd.DataFrame,
                                         "needs a numerator that is one disaggregated element"))
     frame["factor"] = frame["factor"].astype(int)
     frame = _split_i18n(_split_i18n(frame, "name"), "unit").set_index("code", drop=False)
-    return _default_units(frame, elements)
+    return _table_scales(_default_units(frame, elements), name, problems)
 
 
 def _default_units(frame: pd.DataFrame, elements: pd.DataFrame) -> pd.DataFrame:
@@ -306,6 +308,34 @@ def _default_units(frame: pd.DataFrame, elements: pd.DataFrame) -> pd.DataFrame:
         elif first is not None and first.element in elements.index:
             frame.loc[code, ["unit_vi", "unit_en"]] = elements.loc[first.element, ["unit_vi", "unit_en"]].tolist()
     return frame
+
+
+def _table_scale(row: pd.Series, scales: Mapping[str, Mapping]) -> tuple[str, str | None]:
+    """(scale, problem or None) of one indicator: its ``display.scale`` checked against
+    ``table_scales`` of formats.yaml, or the default for its unit and shape."""
+    display, fits = row["display"], {n: s.get("units") for n, s in scales.items()}
+    if display is None or display != display:          # absent (None, or NaN beside another entry's mapping)
+        total = not isinstance(row["denominator"], str)
+        return next((n for n, s in scales.items() if total and s.get("default_for_totals")
+                     and row["unit_vi"] in s["units"]), "one"), None
+    if not isinstance(display, Mapping) or set(display) != {"scale"}:
+        return "one", f"expected {{scale: {' | '.join(scales)}}}; found {display!r}"
+    scale = display["scale"]
+    if not isinstance(scale, str) or scale not in scales:
+        return "one", f"expected a scale among {', '.join(scales)}; found {scale!r}"
+    if fits[scale] and row["unit_vi"] not in fits[scale]:
+        return "one", (f"scale {scale} fits an indicator in {', '.join(fits[scale])} only; "
+                       f"this one is in {row['unit_vi']!r}")
+    return scale, None
+
+
+def _table_scales(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFrame:
+    """Replace each indicator's ``display`` by its ``scale``, a name in formats.yaml's ``table_scales``."""
+    scales = formats()["table_scales"]
+    found = [_table_scale(row, scales) for _, row in frame.iterrows()]
+    problems += [Problem(name, line, "display", f"indicator {code}: {wrong}")
+                 for code, line, (_, wrong) in zip(frame["code"], frame["line"], found) if wrong]
+    return frame.drop(columns="display").assign(scale=[scale for scale, _ in found])
 
 
 def _load_partial_years(path: Path, units: pd.DataFrame, problems: list[Problem]) -> dict[str, dict[int, dt.date]]:

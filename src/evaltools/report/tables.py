@@ -25,22 +25,25 @@ COVERAGE_MARK = "†"
 WIDE = 9                                    # more columns than this: a landscape page
 
 
+def _table_scale(data: ReviewData, code: str) -> dict:
+    """The scale ``code``'s figures show in (its catalog row's ``scale``, formats.yaml ``table_scales``)."""
+    return formats()["table_scales"][data.catalog.indicators.at[code, "scale"]]
+
+
 def _scale(data: ReviewData, code: str) -> float:
-    """Totals in đồng show in millions; amounts per unit (a card's price) stay in đồng."""
-    row = data.catalog.indicators.loc[code]
-    money = formats()["money_table"]
-    return 1 / money["divisor"] if row["unit_vi"] in money["units"] and not isinstance(row["denominator"], str) else 1.0
+    """The factor a table multiplies ``code``'s figures by (totals in đồng: one millionth)."""
+    return 1 / _table_scale(data, code)["divisor"]
 
 
 def unit_label(data: ReviewData, code: str) -> str:
     """The unit a table column of ``code`` is in (totals in đồng: millions)."""
     unit = str(data.catalog.indicators.at[code, f"unit_{data.lang}"])
-    return formats()["money_table"]["units"].get(unit, unit) if _scale(data, code) != 1.0 else unit
+    return _table_scale(data, code).get("units", {}).get(unit, unit)
 
 
 def decimals(data: ReviewData, code: str) -> int:
-    """Decimals a table shows for ``code`` (amounts in millions: one)."""
-    return 1 if _scale(data, code) != 1.0 else int(data.catalog.indicators.at[code, "decimals"])
+    """Decimals a table shows for ``code`` (its scale's, else the indicator's own)."""
+    return int(_table_scale(data, code).get("decimals", data.catalog.indicators.at[code, "decimals"]))
 
 
 def period_columns(data: ReviewData, texts: Texts) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ command and every batch worker parsed it again. The parsed frames are kept in
 ``<data>/.columnar/catalog-<key>.pickle``; the key is a digest of the SHA-256 of every file the
 catalog is read from (``org_units.yaml``, ``data_elements.yaml``, ``indicators.yaml``,
 ``periods.yaml``, a programme's indicators), of the package's vocabulary (English unit names
-are made from it), of this cache's format and of the versions of evaltools, Python and pandas.
+are made from it) and formats (an indicator's table scale comes from it), of this cache's format and of the versions of evaltools, Python and pandas.
 An edited catalog file is another key, so the cache is never stale.
 
 The file starts with a line holding the SHA-256 of the pickled bytes that follow; a file whose
@@ -39,7 +39,7 @@ from evaltools.project.programme import Programme
 from evaltools.project.review import Review
 from evaltools.store.columnar import FOLDER
 
-FORMAT = 1
+FORMAT = 2                      # 2: indicators carry their table scale (formats.yaml table_scales)
 MAGIC = b"evaltools-catalog"
 KEEP = 8                        # cached catalogs kept per data folder (several programmes share one catalog)
 _PARTS = ("units", "options", "elements", "indicators", "partial_areas")
@@ -48,9 +48,9 @@ _PARTS = ("units", "options", "elements", "indicators", "partial_areas")
 def cache_key(folder: Path, extra_indicators: Sequence[Path] = ()) -> str:
     """The digest naming the parsed catalog of these files; it changes when any of them does."""
     digest = hashlib.sha256()
-    vocabulary = resources.files("evaltools") / "resources" / "vocabulary.yaml"
+    words = [resources.files("evaltools") / "resources" / f for f in ("vocabulary.yaml", "formats.yaml")]
     for part in (MAGIC, str(FORMAT), evaltools.__version__, platform.python_version(), pd.__version__,
-                 hashlib.sha256(vocabulary.read_bytes()).hexdigest()):
+                 *(hashlib.sha256(w.read_bytes()).hexdigest() for w in words)):
         digest.update(str(part).encode() + b"\0")
     for role, path in _roles(folder, extra_indicators):
         # read as the parse reads it (a regular file, bounded): a device or a huge file is the parse's to refuse
