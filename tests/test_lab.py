@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -25,7 +24,6 @@ import pytest
 
 from .browser import CHROMIUM, CHROMIUM_ARGS
 from .conftest import ROOT
-from .test_analyst_day import clone  # noqa: F401 - the set-up clone (a module fixture) git adds in
 
 
 def _free_port() -> int:
@@ -99,63 +97,3 @@ def test_make_lab_opens_explore_in_the_project_kernel(lab):
     # JupyterLab 4 names a session's path notebooks/<uuid>; its name is the notebook's
     assert [(s["path"].rsplit("/", 1)[0], s["name"], s["kernel"]["name"]) for s in sessions] == [
         ("notebooks", "explore.ipynb", "evaltools")]
-
-
-def test_a_programme_notebook_run_and_saved_in_jupyterlab_is_committed_without_outputs(lab, clone):
-    """Run All and Ctrl+S in JupyterLab's own page on a copy of ct20's notebook; git add of the saved file
-    in a set-up clone stages no output, and the notebook tests pass on it there."""
-    from playwright.sync_api import sync_playwright
-
-    import nbformat
-
-    base, token = lab
-    folder = ROOT / "outputs" / f"lab-save-{os.getpid()}"      # served by the lab; no test globs outputs/
-    folder.mkdir(parents=True)
-    copy = folder / "review.ipynb"
-    shutil.copy(ROOT / "programmes" / "ct20" / "review.ipynb", copy)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page()
-                page.goto(f"{base}/lab/tree/{copy.relative_to(ROOT).as_posix()}?token={token}")
-                page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-                page.wait_for_function("() => { const k = document.querySelector('.jp-Toolbar-kernelName');"
-                                       " return k && k.innerText.includes('evaltools'); }", timeout=120_000)
-                page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-                page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-                # Run All done: the kernel idle, no cell waiting ([*]) or left unrun ([ ]), the last one numbered
-                # (JupyterLab draws only the cells near the view: the others' prompts are empty)
-                page.wait_for_function(
-                    "() => { const p = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
-                    ".map(e => e.innerText.trim());"
-                    " const s = document.querySelector('.jp-Notebook-ExecutionIndicator');"
-                    " return s && s.getAttribute('data-status') === 'idle' && p.length > 0"
-                    " && !p.some(t => t.includes('*') || t === '[ ]:') && /\\[\\d+\\]/.test(p[p.length - 1]); }",
-                    timeout=600_000)
-                page.locator(".jp-Notebook .jp-Cell").first.click()
-                page.keyboard.press("Control+s")
-                # saved: the tab's unsaved mark is gone and the file on disk holds the outputs
-                page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-dirty')",
-                                       timeout=120_000)
-            finally:
-                browser.close()
-        saved = nbformat.read(copy, as_version=4)
-        code = [c for c in saved.cells if c.cell_type == "code"]
-        assert sum(bool(c.outputs) for c in code) > 10 and all(c.execution_count for c in code)
-        assert not [o for c in code for o in c.outputs if o.output_type == "error"]
-        notebook = clone / "programmes" / "ct20" / "review.ipynb"
-        shutil.copy(copy, notebook)
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    subprocess.run(["git", "add", "programmes/ct20/review.ipynb"], cwd=clone, check=True)
-    staged = nbformat.reads(subprocess.run(["git", "show", ":programmes/ct20/review.ipynb"], cwd=clone,
-                                           capture_output=True, text=True, check=True).stdout, as_version=4)
-    assert all(c.outputs == [] and c.execution_count is None for c in staged.cells if c.cell_type == "code")
-    diff = subprocess.run(["git", "diff", "--cached", "--stat"], cwd=clone, capture_output=True, text=True,
-                          check=True).stdout
-    assert diff == "", diff                      # the save changed nothing git would commit
-    done = subprocess.run([sys.executable, "-m", "pytest", "tests/test_notebooks.py", "-q", "-k", "outputs",
-                           "-p", "no:cacheprovider"], cwd=clone, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout[-3000:]
-    assert re.search(r"\b[1-9]\d* passed\b", done.stdout) and " failed" not in done.stdout

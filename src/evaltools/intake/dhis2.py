@@ -261,7 +261,7 @@ def _year_of(group: list[tuple[Record, Period, str]], key: tuple[str, str], year
 
 
 def _series(record: Record, key: tuple[str, str, str], year: int, context: Context) -> str:
-    """The year a message is about, with its org unit named: ``INJURIES (traffic) 2023 of Xã Cam Thủy (19606,
+    """The year a message is about, with its org unit named: ``ELEMENT (option) 2023 of Xã Cam Thủy (19606,
     org unit DiszpKrYNg8)`` -- a file of many org units' months must say whose month is missing."""
     element, option, unit = key
     given = record.fields[2]
