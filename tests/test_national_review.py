@@ -20,7 +20,7 @@ from evaltools.core.errors import InputError
 from evaltools.model.catalog import load_catalog
 
 from .sample import write_national_review, write_province
-from .test_province_review import rendered, vn
+from .test_province_review import plans_sentence_agrees, rendered, vn
 
 YEARS = (2021, 2022)
 CUT = {2021: 1.0, 2022: 349 / 365}      # the config's cut-off, 15/12/2022: 2022's children count for 349 days
@@ -107,6 +107,13 @@ def test_the_sentences_speak_of_the_country_and_its_provinces(country):
         in page
     assert "Toàn cả nước" not in page
     assert "SỐ LIỆU CHI TIẾT THEO TỈNH, THÀNH PHỐ VÀ THEO NĂM" in page and "THEO HUYỆN" not in page
+
+
+def test_every_sentence_and_caption_names_the_country_not_a_district_or_province(country):
+    tables, _, values, page = country
+    assert "Các chỉ tiêu chủ yếu của cả nước" in [t["caption"] for t in tables]
+    assert "toàn huyện" not in page.lower() and "toàn tỉnh" not in page.lower()
+    plans_sentence_agrees(tables, page, values, "cả nước")
 
 
 def test_a_country_below_a_province_is_refused_in_one_line(tmp_path):

@@ -8,6 +8,7 @@ values files.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from html.parser import HTMLParser
 
@@ -120,6 +121,28 @@ def test_the_appendix_and_the_sentences_speak_of_districts_and_the_province(prov
     assert [r[0] for r in appendix[0]["rows"][1:]] == [*names, "Toàn tỉnh"]
     assert "SỐ LIỆU CHI TIẾT THEO HUYỆN VÀ THEO NĂM" in page and "THEO XÃ" not in page
     assert "Toàn tỉnh có" in page and "ở một số huyện còn" in page and "Toàn huyện" not in page
+
+
+def plans_sentence_agrees(tables: list[dict], page: str, values: pd.DataFrame, whole: str) -> None:
+    """The plans sentence names the area as a place (``trên địa bàn {whole}``), and its count of plans and of
+    kinds agree with plain pandas (a flow: every unit's PLANS of every year added up) and with the table below it."""
+    text = re.sub(r"<[^>]+>", "", page)                           # figures are links to their facts
+    said = re.search(rf"trên địa bàn {whole} đã ban hành ([\d.]+) kế hoạch, văn bản chỉ đạo thuộc (\d+) loại", text)
+    assert said, f"no plans sentence naming '{whole}'"
+    plans = values.loc[values["element"] == "PLANS", "value"].sum()
+    assert said[1] == vn(plans, 0)
+    table = [t for t in tables if t["rows"] and t["rows"][0] == ["Loại văn bản", "Số văn bản"]]
+    assert len(table) == 1
+    rows = table[0]["rows"][1:]
+    assert len(rows) == int(said[2]) and sum(int(r[1].replace(".", "")) for r in rows) == plans
+
+
+def test_every_sentence_and_caption_names_the_province_not_a_district(province):
+    tables, _, values, page = province
+    captions = [t["caption"] for t in tables]
+    assert "Các chỉ tiêu chủ yếu của toàn tỉnh" in captions
+    assert "toàn huyện" not in page.lower() and "huyện đã ban hành" not in page
+    plans_sentence_agrees(tables, page, values, "tỉnh")
 
 
 def test_a_district_with_a_missing_return_is_listed_unranked_and_marked(tmp_path):
