@@ -318,8 +318,8 @@ narrative:
   vi: province.vi.md
   en: province.en.md
 recipients:
-  - UBND tỉnh
-  - "Lưu: VT, TE"
+  - {{vi: UBND tỉnh, en: Provincial People's Committee}}
+  - {{vi: "Lưu: VT, TE", en: "Filed: office records, child protection"}}
 indicators: [COMMUNES, CHILDREN, CF_COMMUNES, CF_SHARE, CF_SCORE, CENTRE_CHILDREN, ALLOWANCE, ALLOWANCE_RATE,
              CSC_CHILDREN, SCHOLARSHIPS, SCHOLARSHIP_VALUE, BICYCLES, GIFTS, HI_CARDS, HI_CARDS_VALUE,
              INJURIES, INJURY_RATE, ABUSE_CASES, CP_MODELS, PLANS]
