@@ -85,10 +85,11 @@ def test_the_chart_and_the_table_agree_on_the_missing_year(data):
 def test_numbers_read_the_way_of_each_language(holes):
     vi = explore.load(holes / "data" / "reviews" / f"{SAMPLE_REVIEW}.yaml")
     en = explore.load(holes / "data" / "reviews" / f"{SAMPLE_REVIEW}.yaml", lang="en")
-    for d, money, rate in ((vi, "3.667.005.000", "2,07"), (en, "3,667,005,000", "2.07")):
-        cards = explore.indicators(d, indicator="HI_CARDS_VALUE", unit="468")
-        assert formatted(cards).set_index("period").at["2012-2017", "value"] == money
-        assert cards.set_index("period").at["2012-2017", "value"] == 3_667_005_000
+    # a total in đồng in its table scale, as the report's tables show it: millions, one decimal (data/README.md)
+    for d, money, unit, rate in ((vi, "3.667,0", "triệu đồng", "2,07"), (en, "3,667.0", "million VND", "2.07")):
+        cards = explore.indicators(d, indicator="HI_CARDS_VALUE", unit="468").set_index("period")
+        assert formatted(cards).at["2012-2017", "value"] == money and cards.at["2012-2017", "measure"] == unit
+        assert cards.at["2012-2017", "value"] == pytest.approx(3_667_005_000 / 1_000_000)
         assert formatted(explore.table(explore.indicators(d, indicator="INJURY_RATE", years=2012))).at[
             d.name("unit", "19606"), 2012] == rate
     # the district's 2012 rate rests on 8 of 9 returns (Σ/Σ over the communes that sent both figures)

@@ -12,6 +12,7 @@ import pandas as pd
 import seaborn as sns
 
 from evaltools.dataset.context import ReviewData
+from evaltools.dataset.present import decimals as present_decimals, scaled
 from evaltools.explore.show import COMPACT, PERCENT, relative, shown
 from evaltools.intake.unitnames import split_name
 from evaltools.report.charts import DEFAULT_PALETTE
@@ -123,22 +124,25 @@ def with_style(frame: pd.DataFrame, data: ReviewData) -> pd.DataFrame:
 
 def indicators(data: ReviewData, indicator: Filter = None, unit: Filter = None,
                years: int | Iterable[int] | None = None, category: Filter = "total") -> pd.DataFrame:
-    """The review's indicator table, filtered (``years=None`` keeps the whole-period rows too)."""
+    """The review's indicator table, filtered (``years=None`` keeps the whole-period rows too); each
+    value in its indicator's table scale, named in ``measure``, as the report's tables show it
+    (:mod:`evaltools.dataset.present`: a total in đồng in millions)."""
     rows = data.indicators
     keep = _year_mask(rows["period"], years) & unit_mask(rows["unit"], rows["unit_name"], unit)
     if indicator is not None:
         keep &= rows["indicator"].astype(str).isin(as_set(indicator))
     if category is not None:
         keep &= rows["category"].astype(str).isin(as_set(category))
-    out = rows[keep].astype({"indicator": str, "unit": str, "unit_name": str, "period": str, "category": str})
+    out = scaled(rows[keep].astype({"indicator": str, "unit": str, "unit_name": str, "period": str, "category": str}),
+                 data)
     return shown(_with_years(with_style(out.reset_index(drop=True), data), years), data.lang,
                  {"value": "by", "numerator": COMPACT, "denominator": COMPACT, "coverage": PERCENT}, "indicator",
                  decimals(data))
 
 
 def decimals(data: ReviewData) -> dict[str, int]:
-    """Each indicator's decimals, as the report writes it."""
-    return {str(k): int(v) for k, v in data.catalog.indicators["decimals"].items()}
+    """Each indicator's decimals, as the report writes it (in its table scale)."""
+    return {str(code): present_decimals(data, str(code)) for code in data.catalog.indicators.index}
 
 
 def palette(frame: pd.DataFrame, colours: int) -> list:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaltools.dataset.present import written
 from evaltools.model import vnformat
 from evaltools.project.project import project_of
 
@@ -85,7 +86,7 @@ def _text(value: object, digits: int | str | None, lang: str) -> str:
         return vnformat.percent(100 * float(value), 0, lang)
     if digits is None:
         return vnformat.compact(float(value), lang)
-    return vnformat.number(float(value), int(digits), lang)
+    return written([float(value)], int(digits), lang)[0]         # the report's own writer
 
 
 def formatted(frame: pd.DataFrame) -> pd.DataFrame:

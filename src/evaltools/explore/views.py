@@ -17,7 +17,8 @@ from evaltools.explore.show import COMPACT, shown
 from evaltools.report.charts import Chart, _number_axis, theme
 from evaltools.model.texts import load_texts
 
-RANK_COLUMNS = ["rank", "unit", "unit_name", "value", "numerator", "denominator", "reported", "expected", "partial"]
+RANK_COLUMNS = ["rank", "unit", "unit_name", "value", "measure", "numerator", "denominator", "reported", "expected",
+                "partial"]
 
 
 def ranked(data: ReviewData, indicator: str, year: int | None = None, level: str = "commune") -> pd.DataFrame:
