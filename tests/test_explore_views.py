@@ -20,7 +20,7 @@ from matplotlib.colors import to_hex
 
 from evaltools import explore
 from evaltools.model import vnformat
-from evaltools.explore.show import formatted
+from evaltools.explore.show import formatted, spec_of
 
 from .conftest import ROOT, make_project
 
@@ -120,7 +120,7 @@ def test_communes_ranked_best_first_with_the_missing_one_last(data, holes):
     assert table["unit"].tolist() == [*expected.index, "19609"]
     assert table["value"].iloc[:8].tolist() == pytest.approx(expected.tolist())
     assert table["rank"].iloc[:8].tolist() == [1, 2, 3, 4, 5, 6, 7, 8] and pd.isna(table["rank"].iloc[8])
-    assert (table.attrs["coverage"], table["reported"].tolist()[-1], table["expected"].tolist()[-1]) == ((8, 9), 0, 1)
+    assert (spec_of(table)["coverage"], table["reported"].tolist()[-1], table["expected"].tolist()[-1]) == ((8, 9), 0, 1)
     assert formatted(table).iloc[8][["rank", "value"]].tolist() == ["–", "–"]
     ax = explore.ranking_chart(table).axes[0]
     assert ax.get_title() == "Trẻ em bị tai nạn thương tích trên 1.000 trẻ em (2012; 8/9 đơn vị có số liệu)"

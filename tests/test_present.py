@@ -65,11 +65,16 @@ def review(project):
     return data, load_texts("vi", data.programme.texts)
 
 
+@pytest.fixture(scope="module")
+def explored(project):
+    return explore.load(project / "data" / "reviews" / SAMPLE_REVIEW.name)
+
+
 def _cells(styler, row, columns) -> list[str]:
     return [str(styler.data.at[row, c]) for c in columns]
 
 
-def test_the_report_explorer_and_workbook_show_the_amount_alike(project, plain, review):
+def test_the_report_explorer_and_workbook_show_the_amount_alike(plain, review, explored):
     data, text = review
     want = [_vi(plain[2014]) + "†", _vi(plain[2016])]
     report = present(data, text, summary(data, text, [CODE]))
@@ -77,8 +82,7 @@ def test_the_report_explorer_and_workbook_show_the_amount_alike(project, plain, 
     assert report.data.at[CODE, "Đơn vị tính"] == "triệu đồng"
     assert report.notes[-1].startswith("†")                          # what † means, under the table
 
-    mine = explore.load(project / "data" / "reviews" / SAMPLE_REVIEW.name)
-    rows = explore.indicators(mine, indicator=CODE, unit=AREA, years=YEARS)
+    rows = explore.indicators(explored, indicator=CODE, unit=AREA, years=YEARS)
     wide = formatted(explore.table(rows))
     assert [wide.at[NAME, y] for y in YEARS] == [w.rstrip("†") for w in want]
     assert set(rows["measure"]) == {"triệu đồng"}
@@ -101,7 +105,7 @@ def test_the_report_explorer_and_workbook_show_the_amount_alike(project, plain, 
     assert (line["Giá trị"], line["Đơn vị tính"]) == (pytest.approx(plain[2016] / 1_000_000), "triệu đồng")
 
 
-def test_a_table_merged_grouped_or_copied_still_presents_right(plain, review):
+def test_a_table_merged_grouped_or_copied_still_presents_right(plain, review, explored):
     data, text = review
     table = summary(data, text, [CODE, "HI_CARD_PRICE"])
     want = [_vi(plain[2014]) + "†", _vi(plain[2016])]
@@ -119,3 +123,10 @@ def test_a_table_merged_grouped_or_copied_still_presents_right(plain, review):
     shown = present(data, text, per_unit.merge(names, left_index=True, right_index=True), indicator=CODE)
     assert _cells(shown, AREA, ["2014", "2016"]) == want
     assert shown.data.at["19609", "2014"] == "–"                      # its return left out: missing, never 0
+    # the explorer's rows of the amount, merged, concatenated, grouped, copied: still in millions, one decimal
+    rows = explore.indicators(explored, indicator=CODE, unit=AREA, years=YEARS)
+    for frame in (rows.merge(pd.DataFrame({"unit": [AREA], "province": ["45"]}), on="unit"),
+                  pd.concat([rows.iloc[:1], rows.iloc[1:]]), rows.groupby("period", as_index=False).first(),
+                  rows.copy()):
+        wide = formatted(explore.table(frame))
+        assert [wide.at[NAME, y] for y in YEARS] == [w.rstrip("†") for w in want], type(frame)

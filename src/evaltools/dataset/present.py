@@ -2,7 +2,7 @@
 
 A table is a plain DataFrame keyed by codes (an indicator code, a unit code, a period). How its figures
 show is decided here, from those codes and the review's catalog, and never carried on the frame
-(``DataFrame.attrs``, which merge, groupby and concat drop), so a frame an analyst has merged, grouped
+(``DataFrame.attrs``, which merge and concat drop), so a frame an analyst has merged, grouped
 or copied still shows as the report shows it (data/README.md, "How every table is presented"):
 
 - scaling: an indicator's ``display: {scale: ...}`` (formats.yaml ``table_scales``; a total in đồng
