@@ -284,11 +284,6 @@ class NotedTable(Styler):
         return f"{head}{foot}</table>{tail}"
 
 
-def row_digits(data: ReviewData, frame: pd.DataFrame) -> pd.Series:
-    """Decimals per row of a table indexed by indicator code (for :func:`styled`)."""
-    return pd.Series([decimals(data, code) for code in frame.index], index=frame.index)
-
-
 def merger_notes(data: ReviewData, texts: Texts) -> list[str]:
     """One note per unit whose earlier years add up its predecessors (Thanh An = Cam An + Cam Thanh)."""
     units = data.catalog.units
