@@ -85,7 +85,8 @@ def test_the_report_explorer_and_workbook_show_the_amount_alike(plain, review, e
     rows = explore.indicators(explored, indicator=CODE, unit=AREA, years=YEARS)
     wide = formatted(explore.table(rows))
     assert [wide.at[NAME, y] for y in YEARS] == [w.rstrip("†") for w in want]
-    assert set(rows["measure"]) == {"triệu đồng"}
+    assert set(rows["measure"]) == {"triệu đồng"} and wide.columns.name == "triệu đồng"
+    assert explore.trend(rows).axes[0].get_title() == "Giá trị thẻ BHYT cấp miễn phí (triệu đồng)"
 
     book = openpyxl.load_workbook(io.BytesIO(indicators_xlsx(data)))
     sheet = book["Bảo hiểm y tế"]

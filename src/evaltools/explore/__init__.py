@@ -99,7 +99,14 @@ def table(frame: pd.DataFrame, rows: str = "unit_name", columns: str = "period")
         wide = wide.reindex(columns=asked)                      # a year asked for without data: "–", not dropped
     spec = spec_of(frame)
     digits = spec.get("digits_by", {}).get(code) if "indicator" in frame else COMPACT
+    wide.columns.name = _measure(frame) or wide.columns.name    # the unit its figures are in: "triệu đồng"
     return shown(pd.DataFrame(wide), spec.get("lang", "vi"), {"*": digits})
+
+
+def _measure(frame: pd.DataFrame) -> str:
+    """The unit an indicator's rows are shown in (``measure``, its table scale's), "" when not one."""
+    units = frame["measure"].dropna().unique() if "measure" in frame else []
+    return str(units[0]) if len(units) == 1 else ""
 
 
 def _one_series(frame: pd.DataFrame) -> str:
@@ -123,7 +130,8 @@ def _title(frame: pd.DataFrame, title: str | None) -> str:
     if title:
         return title
     name = "indicator_name" if "indicator_name" in frame else "element_name"
-    return str(frame[name].iloc[0]) if len(frame) else ""
+    unit = f" ({_measure(frame)})" if _measure(frame) else ""
+    return f"{frame[name].iloc[0]}{unit}" if len(frame) else ""
 
 
 def trend(frame: pd.DataFrame, hue: str = "unit_name", title: str | None = None, lang: str = "vi") -> Chart:
