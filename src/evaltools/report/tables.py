@@ -1,10 +1,11 @@
 """Tables for reports: DataFrames of figures, and a Styler that writes them the language's way.
 
-Builders return plain DataFrames (numbers stay numbers, missing stays NaN) that a
-notebook may filter, reorder or extend; :func:`styled` turns one into what the
-report shows: numbers as 3.667.005.000 or 98,5, missing as "–", numbers
-right-aligned, a caption, no index. Amounts in đồng are shown in millions, as
-Vietnamese tables do.
+Builders return plain DataFrames keyed by codes (numbers stay numbers, missing stays NaN)
+that a notebook may filter, reorder, merge or extend; :func:`present` turns one into what
+the report shows, deciding from its codes (:mod:`evaltools.dataset.present`) each figure's
+decimals, its marks and the notes under it, and :func:`styled` writes any frame: numbers
+as 3.667.005.000 or 98,5, missing as "–", numbers right-aligned, a caption, no index.
+Amounts in đồng are shown in millions, as Vietnamese tables do.
 """
 
 from __future__ import annotations
