@@ -20,7 +20,7 @@ from matplotlib.colors import to_hex
 
 from evaltools import explore
 from evaltools.model import vnformat
-from evaltools.explore.show import formatted
+from evaltools.explore.show import formatted, spec_of
 
 from .conftest import ROOT, make_project
 
@@ -85,10 +85,11 @@ def test_the_chart_and_the_table_agree_on_the_missing_year(data):
 def test_numbers_read_the_way_of_each_language(holes):
     vi = explore.load(holes / "data" / "reviews" / f"{SAMPLE_REVIEW}.yaml")
     en = explore.load(holes / "data" / "reviews" / f"{SAMPLE_REVIEW}.yaml", lang="en")
-    for d, money, rate in ((vi, "3.667.005.000", "2,07"), (en, "3,667,005,000", "2.07")):
-        cards = explore.indicators(d, indicator="HI_CARDS_VALUE", unit="468")
-        assert formatted(cards).set_index("period").at["2012-2017", "value"] == money
-        assert cards.set_index("period").at["2012-2017", "value"] == 3_667_005_000
+    # a total in đồng in its table scale, as the report's tables show it: millions, one decimal (data/README.md)
+    for d, money, unit, rate in ((vi, "3.667,0", "triệu đồng", "2,07"), (en, "3,667.0", "million VND", "2.07")):
+        cards = explore.indicators(d, indicator="HI_CARDS_VALUE", unit="468").set_index("period")
+        assert formatted(cards).at["2012-2017", "value"] == money and cards.at["2012-2017", "measure"] == unit
+        assert cards.at["2012-2017", "value"] == pytest.approx(3_667_005_000 / 1_000_000)
         assert formatted(explore.table(explore.indicators(d, indicator="INJURY_RATE", years=2012))).at[
             d.name("unit", "19606"), 2012] == rate
     # the district's 2012 rate rests on 8 of 9 returns (Σ/Σ over the communes that sent both figures)
@@ -119,7 +120,7 @@ def test_communes_ranked_best_first_with_the_missing_one_last(data, holes):
     assert table["unit"].tolist() == [*expected.index, "19609"]
     assert table["value"].iloc[:8].tolist() == pytest.approx(expected.tolist())
     assert table["rank"].iloc[:8].tolist() == [1, 2, 3, 4, 5, 6, 7, 8] and pd.isna(table["rank"].iloc[8])
-    assert (table.attrs["coverage"], table["reported"].tolist()[-1], table["expected"].tolist()[-1]) == ((8, 9), 0, 1)
+    assert (spec_of(table)["coverage"], table["reported"].tolist()[-1], table["expected"].tolist()[-1]) == ((8, 9), 0, 1)
     assert formatted(table).iloc[8][["rank", "value"]].tolist() == ["–", "–"]
     ax = explore.ranking_chart(table).axes[0]
     assert ax.get_title() == "Trẻ em bị tai nạn thương tích trên 1.000 trẻ em (2012; 8/9 đơn vị có số liệu)"

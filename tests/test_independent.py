@@ -118,16 +118,19 @@ def report_tables(tmp_path_factory):
     data = open_review(review, "vi")
     text = load_texts("vi", None)
     want = expected(pd.read_csv(folder / "data" / "values" / "second.csv", dtype={"unit": str}))
-    return summary(data, text), by_unit(data, text, "CASE_RATE"), want.set_index(KEYS)
+    return summary(data, text), by_unit(data, text, "CASE_RATE"), want.set_index(KEYS), data, text
 
 
 def test_the_summary_table_shows_the_plain_pandas_figures_years_and_marks(report_tables):
-    table, _, want = report_tables
+    from evaltools.report.tables import marks, present
+
+    table, _, want, data, text = report_tables
     years = [str(y) for y in district.YEARS]
     # 501's own partial year (to 30/09/2019) and the year cut off on 30/06/2022 are marked and explained
     assert list(table.columns) == ["Chỉ tiêu", "Đơn vị tính", "2018", "2019*", "2020", "2021", "2022*",
                                    "Cả giai đoạn", "Cách tính cả giai đoạn"]
-    notes = " ".join(table.attrs["notes"])
+    notes = " ".join(present(data, text, table).notes)
+    marked = marks(data, text, table)
     assert "Năm 2019: số liệu tính đến ngày 30/09/2019." in notes
     assert "Năm 2022: số liệu tính đến ngày 30/06/2022." in notes
     assert "2020" not in notes                          # 502's partial 2020 is not 501's
@@ -138,7 +141,7 @@ def test_the_summary_table_shows_the_plain_pandas_figures_years_and_marks(report
             shown = table.at[code, column]
             assert np.isclose(shown, plain["value"] * scale.get(code, 1.0), equal_nan=True), (code, period)
             # † exactly where fewer returns counted than were expected
-            mark = table.attrs["marks"].at[code, column]
+            mark = marked.at[code, column]
             short = plain["value"] == plain["value"] and plain["reported"] < plain["expected"]
             assert mark == ("†" if short else ""), (code, period, mark)
     assert table.at["CHILDREN", "Cách tính cả giai đoạn"] == "cuối kỳ (2022*)"
@@ -146,7 +149,7 @@ def test_the_summary_table_shows_the_plain_pandas_figures_years_and_marks(report
 
 
 def test_the_appendix_table_per_commune_is_the_plain_pandas_one(report_tables):
-    _, table, want = report_tables
+    _, table, want, _, _ = report_tables
     communes = sorted({u for (i, u, p, c) in want.index if i == "CASE_RATE" and u != district.AREA})
     assert list(table.index) == [*communes, district.AREA]                     # GSO order, the district last
     assert table.iloc[-1, 0] == "Toàn huyện"

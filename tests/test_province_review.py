@@ -166,5 +166,6 @@ def test_a_district_with_a_missing_return_is_listed_unranked_and_marked(tmp_path
     table = tables.ranking(data, report.assess(data), report.texts(data), "INJURY_RATE")
     assert list(table.index) == [*sorted({"901", "903"}, key=lambda u: table.at[u, "Rank"]), "902", "99"]
     assert table.loc[["901", "903"], "Rank"].notna().all() and table.loc[["902", "99"], "Rank"].isna().all()
-    assert table.attrs["marks"].loc["902", "‰"] == "†" and table.loc["99", "District"] == "Province"
-    assert table.attrs["notes"][-1].startswith("† Incomplete")
+    shown = tables.present(data, report.texts(data), table, indicator="INJURY_RATE")
+    assert tables.marks(data, report.texts(data), table, "INJURY_RATE").loc["902", "‰"] == "†"
+    assert table.loc["99", "District"] == "Province" and shown.notes[-1].startswith("† Incomplete")

@@ -127,9 +127,13 @@ def test_xlsx_has_a_sheet_per_section_with_numbers_that_stay_numbers(rendered):
     assert groups == [18, 137, 198]
     cards = book["Bảo hiểm y tế"]
     head = [c.value for c in cards[1]]
-    value = next(r for r in cards.iter_rows(min_row=2) if r[0].value == "Giá trị thẻ BHYT cấp miễn phí"
-                 and r[1].value == "Huyện Cam Lộ")[head.index("2012–2017")]
-    assert (value.value, value.data_type, value.number_format) == (3667005000, "n", "#,##0")
+    row = next(r for r in cards.iter_rows(min_row=2) if r[0].value == "Giá trị thẻ BHYT cấp miễn phí"
+               and r[1].value == "Huyện Cam Lộ")
+    value = row[head.index("2012–2017")]
+    # a total in đồng in millions with one decimal, as the report's tables show it (data/README.md)
+    assert (value.value, value.data_type, value.number_format) == (pytest.approx(3_667_005_000 / 1_000_000), "n",
+                                                                   "#,##0.0")
+    assert row[head.index("Đơn vị tính")].value == "triệu đồng"
     rate = next(r for r in book["Tai nạn thương tích, xâm hại"].iter_rows(min_row=2)
                 if r[0].value == "Trẻ em bị tai nạn thương tích trên 1.000 trẻ em")[4]
     assert rate.data_type == "n" and rate.number_format == "#,##0.00"

@@ -35,7 +35,7 @@ from matplotlib.ticker import MaxNLocator
 from evaltools import __version__
 from evaltools.dataset.context import ReviewData, open_review
 from evaltools.explore.select import Filter, as_set, indicators, palette, values
-from evaltools.explore.show import COMPACT, PERCENT, TEXT, relative, shown
+from evaltools.explore.show import COMPACT, PERCENT, TEXT, relative, shown, spec_of
 from evaltools.explore.views import element_shares, gaps, history, lineage, ranked, ranking_chart
 from evaltools.model.texts import load_texts
 from evaltools.report.charts import Chart, _number_axis, theme
@@ -94,12 +94,19 @@ def table(frame: pd.DataFrame, rows: str = "unit_name", columns: str = "period")
     wide = cells.sum(min_count=1).where(cells.count() == cells.size()).unstack(columns)
     if all(str(c).isdigit() for c in wide.columns):           # indicator periods are text: years as numbers
         wide.columns = wide.columns.astype(int)
-    asked = frame.attrs.get("years")
+    asked = spec_of(frame).get("years")
     if columns == "period" and asked and all(isinstance(c, int) for c in wide.columns):
         wide = wide.reindex(columns=asked)                      # a year asked for without data: "–", not dropped
-    spec = frame.attrs.get("show", {})
+    spec = spec_of(frame)
     digits = spec.get("digits_by", {}).get(code) if "indicator" in frame else COMPACT
+    wide.columns.name = _measure(frame) or wide.columns.name    # the unit its figures are in: "triệu đồng"
     return shown(pd.DataFrame(wide), spec.get("lang", "vi"), {"*": digits})
+
+
+def _measure(frame: pd.DataFrame) -> str:
+    """The unit an indicator's rows are shown in (``measure``, its table scale's), "" when not one."""
+    units = frame["measure"].dropna().unique() if "measure" in frame else []
+    return str(units[0]) if len(units) == 1 else ""
 
 
 def _one_series(frame: pd.DataFrame) -> str:
@@ -123,7 +130,8 @@ def _title(frame: pd.DataFrame, title: str | None) -> str:
     if title:
         return title
     name = "indicator_name" if "indicator_name" in frame else "element_name"
-    return str(frame[name].iloc[0]) if len(frame) else ""
+    unit = f" ({_measure(frame)})" if _measure(frame) else ""
+    return f"{frame[name].iloc[0]}{unit}" if len(frame) else ""
 
 
 def trend(frame: pd.DataFrame, hue: str = "unit_name", title: str | None = None, lang: str = "vi") -> Chart:
@@ -175,6 +183,5 @@ def completeness(data: ReviewData) -> pd.DataFrame:
     the words ``explore.not_a_unit`` of the texts, not "–".
     """
     shares, absent = element_shares(validate(data.review).completeness, data.values, data.catalog, data.lang)
-    out = shown(shares, data.lang, {"*": PERCENT})
-    out.attrs["show"].update(absent=absent, absent_text=load_texts(data.lang).label("explore.not_a_unit"))
-    return out
+    return shown(shares, data.lang, {"*": PERCENT}, absent=absent,
+                 absent_text=load_texts(data.lang).label("explore.not_a_unit"))

@@ -12,7 +12,8 @@ import pandas as pd
 import seaborn as sns
 
 from evaltools.dataset.context import ReviewData
-from evaltools.explore.show import COMPACT, PERCENT, relative, shown
+from evaltools.dataset.present import decimals as present_decimals, scaled
+from evaltools.explore.show import COMPACT, PERCENT, relative, shown, spec_of
 from evaltools.intake.unitnames import split_name
 from evaltools.report.charts import DEFAULT_PALETTE
 
@@ -97,14 +98,14 @@ def values(data: ReviewData, unit: Filter = None, element: Filter = None, years:
         "category": rows["category"].astype(str), "value": rows["value"].astype(float),
         "file": _relative_files(rows["file"]), "line": rows["line"]})
     out = out.sort_values(["element", "unit", "period", "category"]).reset_index(drop=True)
-    return shown(_with_years(with_style(out, data), years), data.lang, {"value": COMPACT})
+    return shown(out, data.lang, {"value": COMPACT}, **style(data), years=_asked(years))
 
 
-def _with_years(frame: pd.DataFrame, years: int | Iterable[int] | None) -> pd.DataFrame:
-    """``frame`` remembering the years asked for, so that :func:`table` shows a year without data as "–"."""
-    if years is not None:
-        frame.attrs["years"] = [int(years)] if isinstance(years, int) else sorted({int(y) for y in years})
-    return frame
+def _asked(years: int | Iterable[int] | None) -> list[int] | None:
+    """The years asked for, so that :func:`table` shows a year without data as "–"."""
+    if years is None:
+        return None
+    return [int(years)] if isinstance(years, int) else sorted({int(y) for y in years})
 
 
 def _relative_files(files: pd.Series) -> pd.Series:
@@ -113,35 +114,36 @@ def _relative_files(files: pd.Series) -> pd.Series:
     return names.map({name: relative(name) for name in names.unique()})
 
 
-def with_style(frame: pd.DataFrame, data: ReviewData) -> pd.DataFrame:
-    """``frame`` carrying the programme's palette to :func:`trend` and :func:`compare` (pandas keeps
-    ``attrs`` through filtering)."""
-    style = data.programme.style if data.programme is not None else {}
-    frame.attrs["palette"] = style.get("palette", DEFAULT_PALETTE)
-    return frame
+def style(data: ReviewData) -> dict:
+    """What a table carries to :func:`trend` and :func:`compare`: the programme's palette."""
+    own = data.programme.style if data.programme is not None else {}
+    return {"palette": own.get("palette", DEFAULT_PALETTE)}
 
 
 def indicators(data: ReviewData, indicator: Filter = None, unit: Filter = None,
                years: int | Iterable[int] | None = None, category: Filter = "total") -> pd.DataFrame:
-    """The review's indicator table, filtered (``years=None`` keeps the whole-period rows too)."""
+    """The review's indicator table, filtered (``years=None`` keeps the whole-period rows too); each
+    value in its indicator's table scale, named in ``measure``, as the report's tables show it
+    (:mod:`evaltools.dataset.present`: a total in đồng in millions)."""
     rows = data.indicators
     keep = _year_mask(rows["period"], years) & unit_mask(rows["unit"], rows["unit_name"], unit)
     if indicator is not None:
         keep &= rows["indicator"].astype(str).isin(as_set(indicator))
     if category is not None:
         keep &= rows["category"].astype(str).isin(as_set(category))
-    out = rows[keep].astype({"indicator": str, "unit": str, "unit_name": str, "period": str, "category": str})
-    return shown(_with_years(with_style(out.reset_index(drop=True), data), years), data.lang,
+    out = scaled(rows[keep].astype({"indicator": str, "unit": str, "unit_name": str, "period": str, "category": str}),
+                 data)
+    return shown(out.reset_index(drop=True), data.lang,
                  {"value": "by", "numerator": COMPACT, "denominator": COMPACT, "coverage": PERCENT}, "indicator",
-                 decimals(data))
+                 decimals(data), **style(data), years=_asked(years))
 
 
 def decimals(data: ReviewData) -> dict[str, int]:
-    """Each indicator's decimals, as the report writes it."""
-    return {str(k): int(v) for k, v in data.catalog.indicators["decimals"].items()}
+    """Each indicator's decimals, as the report writes it (in its table scale)."""
+    return {str(code): present_decimals(data, str(code)) for code in data.catalog.indicators.index}
 
 
 def palette(frame: pd.DataFrame, colours: int) -> list:
-    """The programme's palette (which :func:`values` and :func:`indicators` put in ``frame.attrs``): the
+    """The programme's palette (which :func:`values` and :func:`indicators` give their tables): the
     colours of the report's charts, not matplotlib's default ones."""
-    return sns.color_palette(frame.attrs.get("palette", DEFAULT_PALETTE), n_colors=max(colours, 1))
+    return sns.color_palette(spec_of(frame).get("palette", DEFAULT_PALETTE), n_colors=max(colours, 1))

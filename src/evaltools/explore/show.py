@@ -5,6 +5,12 @@ floats, a missing value is NaN) whose notebook display and ``print`` write its f
 the report does: ``3.667.005.000`` and ``98,5`` in Vietnamese, ``3,667,005,000`` and
 ``98.5`` in English, ``–`` for a missing value, never 0. :func:`formatted` gives the
 display copy itself (a DataFrame of text), e.g. to paste into a document.
+
+How a table shows (its language, each column's decimals, the years asked for, the palette of its
+charts) is its *kind*: a subclass of :class:`Shown` made by :func:`shown`, never ``DataFrame.attrs``
+(which merge and concat drop). pandas builds what an operation returns with the frame's own class
+(``_constructor``), so a table filtered, merged onto, grouped, concatenated or copied still shows
+as the report writes it.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from evaltools.dataset.present import written
 from evaltools.model import vnformat
 from evaltools.project.project import project_of
 
@@ -26,9 +33,11 @@ TEXT = "text"           # a code, a year, a line number: written as it is (2017,
 class Shown(pd.DataFrame):
     """A DataFrame of real numbers that displays them as the report writes them (see :func:`formatted`)."""
 
+    spec: Mapping = {}          # how it shows: set on each table's own subclass by :func:`shown`
+
     @property
     def _constructor(self):
-        return Shown
+        return type(self)       # what pandas returns keeps the kind, and so how it shows
 
     def _repr_html_(self) -> str | None:
         shown_rows, note = _visible(self)
@@ -53,8 +62,13 @@ def _visible(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
             f"[{len(frame)} rows × {len(frame.columns)} columns: the first and last {half} shown]")
 
 
+def spec_of(frame: pd.DataFrame) -> Mapping:
+    """How ``frame`` shows (empty for a frame that is not a :class:`Shown`)."""
+    return getattr(type(frame), "spec", {})
+
+
 def shown(frame: pd.DataFrame, lang: str, columns: Mapping[object, int | None], by: str | None = None,
-          digits_by: Mapping[str, int] | None = None) -> Shown:
+          digits_by: Mapping[str, int] | None = None, **more) -> Shown:
     """``frame`` as a :class:`Shown`, its ``columns`` written with their decimals.
 
     Parameters
@@ -65,15 +79,29 @@ def shown(frame: pd.DataFrame, lang: str, columns: Mapping[object, int | None], 
     by, digits_by
         For a column whose decimals are ``"by"``: the column naming each row's indicator, and each
         indicator's decimals.
+    more
+        What else the table knows (``years`` asked for, ``palette``, ``absent`` cells...), over what
+        ``frame``'s own kind knew.
     """
-    out = Shown(frame)
     digits_by = dict(digits_by or {})
     # one indicator in the frame: its decimals hold even after the ``by`` column is selected away
     codes = set(frame[by].astype(str)) if by in frame.columns else set()
     only = digits_by.get(codes.pop()) if len(codes) == 1 else None
-    out.attrs = {**frame.attrs, "show": {"lang": lang, "columns": dict(columns), "by": by, "digits_by": digits_by,
-                                         "only": only}}
-    return out
+    spec = {**spec_of(frame), **more, "lang": lang, "columns": dict(columns), "by": by, "digits_by": digits_by,
+            "only": only}
+    return _kind(spec)(pd.DataFrame(frame))
+
+
+_KINDS: dict[str, type] = {}
+
+
+def _kind(spec: dict) -> type:
+    """The one subclass of :class:`Shown` for ``spec``: two tables that show alike are of one kind (pandas'
+    ``equals`` compares kinds)."""
+    key = repr(spec)
+    if key not in _KINDS:
+        _KINDS[key] = type("Shown", (Shown,), {"spec": spec})
+    return _KINDS[key]
 
 
 def _text(value: object, digits: int | str | None, lang: str) -> str:
@@ -85,17 +113,16 @@ def _text(value: object, digits: int | str | None, lang: str) -> str:
         return vnformat.percent(100 * float(value), 0, lang)
     if digits is None:
         return vnformat.compact(float(value), lang)
-    return vnformat.number(float(value), int(digits), lang)
+    return written([float(value)], int(digits), lang)[0]         # the report's own writer
 
 
 def formatted(frame: pd.DataFrame) -> pd.DataFrame:
     """The display copy of a :class:`Shown` (a plain DataFrame of text); other frames are returned as they are."""
-    spec = frame.attrs.get("show")
-    if spec is None:
+    spec = spec_of(frame)
+    if not spec:
         return pd.DataFrame(frame)
     lang, wanted = spec["lang"], spec["columns"]
     out = pd.DataFrame(frame).astype(object)
-    out.attrs = {}
     targets = list(frame.columns) if "*" in wanted else [c for c in wanted if c in frame.columns]
     for column in targets:
         how = wanted.get(column, wanted.get("*"))

@@ -12,12 +12,13 @@ import seaborn as sns
 
 from evaltools.model import units as unitlib, vnformat
 from evaltools.dataset.context import ReviewData
-from evaltools.explore.select import decimals, indicators, palette, unit_mask, unit_names, with_style
-from evaltools.explore.show import COMPACT, shown
+from evaltools.explore.select import decimals, indicators, palette, style, unit_mask, unit_names
+from evaltools.explore.show import COMPACT, shown, spec_of
 from evaltools.report.charts import Chart, _number_axis, theme
 from evaltools.model.texts import load_texts
 
-RANK_COLUMNS = ["rank", "unit", "unit_name", "value", "numerator", "denominator", "reported", "expected", "partial"]
+RANK_COLUMNS = ["rank", "unit", "unit_name", "value", "measure", "numerator", "denominator", "reported", "expected",
+                "partial"]
 
 
 def ranked(data: ReviewData, indicator: str, year: int | None = None, level: str = "commune") -> pd.DataFrame:
@@ -25,8 +26,9 @@ def ranked(data: ReviewData, indicator: str, year: int | None = None, level: str
 
     Best follows the indicator's direction (for injuries, lowest first); a unit without a
     figure has no rank and comes last, shown "–". ``reported``/``expected`` say the returns
-    each figure rests on; ``partial`` marks a year cut off early. ``attrs`` hold the year and how
-    many units have a figure (``coverage``), which :func:`ranking_chart` writes in its title.
+    each figure rests on; ``partial`` marks a year cut off early. The table knows its year and how
+    many units have a figure (``coverage``, :func:`~evaltools.explore.show.spec_of`), which
+    :func:`ranking_chart` writes in its title.
     """
     if indicator not in data.catalog.indicators.index:
         raise ValueError(f"no indicator {indicator!r}; see explore.catalog(data, 'indicators')")
@@ -36,17 +38,17 @@ def ranked(data: ReviewData, indicator: str, year: int | None = None, level: str
     direction = data.catalog.indicators.at[indicator, "direction"]
     order = rows.sort_values(["value", "unit_name"], ascending=[direction == "lower", True], na_position="last")
     order = order.assign(rank=order["value"].rank(method="min", ascending=direction == "lower"))
-    out = pd.DataFrame(order[RANK_COLUMNS]).reset_index(drop=True).assign(indicator=indicator)
-    out.attrs.update(rows.attrs, year=year, indicator=indicator, coverage=(int(out["value"].notna().sum()), len(out)),
-                     title=str(data.catalog.indicators.at[indicator, f"name_{data.lang}"]),
-                     year_label=data.year_label(year) if year in data.years else str(year))
+    out = order[RANK_COLUMNS].reset_index(drop=True).assign(indicator=indicator)
     return shown(out, data.lang, {"value": "by", "numerator": COMPACT, "denominator": COMPACT, "rank": 0},
-                 "indicator", decimals(data))
+                 "indicator", decimals(data), year=year, indicator=indicator,
+                 coverage=(int(out["value"].notna().sum()), len(out)),
+                 title=str(data.catalog.indicators.at[indicator, f"name_{data.lang}"]),
+                 year_label=data.year_label(year) if year in data.years else str(year))
 
 
 def ranking_chart(frame: pd.DataFrame, lang: str = "vi") -> Chart:
     """Bars of a :func:`ranked` table, best first; a unit with no figure is named with "–" and no bar."""
-    attrs = frame.attrs
+    attrs = spec_of(frame)
     got, of = attrs.get("coverage", (frame["value"].notna().sum(), len(frame)))
     words = load_texts(lang).label("explore.units_with_data")
     with sns.axes_style("whitegrid", theme()["rc"]):
@@ -116,7 +118,7 @@ def history(data: ReviewData, unit: str, element: str, category: str | None = No
     reported = [len({c for c in rows.loc[rows["period"].astype(int) == y, "unit"].astype(str)}) for y in wide.index]
     out = pd.DataFrame(wide).assign(area=area, reported=reported, expected=expected)
     out.columns.name = None
-    return shown(with_style(out, data), data.lang, {c: COMPACT for c in [*wide.columns, "area"]})
+    return shown(out, data.lang, {c: COMPACT for c in [*wide.columns, "area"]}, **style(data))
 
 
 def gaps(data: ReviewData, indicator: str | None = None, level: str = "commune") -> pd.DataFrame:
@@ -142,7 +144,7 @@ def gaps(data: ReviewData, indicator: str | None = None, level: str = "commune")
     out = total.assign(status=status)[status.ne("")].reset_index()
     out = out[["indicator", "indicator_name", "unit", "unit_name", "period", "status", "reported", "expected",
                "missing_options", "reason"]].sort_values(["indicator", "unit", "period"]).reset_index(drop=True)
-    return shown(with_style(out, data), data.lang, {})
+    return shown(out, data.lang, {}, **style(data))
 
 
 def element_shares(table: pd.DataFrame, values: pd.DataFrame, catalog,

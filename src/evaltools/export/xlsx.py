@@ -7,6 +7,8 @@ of definitions (:mod:`.xlsx_definitions`) and the full tidy table (the rows of
 ``indicators.csv`` that say something, :mod:`.xlsx_rows`). Headers and words are in the
 report's language; communes come in GSO code order.
 
+Figures are in each indicator's table scale, with its unit and decimals, as the report's tables show
+them (:mod:`evaltools.dataset.present`: a total in đồng in millions, "triệu đồng", one decimal).
 Numbers stay numbers, with a number format per indicator (``#,##0``, ``#,##0.0``...):
 the format codes are locale-neutral, so a spreadsheet shows the separators of its
 user's locale (3.667.005.000 in Vietnamese, 3,667,005,000 in English). Text from the
@@ -26,6 +28,7 @@ import pandas as pd
 import yaml
 
 from evaltools.dataset.context import ReviewData
+from evaltools.dataset import present
 from evaltools.core.errors import EvaltoolsError, display_path
 from evaltools.core.yamlio import load_yaml
 from evaltools.export.xlsx_definitions import definitions
@@ -132,13 +135,12 @@ def _section_sheet(ws, frame: pd.DataFrame, data: ReviewData, lang: str) -> None
     names = [h["indicator_name"], h["unit_name"], h["category_name"], h["measure"],
              *map(_period_label, periods), h["indicator"], h["unit"], h["category"]]
     _header(ws, names, [34, 22, 26, 12, *[11] * len(periods), 16, 10, 14])
-    catalog = data.catalog.indicators
     for i, row in enumerate(frame.to_dict("records"), 2):
         code = row["indicator"]
         for j, value in enumerate((row["indicator_name"], row["unit_name"], row["category_name"],
-                                   catalog.at[code, f"unit_{lang}"]), 1):
+                                   present.unit_label(data, code, lang)), 1):
             _text(ws, i, j, value)
-        fmt = number_format(int(catalog.at[code, "decimals"]))
+        fmt = number_format(present.decimals(data, code))
         for j, period in enumerate(periods, 5):
             _number(ws, i, j, row[period], fmt)
         for j, value in enumerate((code, row["unit"], row["category"]), 5 + len(periods)):
@@ -149,7 +151,7 @@ def _full_sheet(ws, table: pd.DataFrame, data: ReviewData, lang: str) -> None:
     h, levels, words = settings()["headers"][lang], settings()["levels"][lang], settings()["words"][lang]
     columns = [c for c in table.columns if c in h]
     _header(ws, [h[c] for c in columns], [16, 34, 10, 22, 8, 11, 14, 26, 12, 12, 12, 24, 16, 10, 10, 10, 10, 10])
-    decimals = data.catalog.indicators["decimals"].astype(int)
+    decimals = {code: present.decimals(data, code) for code in data.catalog.indicators.index}
     shown = {"level": levels, "reason": words["reasons"], "aggregation": words["aggregation"]}
     for i, values in enumerate(table[columns].to_dict("records"), 2):
         fmt = number_format(int(decimals[str(values["indicator"])]))
@@ -192,7 +194,7 @@ def indicators_xlsx(data: ReviewData, lang: str | None = None) -> bytes:
     book = Workbook()
     book.remove(book.active)
     conf, area = layout(data.programme.workbook), data.review.area
-    table = data.shown[meaningful(data.shown, data.catalog, area)]
+    table = present.scaled(data.shown[meaningful(data.shown, data.catalog, area)], data, lang=lang)
     for name, codes in sections(list(data.review.indicators), lang, conf):
         _section_sheet(book.create_sheet(name[:31]), wide(table, codes, area, lang), data, lang)
     _definitions_sheet(book.create_sheet(conf["definitions"][lang][:31]), data, lang)

@@ -8,6 +8,7 @@ displays; the programme's notebook decides what goes where::
     text = report.texts(data)                                 # the programme's words in `lang`
     notes = report.narrative(data, text)                      # the analyst's text for this review
     report.document(data, text)                               # masthead, title, signature (the frame)
+    report.present(data, text, report.summary(data, text))    # a table keyed by codes, as the report shows it
     text("sentences.cases", total=data.quantity("CASES"))      # a sentence of texts.yaml, with figures
     report.facts.appendix(data, text)                         # last: every figure written, defined
 
@@ -27,7 +28,7 @@ from evaltools.report.frame import document
 from evaltools.report.glue import glue
 from evaltools.model.narrative import Narrative, load_narrative
 from evaltools.report.draft import span
-from evaltools.report.tables import by_unit, styled, summary
+from evaltools.report.tables import by_unit, present, styled, summary
 from evaltools.model.fact import reset
 from evaltools.dataset.snapshot import read_snapshot
 from evaltools.validation.rules import RULES_FILE, load_rules
@@ -35,7 +36,7 @@ from evaltools.assess.review import assess_review
 
 __all__ = ["ReviewData", "Prose", "Texts", "Narrative", "load", "texts", "narrative", "assess", "constants", "when",
            "span", "during", "capital", "document",
-           "glue", "theme", "figure", "decorate", "tight_range", "styled", "summary", "by_unit",
+           "glue", "theme", "figure", "decorate", "tight_range", "present", "styled", "summary", "by_unit",
            "charts", "draft", "facts", "provenance", "quality", "tables"]
 
 

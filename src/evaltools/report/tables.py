@@ -1,10 +1,11 @@
 """Tables for reports: DataFrames of figures, and a Styler that writes them the language's way.
 
-Builders return plain DataFrames (numbers stay numbers, missing stays NaN) that a
-notebook may filter, reorder or extend; :func:`styled` turns one into what the
-report shows: numbers as 3.667.005.000 or 98,5, missing as "–", numbers
-right-aligned, a caption, no index. Amounts in đồng are shown in millions, as
-Vietnamese tables do.
+Builders return plain DataFrames keyed by codes (numbers stay numbers, missing stays NaN)
+that a notebook may filter, reorder, merge or extend; :func:`present` turns one into what
+the report shows, deciding from its codes (:mod:`evaltools.dataset.present`) each figure's
+decimals, its marks and the notes under it, and :func:`styled` writes any frame: numbers
+as 3.667.005.000 or 98,5, missing as "–", numbers right-aligned, a caption, no index.
+Amounts in đồng are shown in millions, as Vietnamese tables do.
 """
 
 from __future__ import annotations
@@ -17,33 +18,11 @@ from pandas.io.formats.style import Styler
 from evaltools.model import fact, units as unitlib, vnformat
 from evaltools.assess import comparability as cmp
 from evaltools.dataset.context import ReviewData
+from evaltools.dataset.present import COVERAGE_MARK, decimals, factor, short, unit_label, written
 from evaltools.model.texts import Texts
-from evaltools.model.vocabulary import formats
 from evaltools.report.facts import alike
 
-COVERAGE_MARK = "†"
 WIDE = 9                                    # more columns than this: a landscape page
-
-
-def _table_scale(data: ReviewData, code: str) -> dict:
-    """The scale ``code``'s figures show in (its catalog row's ``scale``, formats.yaml ``table_scales``)."""
-    return formats()["table_scales"][data.catalog.indicators.at[code, "scale"]]
-
-
-def _scale(data: ReviewData, code: str) -> float:
-    """The factor a table multiplies ``code``'s figures by (totals in đồng: one millionth)."""
-    return 1 / _table_scale(data, code)["divisor"]
-
-
-def unit_label(data: ReviewData, code: str) -> str:
-    """The unit a table column of ``code`` is in (totals in đồng: millions)."""
-    unit = str(data.catalog.indicators.at[code, f"unit_{data.lang}"])
-    return _table_scale(data, code).get("units", {}).get(unit, unit)
-
-
-def decimals(data: ReviewData, code: str) -> int:
-    """Decimals a table shows for ``code`` (its scale's, else the indicator's own)."""
-    return int(_table_scale(data, code).get("decimals", data.catalog.indicators.at[code, "decimals"]))
 
 
 def period_columns(data: ReviewData, texts: Texts) -> list[tuple[str, str]]:
@@ -55,21 +34,19 @@ def period_columns(data: ReviewData, texts: Texts) -> list[tuple[str, str]]:
     return columns
 
 
-def _cells(data: ReviewData, code: str, unit: str | None, periods: list[str]) -> tuple[list, list]:
-    """Values of one row (amounts scaled) and their marks: † where fewer returns than expected; each
-    figure's fact is recorded in the report's ledger, written as the table writes it."""
-    values, marks = [], []
+def _cells(data: ReviewData, code: str, unit: str | None, periods: list[str]) -> list:
+    """Values of one row (amounts scaled); each figure's fact is recorded in the report's ledger, written
+    as the table writes it (marked † where fewer returns than expected: :func:`marks`)."""
+    values = []
     group, places = fact.ledger().group(), decimals(data, code)
     for period in periods:
         row = data.row(code, period, unit=unit)
-        value = float(row["value"]) * _scale(data, code) if row is not None else float("nan")
-        short = row is not None and value == value and int(row["reported"]) < int(row["expected"])
+        value = float(row["value"]) * factor(data, code) if row is not None else float("nan")
         if row is not None and value == value:
             fact.ledger().write(data.fact(row), vnformat.number(value, places, data.lang), group, "table",
-                                marked=short)
+                                marked=short(row))
         values.append(value)
-        marks.append(COVERAGE_MARK if short else "")
-    return values, marks
+    return values
 
 
 def notes(data: ReviewData, texts: Texts, marked: bool) -> list[str]:
@@ -78,13 +55,7 @@ def notes(data: ReviewData, texts: Texts, marked: bool) -> list[str]:
     return lines + ([texts.label("tables.coverage_note")] if marked else [])
 
 
-def _frame(rows: dict, header: list[str], marks: dict, periods: list[str], data: ReviewData,
-           texts: Texts) -> pd.DataFrame:
-    """The table, with its † marks (per period column) and its notes in ``attrs`` for :func:`styled`."""
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=header)
-    frame.attrs["marks"] = pd.DataFrame.from_dict(marks, orient="index", columns=periods)
-    frame.attrs["notes"] = notes(data, texts, any(m for row in marks.values() for m in row))
-    return frame
+_notes = notes            # for :func:`present`, whose argument of that name gives a table its own
 
 
 def aggregation(data: ReviewData, texts: Texts, code: str) -> str:
@@ -98,16 +69,14 @@ def aggregation(data: ReviewData, texts: Texts, code: str) -> str:
 
 def summary(data: ReviewData, texts: Texts, codes: list[str] | None = None) -> pd.DataFrame:
     """The area's indicators per year and for the whole period, with how the period figure is made
-    (index: indicator code; ``attrs``: the † marks and the notes :func:`styled` shows)."""
+    (index: indicator code; :func:`present` shows it with its marks and notes)."""
     codes = codes or list(data.review.indicators)
     columns = period_columns(data, texts)
-    rows, marks = {}, {}
-    for code in codes:
-        values, marks[code] = _cells(data, code, None, [p for p, _ in columns])
-        rows[code] = [data.name("indicator", code), unit_label(data, code), *values]
-    periods = [h for _, h in columns]
-    frame = _frame(rows, [texts.label("tables.indicator"), texts.label("tables.unit"), *periods], marks, periods,
-                   data, texts)
+    periods = [p for p, _ in columns]
+    rows = {code: [data.name("indicator", code), unit_label(data, code), *_cells(data, code, None, periods)]
+            for code in codes}
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=[texts.label("tables.indicator"),
+                                                                  texts.label("tables.unit"), *[h for _, h in columns]])
     if len(data.years) > 1:
         frame[texts.label("tables.how")] = [aggregation(data, texts, code) for code in codes]
     return frame
@@ -132,21 +101,19 @@ def by_unit(data: ReviewData, texts: Texts, code: str) -> pd.DataFrame:
                  & table["level"].isin([data.sublevel])]
     names = rows.drop_duplicates("unit").set_index("unit")["unit_name"].astype(str)
     area = data.review.area
-    values, marks = {}, {}
-    for unit in [*sorted(names.index), area]:
-        cells, marks[unit] = _cells(data, code, unit, [p for p, _ in columns])
-        values[unit] = [names.get(unit, unit) if unit != area else level_words(data, texts, "tables.totals"),
-                        *cells]
-    periods = [h for _, h in columns]
-    return _frame(values, [level_words(data, texts, "tables.levels"), *periods], marks, periods, data, texts)
+    values = {unit: [names.get(unit, unit) if unit != area else level_words(data, texts, "tables.totals"),
+                     *_cells(data, code, unit, [p for p, _ in columns])] for unit in [*sorted(names.index), area]}
+    return pd.DataFrame.from_dict(values, orient="index",
+                                  columns=[level_words(data, texts, "tables.levels"), *[h for _, h in columns]])
 
 
 def ranking(data: ReviewData, assessment, texts: Texts, code: str) -> pd.DataFrame:
     """The units below the area ranked on ``code`` over the whole period (rank 1 the best, ties sharing
     the best rank; :func:`evaltools.assess.ranking.rank_units`), the area's own figure last; units with
-    missing returns follow unranked, marked †; a figure resting on a year cut off early is marked *."""
+    missing returns follow unranked, marked †; a figure resting on a year cut off early is marked *
+    (:func:`marks`, with ``indicator=code``)."""
     ranked = assessment.ranking[assessment.ranking["indicator"] == code]
-    scale = _scale(data, code)
+    scale = factor(data, code)
     figures = data.by_unit(code)
     short = figures[(figures["coverage"] < 1) & ~figures["unit"].isin(ranked["unit"])].sort_values("unit")
     value, rank = unit_label(data, code), texts.label("tables.rank")
@@ -156,20 +123,14 @@ def ranking(data: ReviewData, assessment, texts: Texts, code: str) -> pd.DataFra
     area = data.row(code)
     rows[data.review.area] = [float("nan"), level_words(data, texts, "tables.totals"),
                               float(area["value"]) * scale if area is not None else float("nan")]
-    partial = (dict(zip(ranked["unit"], ranked["partial"])) | dict(zip(short["unit"], short["partial"]))
-               | {data.review.area: area is not None and bool(area.get("partial", False))})
-    marks = {u: ["†" if u in set(short["unit"]) else "*" if partial.get(u) else ""] for u in rows}
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=[rank, level_words(data, texts, "tables.levels"),
-                                                                  value])
-    frame.attrs["marks"] = pd.DataFrame.from_dict(marks, orient="index", columns=[value])
-    frame.attrs["notes"] = notes(data, texts, not short.empty)
-    return frame
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[rank, level_words(data, texts, "tables.levels"),
+                                                                 value])
 
 
 def parts_beside(data: ReviewData, before: ReviewData, texts: Texts, code: str) -> pd.DataFrame:
     """A disaggregated indicator by option, the year before beside this year (headed ``2023*`` when cut
     off early), with the change of the values shown only when the two years are alike (complete, neither
-    a flow's partial year: :func:`evaltools.report.facts.alike`)."""
+    a flow's partial year: :func:`evaltools.report.facts.alike`); its notes are :func:`parts_notes`."""
     now, then = data.parts(code), before.parts(code)
     both = now.merge(then, on=["category", "category_name"], how="outer", suffixes=("", "_before"))
     last, year = before.review.last_year, data.review.last_year
@@ -182,8 +143,14 @@ def parts_beside(data: ReviewData, before: ReviewData, texts: Texts, code: str) 
     frame = pd.DataFrame({texts.label("tables.cause"): both["category_name"].to_numpy(),
                           before.year_label(last): both["value_before"].to_numpy(),
                           data.year_label(year): both["value"].to_numpy(), texts.label("tables.change"): change})
-    frame.attrs["notes"] = notes(data, texts, not same and _coverage(data, code) < 1)
     return frame
+
+
+def parts_notes(data: ReviewData, before: ReviewData, texts: Texts, code: str) -> list[str]:
+    """The lines under :func:`parts_beside`: each year cut off early, and what † means when the two years
+    are not compared because this one misses returns."""
+    same = alike(data.quantity(code), before.quantity(code))
+    return notes(data, texts, not same and _coverage(data, code) < 1)
 
 
 def _coverage(data: ReviewData, code: str) -> float:
@@ -218,12 +185,56 @@ def informative(frame: pd.DataFrame) -> bool:
     return numbers.nunique() > 1
 
 
+def marks(data: ReviewData, texts: Texts, frame: pd.DataFrame, indicator: str | None = None) -> pd.DataFrame:
+    """The marks of a table keyed by codes, from the review's data (never carried on the frame).
+
+    Rows are indicator codes (:func:`summary`), or unit codes of ``indicator`` (:func:`by_unit`,
+    :func:`ranking`). A figure under a period's header (:func:`period_columns`) is marked † where fewer
+    returns were counted than expected; under ``indicator``'s unit (the ranking's whole-period figure)
+    a unit's is marked † when its returns are incomplete, else * when it rests on a year cut off early.
+    """
+    headers = {h: p for p, h in period_columns(data, texts)}
+    out = pd.DataFrame("", index=frame.index, columns=frame.columns)
+    whole = unit_label(data, indicator) if indicator else None
+    keys = frame.index if indicator else [k for k in frame.index if str(k) in data.catalog.indicators.index]
+    for column in frame.columns:
+        for key in keys:
+            code, unit = (indicator, str(key)) if indicator else (str(key), None)
+            if column in headers:
+                out.at[key, column] = COVERAGE_MARK if short(data.row(code, headers[column], unit=unit)) else ""
+            elif column == whole and (row := data.row(code, unit=unit)) is not None:
+                incomplete = unit != data.review.area and float(row["coverage"]) < 1
+                out.at[key, column] = COVERAGE_MARK if incomplete else "*" if bool(row.get("partial")) else ""
+    return out
+
+
+def present(data: ReviewData, texts: Texts, frame: pd.DataFrame, caption: str = "", css: str = "figures",
+            indicator: str | None = None, notes: list[str] | None = None, counted: str = "") -> Styler:
+    """A table keyed by codes (:func:`summary`, :func:`by_unit` and :func:`ranking` with
+    ``indicator=code``, :func:`comparison`...) as the report shows it: each figure with its indicator's
+    decimals (:mod:`evaltools.dataset.present`) and its marks (:func:`marks`), and under it each year cut
+    off early and what † means, or ``notes``. The frame may have been filtered, merged or copied."""
+    codes = data.catalog.indicators.index
+    if indicator:
+        places, figures = decimals(data, indicator), {h for _, h in period_columns(data, texts)}
+        digits = {c: places if c in figures or c == unit_label(data, indicator) else 0 for c in frame.columns}
+    else:
+        digits = pd.Series([decimals(data, c) if c in codes else 0 for c in frame.index.astype(str)],
+                           index=frame.index)
+    shown = marks(data, texts, frame, indicator)
+    if notes is None:
+        notes = _notes(data, texts, bool((shown == COVERAGE_MARK).any(axis=None)))
+    return styled(frame, data.lang, caption, digits, css, counted, marks=shown, notes=notes)
+
+
 def styled(frame: pd.DataFrame, lang: str, caption: str = "", digits: int | pd.Series | dict = 0,
-           css: str = "figures", counted: str = "") -> Styler:
+           css: str = "figures", counted: str = "", marks: pd.DataFrame | None = None,
+           notes: list[str] = ()) -> Styler:
     """The table as a report shows it: numbers written the ``lang`` way, "–" for missing, no index.
 
     ``digits`` is the decimals of every number; or per row (a Series on the frame's index);
-    or per column (a dict, columns not named taking 0). A column of
+    or per column (a dict, columns not named taking 0). ``marks`` (a frame of the same index and columns)
+    follow their figures; ``notes`` are the lines under the table. A column of
     :class:`~evaltools.model.vnformat.Quantity` is written with its units (``100,0 %``). A table of
     more than :data:`WIDE` columns is marked ``wide``: it gets a landscape page on paper and
     scrolls sideways on a phone. The table is recorded in the report's ledger as shown (its rows
@@ -232,7 +243,7 @@ def styled(frame: pd.DataFrame, lang: str, caption: str = "", digits: int | pd.S
     numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
     quantities = [c for c in frame.columns if len(frame) and
                   frame[c].map(lambda v: isinstance(v, vnformat.Quantity)).all()]
-    marks = frame.attrs.get("marks", pd.DataFrame())
+    marks = pd.DataFrame() if marks is None else marks
     text = frame.astype(object)
     for column in numeric:
         if isinstance(digits, dict):
@@ -240,9 +251,9 @@ def styled(frame: pd.DataFrame, lang: str, caption: str = "", digits: int | pd.S
         else:
             places = digits if isinstance(digits, pd.Series) else pd.Series(digits, index=frame.index)
         mark = marks[column] if column in marks else pd.Series("", index=frame.index)
-        text[column] = [vnformat.number(v, int(p), lang) + m for v, p, m in zip(frame[column], places, mark)]
+        text[column] = written(frame[column], places, lang, mark)
     # the ledger keeps the caption with its notes (the audit reads what a reader reads under the table)
-    fact.ledger().claim("table", caption=" ".join([caption, *frame.attrs.get("notes", [])]).strip(),
+    fact.ledger().claim("table", caption=" ".join([caption, *notes]).strip(),
                         counted=counted, rows=len(frame), columns=[str(c) for c in frame.columns],
                         cells=[[str(v) for v in row] for row in text.itertuples(index=False)])
     classes = pd.DataFrame("label", index=frame.index, columns=frame.columns)
@@ -254,7 +265,7 @@ def styled(frame: pd.DataFrame, lang: str, caption: str = "", digits: int | pd.S
     # the notes (what * and † mean) go under the table, in its footer: a paged table repeats its footer
     # on every page, so a mark is never on a page without its legend
     styler.__class__ = NotedTable
-    styler.notes = list(frame.attrs.get("notes", []))
+    styler.notes = list(notes)
     # the span lets a phone wrap the caption to the screen while the wide table under it scrolls
     return styler.set_caption(f"<span>{html.escape(caption)}</span>") if caption else styler
 
@@ -272,11 +283,6 @@ class NotedTable(Styler):
         foot = f'<tfoot><tr><td class="note" colspan="{len(self.columns)}">{lines}</td></tr></tfoot>'
         head, _, tail = out.rpartition("</table>")
         return f"{head}{foot}</table>{tail}"
-
-
-def row_digits(data: ReviewData, frame: pd.DataFrame) -> pd.Series:
-    """Decimals per row of a table indexed by indicator code (for :func:`styled`)."""
-    return pd.Series([decimals(data, code) for code in frame.index], index=frame.index)
 
 
 def merger_notes(data: ReviewData, texts: Texts) -> list[str]:
@@ -327,7 +333,7 @@ def comparison(data: ReviewData, assessment, texts: Texts) -> pd.DataFrame | Non
     if a.comparison is None or a.previous is None:
         return None
     rows = a.comparison[(a.comparison["unit"] == data.review.area) & (a.comparison["category"] == "total")]
-    scale = rows["indicator"].map(lambda c: _scale(data, c)).to_numpy()
+    scale = rows["indicator"].map(lambda c: factor(data, c)).to_numpy()
 
     def year(values: pd.Series, partial: pd.Series) -> list[str]:
         return ["" if pd.isna(y) else f"{int(y)}{'*' if p else ''}" for y, p in zip(values, partial)]
@@ -348,12 +354,19 @@ def comparison(data: ReviewData, assessment, texts: Texts) -> pd.DataFrame | Non
         texts.label("assessment.change"): change,
         texts.label("tables.note"): rows[f"note_{data.lang}"].fillna("").to_numpy(),
     }, index=rows["indicator"].astype(str).to_numpy())
-    # each year marked * gets its line under the table (the legend on the table's own page)
+    return frame
+
+
+def comparison_notes(data: ReviewData, assessment, texts: Texts) -> list[str]:
+    """The lines under :func:`comparison`: each year marked * (the legend on the table's own page)."""
+    a = assessment
+    if a.comparison is None or a.previous is None:
+        return []
+    rows = a.comparison[(a.comparison["unit"] == data.review.area) & (a.comparison["category"] == "total")]
     marked = sorted({int(y) for y, p in [*zip(rows["previous_year"], rows["previous_partial"]),
                                          *zip(rows["current_year"], rows["current_partial"])] if p and not pd.isna(y)})
     days = {**data.catalog.partial_years_for(data.review.area), **data.cutoffs, a.previous.last_year: a.previous.cutoff}
-    frame.attrs["notes"] = [texts.plain("figures.partial", year=y, day=days[y]) for y in marked if y in days]
-    return frame
+    return [texts.plain("figures.partial", year=y, day=days[y]) for y in marked if y in days]
 
 
 def displayed_change(data: ReviewData, codes: list[str], before, after, compared: list[bool],
@@ -381,7 +394,7 @@ def _int(value) -> int | None:
 
 def scorecards(assessment, texts: Texts) -> pd.DataFrame:
     """Per year assessed: units assessed, units that met the standard, the share and the standard in force;
-    under it (``attrs["notes"]``) the review's years no standard applies to (never the later one's name)."""
+    under it (:func:`no_standard_notes`) the review's years no standard applies to (never the later one's name)."""
     summary = assessment.scorecard_summary
     names = assessment.standards.set_index("code")[f"short_{texts.lang}"]
     frame = pd.DataFrame({
@@ -391,7 +404,6 @@ def scorecards(assessment, texts: Texts) -> pd.DataFrame:
         texts.label("tables.share"): [vnformat.Quantity(100 * p / a if a else float("nan"), 1, "%", texts.lang)
                                       for p, a in zip(summary["passed"], summary["assessed"])],
         texts.label("tables.standard"): summary["standard"].map(names).to_numpy()})
-    frame.attrs["notes"] = no_standard_notes(assessment, texts)
     return frame
 
 
@@ -414,7 +426,7 @@ def year_on_year(data: ReviewData, before: ReviewData, texts: Texts, codes: list
     compared with a full one."""
     codes = codes or list(data.review.indicators)
     year, last = data.review.last_year, before.review.last_year
-    now, then = ([d.value(c) * _scale(data, c) for c in codes] for d in (data, before))
+    now, then = ([d.value(c) * factor(data, c) for c in codes] for d in (data, before))
     rows = [[d.row(c) for c in codes] for d in (before, data)]
     coverage = [[float(r["coverage"]) if r is not None else 1.0 for r in side] for side in rows]
     partial = ([last in before.partial_years] * len(codes), [year in data.partial_years] * len(codes))
