@@ -72,10 +72,22 @@ def _cells(data: ReviewData, code: str, unit: str | None, periods: list[str]) ->
     return values, marks
 
 
-def notes(data: ReviewData, texts: Texts, marked: bool) -> list[str]:
-    """The lines under a table: each year cut off early, and what † means when a cell has it."""
+def notes(data: ReviewData, texts: Texts, marked: bool, starred: bool = True) -> list[str]:
+    """The lines under a table: each year cut off early when a header or a cell has its *, and what †
+    means when a cell has it."""
     lines = [texts.plain("figures.partial", year=year, day=day) for year, day in data.partial_years.items()]
-    return lines + ([texts.label("tables.coverage_note")] if marked else [])
+    return (lines if starred else []) + ([texts.label("tables.coverage_note")] if marked else [])
+
+
+def figure_period(data: ReviewData, texts: Texts, code: str) -> str:
+    """The period of the whole-period figure of ``code``, for a caption: the year of an end-of-period value
+    ("năm 2016", or the day a year cut off early stops), the span of a total or a rate ("2012–2017")."""
+    figure = data.quantity(code)
+    if figure.year is None or data.review.first_year == data.review.last_year:
+        return data.span.replace("-", "–")
+    if figure.until is not None:
+        return texts.plain("tables.period_until", day=figure.until)
+    return texts.plain("tables.period_year", year=figure.year)
 
 
 def _frame(rows: dict, header: list[str], marks: dict, periods: list[str], data: ReviewData,
@@ -162,7 +174,7 @@ def ranking(data: ReviewData, assessment, texts: Texts, code: str) -> pd.DataFra
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=[rank, level_words(data, texts, "tables.levels"),
                                                                   value])
     frame.attrs["marks"] = pd.DataFrame.from_dict(marks, orient="index", columns=[value])
-    frame.attrs["notes"] = notes(data, texts, not short.empty)
+    frame.attrs["notes"] = notes(data, texts, not short.empty, starred=any(m == ["*"] for m in marks.values()))
     return frame
 
 
