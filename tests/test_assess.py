@@ -135,6 +135,25 @@ def test_ranking_shares_ties_and_names_lagging_units():
     assert [bool(out.loc[("RATE", u), "lagging"]) for u in "123"] == [True, False, True]
 
 
+def test_a_rate_of_a_count_names_a_unit_lagging_only_beyond_chance():
+    """Injuries per 1,000 children, the district at 2 ‰ (40 over 20.000): commune 1 has 14 where its 6.000
+    children give 12 expected (|14 − 12| = 2 ≤ 2·√12 = 6,9: chance); commune 2 has 20 where 8 are expected
+    (12 > 2·√8 = 5,7: lagging); commune 3 has 6 of 12 expected, the best."""
+    rows = [("INJ_RATE", "1", "commune", "P", 1000 * 14 / 6000, 14, 6000),
+            ("INJ_RATE", "2", "commune", "P", 1000 * 20 / 4000, 20, 4000),
+            ("INJ_RATE", "3", "commune", "P", 1000 * 6 / 10000, 6, 10000),
+            ("INJ_RATE", "D", "district", "P", 1000 * 40 / 20000, 40, 20000)]
+    frame = pd.DataFrame(rows, columns=["indicator", "unit", "level", "period", "value", "numerator", "denominator"])
+    t = frame.assign(category="total", unit_name=frame["unit"].map(lambda u: f"Xã {u}"))
+    inds = pd.DataFrame({"direction": ["lower"]}, index=["INJ_RATE"])
+    counted = ranking.rank_units(t, inds, "D", "P", lagging=2, counts=frozenset({"INJ_RATE"})).set_index("unit")
+    assert counted["rank"].tolist() == [1, 2, 3] and counted.index.tolist() == ["3", "1", "2"]
+    assert counted["lagging"].to_dict() == {"3": False, "1": False, "2": True}
+    # not a count (a score): the bottom places worse than the district are named as before
+    plain = ranking.rank_units(t, inds, "D", "P", lagging=2).set_index("unit")
+    assert plain["lagging"].to_dict() == {"3": False, "1": True, "2": True}
+
+
 def test_legends_classify_and_refuse_gaps_or_overlaps(tmp_path):
     good = legends.load_legends(ROOT / "data" / "catalog" / "legends.yaml")["CF_SHARE"]
     assert [legends.classify(v, good) for v in (0, 49.9, 50, 89.99, 90, 100)] == [

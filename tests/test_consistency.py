@@ -77,7 +77,7 @@ def test_each_figure_explains_itself_in_html_and_the_appendix_stays_in_pdf_and_w
         if "số dòng" in title or "danh mục" in title:           # rows counted, a constant of the catalog
             continue
         assert "năm 2022" in title or "năm 2021" in title        # its years, without JavaScript
-        assert "báo cáo của" in title                           # the units that reported
+        assert re.search(r"đã nhận \d+/\d+ báo cáo", title)     # the returns received
     rate = next(t for _, t, shown in links if shown.endswith("‰") and "tai nạn" in html.unescape(t))
     # 11 injuries over 13.357 children: the numerator and the denominator with their values
     assert "(11)" in html.unescape(rate) and "(13.357)" in html.unescape(rate) and "× 1.000" in html.unescape(rate)
@@ -239,8 +239,8 @@ def test_a_final_run_refuses_a_report_that_contradicts_itself(tmp_path):
     path = root / "programmes" / "ct20" / "review.ipynb"
     nb = nbformat.read(path, as_version=4)
     cell = next(c for c in nb.cells if "PLANS kinds" in c.source)
-    cell.source = cell.source.replace('report.facts.count(plans, "PLANS kinds", lang)',
-                                      'report.facts.count(pd.concat([plans, plans.head(1)]), "PLANS kinds", lang)')
+    cell.source = cell.source.replace('report.facts.count(plans, "PLANS kinds", lang,',
+                                      'report.facts.count(pd.concat([plans, plans.head(1)]), "PLANS kinds", lang,')
     nbformat.write(nb, path)
     done = subprocess.run([sys.executable, "-m", "evaltools", "--project", str(root), "run", "annual-2022", "--to",
                            "html", "--final", "--quiet"], capture_output=True, text=True, cwd=root)
@@ -264,3 +264,67 @@ def test_a_review_without_narrative_omits_the_parts(tmp_path):
     page = (root / "outputs" / "injury-hi-2022" / "report.html").read_text(encoding="utf-8")
     assert "Chưa có nội dung" not in page and "viết trong tệp" not in page
     assert "bị tai nạn thương tích" in page                     # the figures are all there
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_method_appendix_names_every_figure_in_words_never_by_code(sample_outputs, sample_outputs_en, lang):
+    """The method appendix's names and definitions carry no catalog code (``@communes``, ``PLANS``,
+    ``zhishan_lower``) and no factor of 1, and a span's coverage counts returns (a commune's year is one)."""
+    folder = sample_outputs if lang == "vi" else sample_outputs_en
+    catalog = ROOT / "data" / "catalog"
+    named = [e["code"] for f, key in (("indicators", "indicators"), ("data_elements", "elements"),
+                                      ("validation_rules", "constants"))
+             for e in yaml.safe_load((catalog / f"{f}.yaml").read_text(encoding="utf-8"))[key]]
+    codes = re.compile(rf"@communes|\b(?:{'|'.join(map(re.escape, named))})\b|× 1\b(?![.,]?\d)")
+    for review in SAMPLE_REVIEWS:
+        page = (folder / review / "report.html").read_text(encoding="utf-8")
+        rows = re.findall(r'<tr id="fact-\d+">(.*?)</tr>', page, re.S)
+        assert len(rows) > 10, review
+        for row in rows:
+            cells = [html.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            words = f"{cells[1]} | {cells[3]}"
+            assert not codes.search(words), (review, words)
+    # Cam Lộ's 9 communes over 2012–2017: a flow added up over the span rests on 9 × 6 returns
+    units = pd.DataFrame(yaml.safe_load((ROOT / "data" / "catalog" / "org_units.yaml").read_text(encoding="utf-8"))["units"])
+    district = units.loc[units["name"] == "Huyện Cam Lộ", "code"].iloc[0]
+    communes = units.loc[(units["level"] == "commune") & (units["parent"] == district)
+                         & (pd.to_datetime(units["valid_from"]).dt.year <= 2017), "code"].unique()
+    page = html.unescape((folder / "ct20-2012-2017" / "report.html").read_text(encoding="utf-8"))
+    received = {"vi": f"đã nhận {len(communes) * 6}/{len(communes) * 6} báo cáo",
+                "en": f"{len(communes) * 6} of {len(communes) * 6} returns received"}[lang]
+    assert received in page
+
+
+def test_a_ranking_caption_names_the_year_its_figures_are_of_and_explains_only_marks_it_has(sample_outputs):
+    """An end-of-period ranking (the average score) is of the last year with scores, not the span; a rate over
+    the span keeps the span and its * note; the score's cells carry no * so no note explains one."""
+    values = pd.concat(pd.read_csv(f, dtype={"unit": str}) for f in sorted((ROOT / "data" / "values").glob("cam-lo-*.csv")))
+    scored = values[(values["element"] == "CF_SCORE") & values["period"].between(2012, 2017) & values["value"].notna()]
+    page = (sample_outputs / "ct20-2012-2017" / "report.html").read_text(encoding="utf-8")
+    tables = {html.unescape(re.sub(r"<[^>]+>", "", t[0])).strip(): t[1]
+              for t in re.findall(r'<table class="[^"]*ranking[^"]*".*?<caption>(.*?)</caption>(.*?)</table>', page, re.S)}
+    score = "Xếp hạng các xã, thị trấn theo chỉ tiêu Điểm bình quân xã phù hợp với trẻ em (điểm), " \
+            f"năm {scored['period'].max()}"
+    rate = "Xếp hạng các xã, thị trấn theo chỉ tiêu Trẻ em bị tai nạn thương tích trên 1.000 trẻ em (‰), 2012–2017"
+    assert set(tables) == {score, rate}
+    assert "*" not in tables[score] and "Năm 2017: số liệu tính đến ngày 31/05/2017" not in tables[score]
+    assert "*" in tables[rate] and "Năm 2017: số liệu tính đến ngày 31/05/2017" in tables[rate]
+
+
+def test_the_appendix_names_the_district_only_indicators_apart_from_the_tied_ones(sample_outputs):
+    """annual-2022: the indicators whose elements only the district reports get no table and are named as
+    the district's figures only, never as "the same in every commune"; every other one has its table."""
+    catalog = ROOT / "data" / "catalog"
+    elements = pd.DataFrame(yaml.safe_load((catalog / "data_elements.yaml").read_text(encoding="utf-8"))["elements"])
+    indicators = pd.DataFrame(yaml.safe_load((catalog / "indicators.yaml").read_text(encoding="utf-8"))["indicators"])
+    config = yaml.safe_load((ROOT / "data" / "reviews" / "annual-2022.yaml").read_text(encoding="utf-8"))
+    district = set(elements.loc[elements["level"] == "district", "code"])
+    chosen = indicators[indicators["code"].isin(config["indicators"])]
+    only = chosen.loc[chosen["numerator"].isin(district), "name"].map(lambda n: n["vi"]).tolist()
+    assert len(only) == 2
+    text = html.unescape(re.sub(r"<[^>]+>", "", (sample_outputs / "annual-2022" / "report.html").read_text(encoding="utf-8")))
+    line = re.search(r"Các chỉ tiêu chỉ có số liệu của toàn huyện, không có số liệu riêng của từng xã, thị trấn"
+                     r" \(xem bảng các chỉ tiêu chủ yếu\): (.*?)\.\n", text)
+    assert line and all(name in line[1] for name in only)
+    tied = re.search(r"Các chỉ tiêu có cùng một giá trị ở mọi xã, thị trấn và mọi năm \(không lập bảng\): (.*?)\.\n", text)
+    assert not tied or not any(name in tied[1] for name in only)

@@ -48,6 +48,10 @@ _NAME_LINES = """() => Array.from(document.querySelectorAll('table.figures tbody
     return {name: td.textContent.trim(), lines: tops.size};
 })"""
 
+# The marker of every list item of the report's text, as the browser computes it.
+_MARKERS = """() => Array.from(document.querySelectorAll('.jp-RenderedHTMLCommon li'))
+    .filter(li => !li.closest('nav')).map(li => getComputedStyle(li).listStyleType)"""
+
 _CHARTS = """() => Array.from(document.querySelectorAll('img[src^="data:image/svg+xml"]')).map(img => ({
     src: img.src, shown: img.getBoundingClientRect().width, alt: img.alt}))"""
 
@@ -73,7 +77,7 @@ def measure(path: Path, width: int, shot: Path) -> dict:
             return {"scroll": page.evaluate("document.documentElement.scrollWidth"),
                     "overflowing": page.evaluate(_OVERFLOWING), "past": page.evaluate(_PAST_THE_EDGE, width),
                     "fonts": page.evaluate(_FONT_SIZES), "names": page.evaluate(_NAME_LINES),
-                    "charts": page.evaluate(_CHARTS),
+                    "charts": page.evaluate(_CHARTS), "markers": page.evaluate(_MARKERS),
                     "links": page.evaluate("() => Array.from(document.links).map(a => a.getAttribute('href'))")}
         finally:
             browser.close()
@@ -123,6 +127,14 @@ def test_chart_text_is_at_least_11_css_px_and_charts_say_what_they_show(ten_year
     assert smallest >= 11, smallest
     assert all(c["alt"] and c["alt"] != "No description has been provided for this image" for c in charts)
     assert all(c["shown"] <= width for c in charts)
+
+
+def test_list_items_are_dashed_as_official_documents_write_them(ten_years):
+    """Vietnamese administrative style introduces an item by "-" (a sub-item by "+"), never a bullet: on screen
+    as on paper."""
+    _, seen = ten_years
+    assert len(seen["markers"]) >= 3
+    assert set(seen["markers"]) <= {'"- "', '"+ "'}, set(seen["markers"])
 
 
 def test_the_index_fits_a_phone_and_links_every_output(sample_outputs):

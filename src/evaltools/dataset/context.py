@@ -22,6 +22,8 @@ from evaltools.store import manifest
 from evaltools.model.catalog import Catalog
 from evaltools.core.errors import EvaltoolsError
 from evaltools.model.fact import Fact
+from evaltools.model.formula import COMMUNE_COUNT, TERM
+from evaltools.model.texts import load_texts
 from evaltools.model.periods import year_cutoffs
 from evaltools.project.programme import Programme
 from evaltools.project.refs import resolve_review
@@ -152,18 +154,29 @@ class ReviewData:
         spec = self.catalog.indicators.loc[str(row["indicator"])]
 
         def element(ref) -> str:
-            """An element's name, with its option's for one option of it ("…, drowning"); a formula as written."""
-            code, _, option = str(ref).partition(".") if isinstance(ref, str) else ("", "", "")
-            if code not in self.catalog.elements.index:
-                return str(ref) if isinstance(ref, str) else ""
-            name = str(self.catalog.elements.at[code, f"name_{self.lang}"])
-            options = self._option_names
-            return f"{name}, {options[option][:1].lower()}{options[option][1:]}" if option in options.index else name
+            """A formula with each term named (an element with its option's name, "…, drowning")."""
+            return TERM.sub(lambda term: self._term_name(term[0]), ref) if isinstance(ref, str) else ""
         return replace(fact_of(row, until), name=str(spec[f"name_{self.lang}"]),
                        numerator_name=element(spec["numerator"]), denominator_name=element(spec["denominator"]),
                        factor=None if pd.isna(spec["factor"]) else float(spec["factor"]),
                        measure=str(spec[f"unit_{self.lang}"]), flow=is_flow(self.catalog, str(row["indicator"])),
                        where=", ".join(str(row[k]) for k in ("unit_name", "category_name") if str(row[k] or "")))
+
+    def _term_name(self, term: str) -> str:
+        """A formula's term in words: an element's name, with its option's ("…, drowning"), or the
+        communes of the year for ``@communes``; anything else as written."""
+        if term == COMMUNE_COUNT:
+            return self._communes_word
+        code, _, option = term.partition(".")
+        if code not in self.catalog.elements.index:
+            return term
+        name = str(self.catalog.elements.at[code, f"name_{self.lang}"])
+        options = self._option_names
+        return f"{name}, {options[option][:1].lower()}{options[option][1:]}" if option in options.index else name
+
+    @cached_property
+    def _communes_word(self) -> str:
+        return load_texts(self.lang).label("facts.communes")
 
     @cached_property
     def _option_names(self) -> pd.Series:

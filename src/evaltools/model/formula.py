@@ -19,6 +19,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 COMMUNE_COUNT = "@communes"
+# A column term anywhere in a formula (``@communes``, ``ELEMENT``, ``ELEMENT.option``): what a reader's
+# definition of a figure names in words.
+TERM = re.compile(r"@communes|\b[A-Z][A-Z0-9_]*(?:\.[a-z0-9_]+)?")
 _TOKEN = re.compile(r"\s*([+-])?\s*(@communes|[A-Z][A-Z0-9_]*(?:\.[a-z0-9_]+)?|\d+(?:\.\d+)?)\s*")
 _FACTOR = r"(@communes|[A-Z][A-Z0-9_]*(?:\.[a-z0-9_]+)?|\d+(?:\.\d+)?|\$[a-z][a-z0-9_]*)"
 _SCALED = re.compile(rf"\s*([+-])?\s*{_FACTOR}\s*")

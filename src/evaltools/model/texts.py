@@ -205,17 +205,18 @@ class Texts:
         indicator's definition only (for a table's every cell)."""
         def n(v) -> str:
             return vnformat.compact(v, self.lang)
+        times = " " + self.plain("facts.times", factor=n(what.factor)) if what.factor not in (None, 1) else ""
         if general:
             key = "facts.general_ratio" if what.denominator_name else "facts.general_count"
             return self.plain(key, name=what.name, numerator_name=what.numerator_name,
-                              denominator_name=what.denominator_name, factor=n(what.factor or 1))
+                              denominator_name=what.denominator_name, times=times)
         if what.aggregation in ("constant", "count"):
             key = "facts.rows" if what.aggregation == "count" else "facts.constant"
             return self.plain(key, value=n(what.value))
         if what.denominator_name:
             formula = self.plain("facts.ratio", name=what.name, numerator_name=what.numerator_name,
                                  numerator=n(what.numerator), denominator_name=what.denominator_name,
-                                 denominator=n(what.denominator), factor=n(what.factor or 1))
+                                 denominator=n(what.denominator), times=times)
         else:
             formula = self.plain("facts.count", name=what.name, numerator_name=what.numerator_name,
                                  numerator=n(what.numerator if what.numerator is not None else what.value))

@@ -78,15 +78,17 @@ def narrative(data: ReviewData, text: Texts) -> Narrative:
     return load_narrative(path, data.programme, text)
 
 
-def constants(data: ReviewData) -> dict:
-    """The catalog's named numbers (``constants:`` of validation_rules.yaml): a value, or {year: value}."""
-    return load_rules(data.review.catalog_dir / RULES_FILE, data.catalog).constants
+def constants(data: ReviewData) -> facts.Constants:
+    """The catalog's named numbers (``constants:`` of validation_rules.yaml): a value, or {year: value};
+    their names in the review's language in ``.names``."""
+    rules = load_rules(data.review.catalog_dir / RULES_FILE, data.catalog)
+    return facts.Constants(rules.constants, {code: name[data.lang] for code, name in rules.constant_names.items()})
 
 
 def when(text: Texts, figure) -> str:
     """When a figure is of: "năm 2016", or "tính đến ngày 31/05/2017" for a year cut off early."""
     if figure.until is not None:
-        return text.plain("figures.until", day=figure.until)
+        return text.plain("figures.as_of", day=figure.until)
     return text.plain("figures.year", year=figure.year)
 
 

@@ -24,11 +24,20 @@ def alike(*figures: vnformat.Quantity) -> bool:
     return all(f.complete and not (f.fact is not None and f.fact.flow and f.fact.partial) for f in figures)
 
 
-def count(frame: pd.DataFrame, what: str, lang: str = "vi") -> vnformat.Quantity:
+def count(frame: pd.DataFrame, what: str, lang: str = "vi", name: str = "") -> vnformat.Quantity:
     """The number of rows of ``frame`` as a figure for a sentence ("thuộc {kinds} loại"): its fact says
-    it counts the rows of the table shown as ``styled(..., counted=what)``, and the audit holds them equal."""
+    it counts the rows of the table shown as ``styled(..., counted=what)``, and the audit holds them equal;
+    ``name`` is what the method appendix calls it ("Số loại văn bản")."""
     return vnformat.Quantity(len(frame), 0, "", lang, fact=fact.Fact(indicator=what, aggregation="count",
-                                                                     value=float(len(frame))))
+                                                                     value=float(len(frame)), name=name))
+
+
+class Constants(dict):
+    """The catalog's named numbers (name -> a value, or {year: value}) and ``names``: name -> its words."""
+
+    def __init__(self, values: dict, names: dict[str, str]):
+        super().__init__(values)
+        self.names = names
 
 
 class Appendix:
@@ -60,7 +69,10 @@ def appendix(data, texts: Texts) -> Appendix:
     for entry in ledger.entries:
         if entry["anchor"] is not None:
             shown.setdefault(entry["anchor"], entry["shown"])
-    rows = [(n, " – ".join(x for x in (f["name"] or f["indicator"], f["where"]) if x), shown[n],
+    def called(f: dict) -> str:
+        """A figure's name; a count of rows no notebook named is the table's rows, never its code."""
+        return f["name"] or (texts.label("facts.appendix.rows") if f["aggregation"] == "count" else f["indicator"])
+    rows = [(n, " – ".join(x for x in (called(f), f["where"]) if x), shown[n],
              texts.explain(fact.Fact(**f))) for n, f in ledger.facts()]
     start = len(rows) + 1
     rows += [(start + i, f["name"] or f["indicator"], texts.label("facts.appendix.tables"),
@@ -87,5 +99,6 @@ def constant(data, code: str, name: str, constants: dict) -> vnformat.Quantity:
     """A catalog constant (``constants:`` of validation_rules.yaml) written as indicator ``code`` writes its
     values, its fact naming the constant (it is given, not computed from returns)."""
     value = float(constants[name])
+    label = getattr(constants, "names", {}).get(name, name)
     return replace(data.as_quantity(code, value), fact=fact.Fact(indicator=name, aggregation="constant",
-                                                                 value=value, name=name))
+                                                                 value=value, name=label))

@@ -49,10 +49,22 @@ def _cells(data: ReviewData, code: str, unit: str | None, periods: list[str]) ->
     return values
 
 
-def notes(data: ReviewData, texts: Texts, marked: bool) -> list[str]:
-    """The lines under a table: each year cut off early, and what † means when a cell has it."""
+def notes(data: ReviewData, texts: Texts, marked: bool, starred: bool = True) -> list[str]:
+    """The lines under a table: each year cut off early when a header or a cell has its *, and what †
+    means when a cell has it."""
     lines = [texts.plain("figures.partial", year=year, day=day) for year, day in data.partial_years.items()]
-    return lines + ([texts.label("tables.coverage_note")] if marked else [])
+    return (lines if starred else []) + ([texts.label("tables.coverage_note")] if marked else [])
+
+
+def figure_period(data: ReviewData, texts: Texts, code: str) -> str:
+    """The period of the whole-period figure of ``code``, for a caption: the year of an end-of-period value
+    ("năm 2016", or the day a year cut off early stops), the span of a total or a rate ("2012–2017")."""
+    figure = data.quantity(code)
+    if figure.year is None or data.review.first_year == data.review.last_year:
+        return data.span.replace("-", "–")
+    if figure.until is not None:
+        return texts.plain("tables.period_until", day=figure.until)
+    return texts.plain("tables.period_year", year=figure.year)
 
 
 _notes = notes            # for :func:`present`, whose argument of that name gives a table its own
@@ -222,8 +234,9 @@ def present(data: ReviewData, texts: Texts, frame: pd.DataFrame, caption: str = 
         digits = pd.Series([decimals(data, c) if c in codes else 0 for c in frame.index.astype(str)],
                            index=frame.index)
     shown = marks(data, texts, frame, indicator)
-    if notes is None:
-        notes = _notes(data, texts, bool((shown == COVERAGE_MARK).any(axis=None)))
+    if notes is None:     # a year cut off early is explained where a header or a figure carries its *
+        starred = bool((shown == "*").any(axis=None)) or any(str(c).endswith("*") for c in frame.columns)
+        notes = _notes(data, texts, bool((shown == COVERAGE_MARK).any(axis=None)), starred=starred)
     return styled(frame, data.lang, caption, digits, css, counted, marks=shown, notes=notes)
 
 

@@ -126,6 +126,7 @@ class RuleSet:
         columns=["code", "name_vi", "name_en", "column", "month", "importance", "description", "line"]))
     confirmed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["unit", "element", "year", "reason", "line"]))
+    constant_names: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def constant(self, name: str, years: np.ndarray) -> np.ndarray:
         """Values of a constant for each year (NaN for a year it does not cover)."""
@@ -152,7 +153,8 @@ def load_rules(path: str | Path, catalog: Catalog) -> RuleSet:
         raise EvaltoolsError(f"{name}: expected a mapping with keys {', '.join(SECTIONS)}")
     problems = [Problem(name, raw.key_lines[k], str(k), f"unknown key; expected one of {', '.join(SECTIONS)}")
                 for k in raw if k not in SECTIONS]
-    constants = _constants(raw.get("constants") or [], name, problems)
+    constant_names: dict[str, dict[str, str]] = {}
+    constants = _constants(raw.get("constants") or [], name, problems, constant_names)
     rules = _rules(raw.get("rules") or [], catalog, constants, name, problems)
     not_before = _not_before(raw.get("not_before") or [], catalog, name, problems)
     completeness = _settings(raw.get("completeness") or Record(), COMPLETENESS_FIELDS, name, problems, "completeness")
@@ -160,7 +162,8 @@ def load_rules(path: str | Path, catalog: Catalog) -> RuleSet:
     confirmed = _confirmed(raw.get("confirmed") or [], catalog, name, problems)
     if problems:
         raise InputError(problems)
-    return RuleSet(path, rules, constants, completeness["importance"], outliers, not_before, confirmed)
+    return RuleSet(path, rules, constants, completeness["importance"], outliers, not_before, confirmed,
+                   constant_names)
 
 
 def _confirmed(entries: object, catalog: Catalog, name: str, problems: list[Problem]) -> pd.DataFrame:
@@ -193,11 +196,15 @@ def _not_before(entries: object, catalog: Catalog, name: str, problems: list[Pro
         name_en=[n["en"] if isinstance(n, dict) else "" for n in frame["name"]])
 
 
-def _constants(entries: object, name: str, problems: list[Problem]) -> dict[str, float | dict[int, float]]:
+def _constants(entries: object, name: str, problems: list[Problem],
+               names: dict[str, dict[str, str]]) -> dict[str, float | dict[int, float]]:
+    """Each constant's value (a number, or {year: number}); its name in each language goes into ``names``."""
     frame, found = parse_records(entries, CONSTANT_FIELDS, name, "constants")
     problems += found + duplicates(frame, ["code"], name)
     out: dict[str, float | dict[int, float]] = {}
     for row in frame.itertuples():
+        if isinstance(row.name, dict):
+            names[row.code] = row.name
         has_value, has_years = pd.notna(row.value), isinstance(row.by_year, Mapping) or _given(row.by_year)
         if has_value == has_years:
             problems.append(Problem(name, row.line, "value", "give either 'value' or 'by_year' (year: number)"))
