@@ -19,27 +19,12 @@ import nbformat
 import pytest
 import yaml
 
+from .clones import clone  # noqa: F401 - the set-up clone (a module fixture)
 from .conftest import ROOT
 from .test_notebooks import _lab_save, with_outputs
 
 BIN = Path(sys.executable).parent
 CT20 = ROOT / "programmes" / "ct20" / "review.ipynb"
-
-
-@pytest.fixture(scope="module")
-def clone(tmp_path_factory) -> Path:
-    """A clone of this repository after ``scripts/setup.sh report`` (what ``make report`` runs first),
-    sharing this checkout's .venv (installed: the script finds nothing to install)."""
-    folder = tmp_path_factory.mktemp("analyst") / "clone"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(folder)], check=True)
-    shutil.copy(ROOT / "scripts" / "setup.sh", folder / "scripts" / "setup.sh")   # as this checkout has it
-    (folder / ".venv").symlink_to(ROOT / ".venv")
-    stamp = (ROOT / ".venv" / ".installed-test").stat().st_mtime
-    os.utime(folder / "pyproject.toml", (stamp - 60, stamp - 60))            # this clone's is the installed one
-    done = subprocess.run(["scripts/setup.sh", "report"], cwd=folder, capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "installing" not in done.stdout
-    return folder
 
 
 def test_make_report_sets_the_filter_and_a_saved_notebook_is_committed_without_outputs(clone):
