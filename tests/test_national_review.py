@@ -103,8 +103,9 @@ def test_the_sentences_speak_of_the_country_and_its_provinces(country):
     _, _, values, page = country
     page = re.sub(r"<[^>]+>", "", page)                         # figures are links to their facts
     last = values[(values["element"] == "CHILDREN") & (values["period"] == 2022)]
-    assert f"Toàn quốc có {len(last)} xã, thị trấn với {vn(last['value'].sum(), 0)} trẻ em dưới 16 tuổi (năm 2022)" \
-        in page
+    # a stock of 2022, cut off on 15/12: of that day, not of the year
+    assert (f"Toàn quốc có {len(last)} xã, thị trấn với {vn(last['value'].sum(), 0)} trẻ em dưới 16 tuổi "
+            "(tính đến ngày 15/12/2022)") in page
     assert "Toàn cả nước" not in page
     assert "SỐ LIỆU CHI TIẾT THEO TỈNH, THÀNH PHỐ VÀ THEO NĂM" in page and "THEO HUYỆN" not in page
 

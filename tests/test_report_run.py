@@ -74,8 +74,8 @@ def test_pdf_reads_as_the_source_report_with_figures_from_data(rendered):
                    "có 4 trẻ em mất nguồn nuôi dưỡng",
                    "5.905 thẻ bảo hiểm y tế cho trẻ em, thành tiền 3.667.005.000 đồng",
                    "9/9 xã, thị trấn hằng năm đều đạt chuẩn xã, thị trấn phù hợp với trẻ em theo QĐ 34/2014/QĐ-TTg", "Zhishan Foundation 69 em",
-                   "Học bổng FPT cho học sinh khuyết tật 20 em, số tiền 24.000.000 đồng (mức 1.200.000 đồng/năm)",
-                   "Tổ chức VNEP 5 em, số tiền 16.250.000 đồng (mức 3.250.000 đồng/năm)",
+                   "Học bổng FPT cho học sinh khuyết tật 20 em, số tiền 24.000.000 đồng (mức 1.200.000 đồng/em/năm)",
+                   "Tổ chức VNEP 5 em, số tiền 16.250.000 đồng (mức 3.250.000 đồng/em/năm)",
                    "AIA 7 em, số tiền 23.000.000 đồng", "có 11 xe đạp", "Xã Cam Thủy"]:
         assert phrase in flat, phrase
     info = subprocess.run(["pdfinfo", str(rendered / "report.pdf")], capture_output=True, text=True).stdout

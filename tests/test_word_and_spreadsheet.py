@@ -87,7 +87,7 @@ def test_docx_tables_have_a_repeated_header_and_the_figures(document, rendered):
     page = _signed_part((rendered / "report.html").read_text(encoding="utf-8"))
     assert len(document.tables) == page.count("<table")
     years = next(t for t in document.tables if [c.text for c in t.rows[0].cells] ==
-                 ["Năm", "Số xã được đánh giá", "Số xã đạt chuẩn", "Tỷ lệ", "Tiêu chuẩn áp dụng"])
+                 ["Năm", "Số xã, thị trấn được đánh giá", "Số xã, thị trấn đạt chuẩn", "Tỷ lệ", "Tiêu chuẩn áp dụng"])
     assert [c.text for c in years.rows[1].cells] == ["2014", "9", "9", "100,0 %", "QĐ 34/2014/QĐ-TTg"]   # in force from 15/07/2014
     assert years.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None          # Word repeats it on each page
     assert years.rows[1].cells[3].paragraphs[0].alignment == 2                  # numbers on the right
