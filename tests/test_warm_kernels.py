@@ -132,7 +132,7 @@ def test_a_batch_worker_keeps_its_kernel_and_a_crashed_review_fails_alone(tmp_pa
     assert "report.ipynb, cell 5" in failed.message and "the kernel died" in failed.message
     executed = {i: nbformat.read(out / i / "review.ipynb", as_version=4) for i in (ids[0], ids[2], ids[3])}
     seen = {i: looked(nb) for i, nb in executed.items()}
-    # each report ran after its own data-quality notebook and the review before it, on the same kernel
+    # each review's notebooks ran after the review before it, on the same kernel
     fresh = {"leaked": False, "figures": 0, "linewidth": matplotlib.rcParamsDefault["lines.linewidth"],
              "max_rows": pd.get_option("display.max_rows")}
     assert [{k: s[k] for k in fresh} for s in seen.values()] == [fresh] * 3
