@@ -1,6 +1,6 @@
 """Benchmark: ``evaltools run`` against the hand chain and against bare execution.
 
-    .venv/bin/python benchmarks/render.py [--repeat 3]
+    .venv/bin/python benchmarks/render.py [--repeat 3] [--baseline DIR]
 
 Side by side, interleaved, for the default review (HTML and PDF):
 
@@ -8,7 +8,10 @@ Side by side, interleaved, for the default review (HTML and PDF):
 - the hand chain a user would type for the same notebook: ``papermill`` CLI, then
   ``jupyter nbconvert --to html --no-input``, then ``jupyter nbconvert --to evaltools_pdf``;
 - the floor: executing the same notebook in this process with Papermill's Python API
-  and nothing else (it loads the review itself; no export, no outputs).
+  and nothing else (it loads the review itself; no export, no outputs);
+- with ``--baseline DIR`` (a checkout of an earlier commit, e.g. ``git archive <commit> src | tar -x -C DIR``,
+  then ``python -m compileall -q DIR/src``): its ``evaltools run`` too, its ``src/`` first on ``PYTHONPATH`` (in
+  the kernels as well), so before and after are measured in one run, interleaved, at the same load.
 
 Prints the median of each and the ratios (targets: run <= 0.5 x hand chain,
 run <= 1.3 x floor), in wall-clock seconds and in CPU seconds (user + system of this process and
@@ -50,9 +53,10 @@ def load() -> str:
     return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def evaltools_run(work: Path) -> None:
+def evaltools_run(work: Path, src: Path | None = None) -> None:
+    env = {**os.environ, "PYTHONPATH": str(src)} if src else None
     subprocess.run([str(BIN / "evaltools"), "run", "ct20-2012-2017", "--out", str(work / "outputs")],
-                   check=True, capture_output=True, cwd=ROOT)
+                   check=True, capture_output=True, cwd=ROOT, env=env)
 
 
 def hand_chain(work: Path) -> None:
@@ -80,8 +84,11 @@ def floor(work: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="a checkout of the code before: its evaltools run is timed too")
     args = parser.parse_args()
     runs = {"evaltools run": evaltools_run, "hand chain": hand_chain, "floor (in-process)": floor}
+    if args.baseline:
+        runs["run (baseline)"] = lambda work: evaltools_run(work, args.baseline.resolve() / "src")
     times: dict[str, list[float]] = {name: [] for name in runs}
     cpus: dict[str, list[float]] = {name: [] for name in runs}
     print(f"before: {load()} ({os.cpu_count()} cores)")
@@ -101,6 +108,9 @@ def main() -> None:
         print(f"run / hand chain     {median['evaltools run'] / median['hand chain']:6.2f}   {label:<4}  (target <= 0.5)")
         print(f"run / floor          {median['evaltools run'] / median['floor (in-process)']:6.2f}   {label:<4}  "
               "(target <= 1.3)")
+        if args.baseline:
+            for name in ("hand chain", "floor (in-process)"):
+                print(f"baseline / {name:<10.10} {median['run (baseline)'] / median[name]:6.2f}   {label:<4}")
 
 
 if __name__ == "__main__":

@@ -132,7 +132,7 @@ def test_a_batch_worker_keeps_its_kernel_and_a_crashed_review_fails_alone(tmp_pa
     assert "report.ipynb, cell 5" in failed.message and "the kernel died" in failed.message
     executed = {i: nbformat.read(out / i / "review.ipynb", as_version=4) for i in (ids[0], ids[2], ids[3])}
     seen = {i: looked(nb) for i, nb in executed.items()}
-    # each report ran after its own data-quality notebook and the review before it, on the same kernel
+    # each review's notebooks ran after the review before it, on the same kernel
     fresh = {"leaked": False, "figures": 0, "linewidth": matplotlib.rcParamsDefault["lines.linewidth"],
              "max_rows": pd.get_option("display.max_rows")}
     assert [{k: s[k] for k in fresh} for s in seen.values()] == [fresh] * 3
@@ -142,3 +142,34 @@ def test_a_batch_worker_keeps_its_kernel_and_a_crashed_review_fails_alone(tmp_pa
     for review_id in (ids[0], ids[2], ids[3]):
         assert (out / review_id / "data_quality.html").is_file() and (out / review_id / "report.html").is_file()
     assert not (out / ids[1]).exists() or not (out / ids[1] / "report.html").exists()
+
+
+def test_a_single_run_starts_one_kernel_and_its_data_quality_page_finds_it_as_new(tmp_path, monkeypatch):
+    """`evaltools run` (overlapping) runs the data-quality page on the report's kernel after a reset: one kernel is
+    started for the two notebooks, and a report that changes the kernel's state (the working folder, options,
+    a variable) leaves the page as it is on a kernel of its own."""
+    import os
+    import shutil
+
+    from evaltools.render import run as render_run
+    from evaltools.render.kernel import ProjectKernelManager
+
+    from .conftest import ROOT, make_project
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    make_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    launched, launch = tmp_path / "launched", ProjectKernelManager._async_launch_kernel
+
+    async def counted(self, kernel_cmd, **kw):        # a line per kernel started, by this process or a forked helper
+        with launched.open("a", encoding="utf-8") as out:
+            out.write(f"{os.getpid()}\n")
+        return await launch(self, kernel_cmd, **kw)
+
+    monkeypatch.setattr(ProjectKernelManager, "_async_launch_kernel", counted)
+    report = notebook(tmp_path / "report.ipynb", LOOK, CHANGE)
+    result = render_run.run_review("ct20-2012-2017", formats=("html",), out=tmp_path / "outputs", notebook=report)
+    assert len(launched.read_text(encoding="utf-8").splitlines()) == 1
+    assert looked(nbformat.read(result.folder / "review.ipynb", as_version=4))["leaked"] is False
+    quality = (result.folder / "data_quality.html").read_text(encoding="utf-8")
+    assert "Không phát hiện vấn đề nào trong số liệu." in quality and "giai đoạn 2012–2017" in quality

@@ -6,10 +6,13 @@ with high-importance findings, hand the notebooks that snapshot, execute the rep
 notebook in the project's kernel, export it in this process, add the manifest, and
 move the finished folder into place.
 
-The side work — indicator tables, input fingerprints and the data-quality page (the
-programme's second notebook) — runs in a forked helper process on the other core while
-this process drives the report kernel and prints the PDF. ``overlap=False`` (batch
-workers, which already keep every core busy) does it in-process, one step after the other.
+The side work is overlapped with the report. The indicator tables (CSV, workbook) and the inputs'
+fingerprint are made in a forked helper process on the other core while the report kernel works. The
+data-quality page (the programme's second notebook) runs after the report on the report's own kernel,
+put back as new (:class:`~evaltools.render.kernel.WarmKernel`): it does not pay a second kernel's start
+and imports, and runs (in that kernel, driven from a thread) while this process prints the PDF.
+``overlap=False`` (batch workers, which already keep every core busy) does it all in-process, one step
+after the other.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from evaltools.core import interrupts, iorw
 from evaltools.store import manifest, publish, storetx
@@ -46,10 +48,7 @@ from evaltools.project.register import register_problem
 from evaltools.render.audit import FACTS_FILE, audit
 from evaltools.report.facts import read_facts
 from evaltools.model.texts import load_texts
-from evaltools.render.kernel import project_kernel_spec
-
-if TYPE_CHECKING:
-    from evaltools.render.kernel import WarmKernel
+from evaltools.render.kernel import WarmKernel, project_kernel_spec
 
 FORMATS = ("html", "pdf", "docx")      # every export --to knows
 DEFAULT_FORMATS = ("html", "pdf")
@@ -107,8 +106,8 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     reporter : Reporter, optional
         Where progress goes (one line per section of the report); default: none.
     kernel : WarmKernel, optional
-        A kept kernel to run the notebooks on (a batch worker's), each after a reset; default: a new kernel
-        for each notebook. With ``overlap`` the data-quality page still gets its own.
+        A kept kernel to run the notebooks on (a batch worker's), each after a reset; default: with
+        ``overlap``, one kernel kept for this run's two notebooks, else a new kernel for each notebook.
 
     Raises
     ------
@@ -129,17 +128,18 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
     target = Path(out).resolve() / review.id
     prints_of = fingerprint_parameters(lang, formats, overrides)
     watch = Watch(notebooks["review"], lang, review.id, reporter) if notebooks["review"].is_file() else None
-    with publish.staged_outputs(target) as staged, _helper(overlap) as helper:
+    with publish.staged_outputs(target) as staged, _helper(overlap) as helper, \
+            _kept_kernel(kernel, overlap) as kernel, _background(overlap) as background:
         stage = staged.path
         snapshot = write_snapshot(data, stage / SNAPSHOT)
-        side = helper.submit(_side_work, snapshot, notebooks, prints_of, stage, target, timeout,
-                             kernel if isinstance(helper, _Inline) else None)
+        side = helper.submit(_side_work, snapshot, notebooks, prints_of, stage)
         threading.Thread(target=_warm_up, daemon=True).start()
         if watch:
             watch.begin(f"data read ({checked['high']} high-, {checked['medium']} medium-importance findings)")
         nb = execute(notebooks["review"], stage / "review.ipynb", {
             "review": str(review.path), "lang": lang, "snapshot": str(snapshot),
             "high_findings": checked["high"], **overrides}, target, watch, timeout, kernel)
+        quality = background.submit(_quality_page, data, snapshot, notebooks, stage, target, timeout, kernel)
         contradictions = _write_facts(nb, stage)
         if final and (problems := final_problems(nb, lang) + contradictions):
             raise EvaltoolsError(f"{review.id}: not a final report: {'; '.join(problems)}; write them, or render "
@@ -148,6 +148,7 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         _export(nb, data, stage, formats, reporter)
         interrupts.checkpoint()
         prints = side.result()
+        quality.result()
         snapshot.unlink()
         files = sorted(p.name for p in stage.iterdir() if not p.name.startswith("."))
         record = _manifest(data, notebooks, formats, stage, files, started)
@@ -236,21 +237,79 @@ def _helper(overlap: bool) -> Iterator:
             raise
 
 
-def _side_work(snapshot: Path, notebooks: dict[str, Path], parameters: dict, stage: Path,
-               target: Path, timeout: float | None = None, kernel: WarmKernel | None = None) -> dict:
-    """Indicator tables and the data-quality page into ``stage``; returns the inputs' fingerprint."""
+@contextlib.contextmanager
+def _kept_kernel(kernel: WarmKernel | None, overlap: bool) -> Iterator[WarmKernel | None]:
+    """The kernel both notebooks of the run use: the caller's (a batch worker's), else, when overlapping, one
+    kept for this run (the data-quality page reuses the report's kernel instead of starting and importing
+    again), shut down when the run ends; else none (each notebook its own kernel)."""
+    if kernel is not None or not overlap:
+        yield kernel
+        return
+    own = WarmKernel()
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+class _Background:
+    """Runs one task in a daemon thread (a stuck task never holds up the process' exit)."""
+
+    def __init__(self):
+        self.threads: list[threading.Thread] = []
+
+    def submit(self, fn, *args) -> Future:
+        future: Future = Future()
+
+        def work() -> None:
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+                future.set_exception(exc)
+        self.threads.append(threading.Thread(target=work, daemon=True))
+        self.threads[-1].start()
+        return future
+
+
+@contextlib.contextmanager
+def _background(overlap: bool) -> Iterator[_Background | _Inline]:
+    """A thread for the data-quality page, which runs on the report's kernel while this process prints (not
+    overlapping: :class:`_Inline`). On a failed run the thread is waited for (its notebook ends, or stops at
+    its next cell on a Ctrl-C) before the kernel is shut down and the stage removed, so it writes nothing
+    once they are gone."""
+    if not overlap:
+        yield _Inline()
+        return
+    background = _Background()
+    try:
+        yield background
+    finally:
+        for thread in background.threads:
+            thread.join(_JOIN_SECONDS)
+
+
+_JOIN_SECONDS = 120       # past this, a stuck data-quality notebook is left to the kernel's shutdown
+
+
+def _side_work(snapshot: Path, notebooks: dict[str, Path], parameters: dict, stage: Path) -> dict:
+    """Indicator tables into ``stage``; returns the inputs' fingerprint."""
     try:
         data = read_snapshot(snapshot)
         iorw.atomic_write(stage / "indicators.csv", indicators_csv(data))
         iorw.atomic_write(stage / "indicators.xlsx", indicators_xlsx(data))
-        quality = execute(notebooks["data_quality"], stage / ".data_quality.ipynb",
-                          {"review": str(data.review.path), "lang": data.lang, "snapshot": str(snapshot)}, target,
-                          timeout=timeout, kernel=kernel)
-        _export_quality(quality, data, stage)
         return manifest.fingerprint(data.review, data.programme, data.values, data.catalog.units, notebooks,
                                     parameters)
     except EvaltoolsError as exc:
         raise EvaltoolsError(str(exc)) from None      # plain, so it crosses the process boundary intact
+
+
+def _quality_page(data: ReviewData, snapshot: Path, notebooks: dict[str, Path], stage: Path, target: Path,
+                  timeout: float | None = None, kernel: WarmKernel | None = None) -> None:
+    """The data-quality page into ``stage``, its notebook run on ``kernel`` (reset) or a kernel of its own."""
+    quality = execute(notebooks["data_quality"], stage / ".data_quality.ipynb",
+                      {"review": str(data.review.path), "lang": data.lang, "snapshot": str(snapshot)}, target,
+                      timeout=timeout, kernel=kernel)
+    _export_quality(quality, data, stage)
 
 
 def _warm_up() -> None:
