@@ -134,7 +134,7 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         snapshot = write_snapshot(data, stage / SNAPSHOT)
         side = helper.submit(_side_work, snapshot, notebooks, prints_of, stage, target, timeout,
                              kernel if isinstance(helper, _Inline) else None)
-        threading.Thread(target=_warm_up, daemon=True).start()
+        threading.Thread(target=_warm_up, args=("pdf" in formats,), daemon=True).start()
         if watch:
             watch.begin(f"data read ({checked['high']} high-, {checked['medium']} medium-importance findings)")
         nb = execute(notebooks["review"], stage / "review.ipynb", {
@@ -253,9 +253,9 @@ def _side_work(snapshot: Path, notebooks: dict[str, Path], parameters: dict, sta
         raise EvaltoolsError(str(exc)) from None      # plain, so it crosses the process boundary intact
 
 
-def _warm_up() -> None:
-    """Import nbconvert, its template and WeasyPrint while the kernel works."""
-    export.warm_up()
+def _warm_up(pdf: bool) -> None:
+    """Import nbconvert, its template and (for a PDF) WeasyPrint while the kernel works."""
+    export.warm_up(pdf)
 
 
 def _final(data: ReviewData) -> ReviewData:
