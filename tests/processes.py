@@ -122,7 +122,7 @@ def quick_programme(folder: Path) -> Path:
     """The sample programme ct20 copied to ``folder/ct20``, its data-quality page a notebook of one quick cell.
 
     For the tests of the runner's machinery (steps, signals, kills, kernels, batches): a run goes through the
-    same steps with it (a second kernel, a page exported, files staged and committed): a run of
+    same steps with it (a second kernel, a page exported, files staged and committed). A run of
     :func:`small_notebook` took 5-6 s with it and 10-14 s with the shared page (2 busy cores). What a
     reader sees of the shared page is tested on the sample renders (tests/conftest.py).
     """
