@@ -15,10 +15,12 @@ report:
 
 # The suite runs on two workers (pytest-xdist), a test file per worker at a time, so that a file's shared
 # render (a module fixture) is made once; the sample reports are rendered once for both (tests/conftest.py).
+# The files go out in the order tests/conftest.py gives them, the longest first (xdist's own reordering,
+# by the number of tests, would send the long files of a few tests last).
 TEST_WORKERS ?= 2
 test:
 	@scripts/setup.sh test
-	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 setup:
 	@scripts/setup.sh test

@@ -62,6 +62,23 @@ def make_project(root: Path, copy: bool = False) -> Path:
 
 SAMPLE_REVIEWS = ("ct20-2012-2017", "ct20-2012-2022", "annual-2022", "injury-hi-2022")
 
+# The files that take longest (renders, one command line or kernel per test), longest first: `make test` runs
+# them first (pytest-xdist, --dist loadfile --no-loadscope-reorder: a file runs whole on one worker, files in
+# this order), so that no long file starts last and keeps one worker busy while the other has nothing to do.
+# From the per-file seconds of a full run (junit); a file not named keeps its place after these.
+LONG_FILES = ("test_readme.py", "test_print_layout.py", "test_intake_corpus.py", "test_cli_conventions.py",
+              "test_analyst_day.py", "test_province_review.py", "test_crash_safety.py", "test_batch.py",
+              "test_interrupts.py", "test_consistency.py", "test_interrupts_batch.py", "test_warm_kernels.py",
+              "test_batch_distributed.py", "test_charts.py", "test_hostile_corpus.py", "test_notebooks_run.py",
+              "test_run_once.py", "test_data_quality.py", "test_yearly_workflow.py", "test_report_run.py",
+              "test_batch_scope.py", "test_word_and_spreadsheet.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The long files first (:data:`LONG_FILES`); each file's tests keep their order (a stable sort)."""
+    rank = {name: i for i, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
 
 def shared_once(tmp_path_factory, name: str, make: Callable[[Path], None]) -> Path:
     """The folder ``name`` filled by ``make(folder)`` once per test run, however many pytest-xdist workers ask.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -113,3 +116,33 @@ def small_notebook(path: Path) -> Path:
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, path)
     return path
+
+
+def quick_programme(folder: Path) -> Path:
+    """The sample programme ct20 copied to ``folder/ct20``, its data-quality page a notebook of one quick cell.
+
+    For the tests of the runner's machinery (steps, signals, kills, kernels, batches): a run goes through the
+    same steps with it (a second kernel, a page exported, files staged and committed). A run of
+    :func:`small_notebook` took 5-6 s with it and 10-14 s with the shared page (2 busy cores). What a
+    reader sees of the shared page is tested on the sample renders (tests/conftest.py).
+    """
+    programme = folder / "ct20"
+    shutil.copytree(ROOT / "programmes" / "ct20", programme, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    nb = new_notebook(cells=[
+        new_code_cell('review = ""\nlang = "vi"\nsnapshot = ""', metadata={"tags": ["parameters"]}),
+        new_markdown_cell("# Chất lượng số liệu"), new_code_cell("len(review) > 0")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, programme / "quality.ipynb")
+    config = programme / "programme.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n# data_quality:" in text
+    config.write_text(text.replace("\n# data_quality:", "\ndata_quality: quality.ipynb  #", 1), encoding="utf-8")
+    return programme
+
+
+def quick_project(root: Path) -> Path:
+    """Make ``root`` (holding a copy of data/) an evaltools project whose programme ct20 is
+    :func:`quick_programme`'s."""
+    shutil.copy(ROOT / "evaltools.yaml", root / "evaltools.yaml")
+    quick_programme(root / "programmes")
+    return root

@@ -1,7 +1,8 @@
 """``evaltools batch`` end to end: real workers, real Papermill and nbconvert (Dask: test_batch_distributed.py).
 
 One small synthetic province (3 districts, 2021–2022) is rendered to HTML only, with 2
-workers, so that these tests stay fast; the big run is benchmarks/batch.py.
+workers and a data-quality page of one cell (tests/processes.py's ``quick_programme``), so that
+these tests stay fast; the big run is benchmarks/batch.py.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from evaltools.batch import run_batch
 from .sample import write_province
 
 from .conftest import write
+from .processes import quick_programme
 
 
 def batch(python, root, *args):
@@ -35,7 +37,8 @@ def summary_rows(stdout: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def province(tmp_path_factory):
     folder = tmp_path_factory.mktemp("province")
-    template = write_province(folder, districts=3, first_year=2021, last_year=2022, seed=5)
+    template = write_province(folder, districts=3, first_year=2021, last_year=2022, seed=5,
+                              programme=quick_programme(tmp_path_factory.mktemp("programmes")))
     return folder, template
 
 

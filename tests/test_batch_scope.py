@@ -13,6 +13,7 @@ import pytest
 
 from evaltools.batch import run_batch
 from evaltools.batch.fingerprints import DataCache, job_fingerprint
+from .processes import quick_programme
 from .sample import write_province
 
 
@@ -30,7 +31,8 @@ def _edit(store, unit: str, element: str, value) -> str:
 @pytest.fixture(scope="module")
 def country(tmp_path_factory):
     folder = tmp_path_factory.mktemp("country")
-    template = write_province(folder, districts=2, first_year=2022, last_year=2022, seed=7, provinces=2)
+    template = write_province(folder, districts=2, first_year=2022, last_year=2022, seed=7, provinces=2,
+                              programme=quick_programme(tmp_path_factory.mktemp("programmes")))
     out = tmp_path_factory.mktemp("outputs")
     first = run_batch([template], areas="0101", formats=["html"], out=out, workers=1)
     assert first.by_status("done") == ["ct20-2022-2022-0101"], first.outcomes

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from .conftest import make_project
+from .processes import quick_programme
 from .sample import write_province
 from .test_batch import summary_rows
 
@@ -33,7 +34,8 @@ def selected(tmp_path_factory):
     """The project, and the batch of every project review over every district, selected by one district's name
     as a user types it: without its prefix "Huyện", in lower case."""
     project = tmp_path_factory.mktemp("select")
-    write_province(project / "data", districts=3, first_year=2021, last_year=2022, seed=5)
+    write_province(project / "data", districts=3, first_year=2021, last_year=2022, seed=5,
+                   programme=quick_programme(tmp_path_factory.mktemp("programmes")))
     make_project(project)
     units = units_of(project)
     name = units.set_index("code").at["902", "name"]

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, make_project
-from .processes import clean_env, ctrl_c_at, gone, hidden, small_notebook, tree
+from .conftest import ROOT
+from .processes import clean_env, ctrl_c_at, gone, hidden, quick_project, small_notebook, tree
 
 REVIEW = "ct20-2012-2017"
 INTERRUPTED = "evaltools: interrupted; nothing was left half-written"
@@ -32,13 +32,14 @@ FILES = ["data_quality.html", "indicators.csv", "indicators.xlsx", "manifest.jso
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
-    """A project with the sample data (no read copy yet), old outputs of the review, and the small notebook."""
+    """A project with the sample data (no read copy yet), old outputs of the review, the small notebook and
+    the sample programme with a quick data-quality page."""
     root = tmp_path_factory.mktemp("interrupt-world")
     shutil.copytree(ROOT / "data", root / "data", ignore=shutil.ignore_patterns(".columnar"))
     (root / "outputs" / REVIEW).mkdir(parents=True)
     (root / "outputs" / REVIEW / "report.html").write_text("OLD", encoding="utf-8")
     small_notebook(root / "small.ipynb")
-    return make_project(root)
+    return quick_project(root)
 
 
 def run_args() -> list[str]:

@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from .conftest import ROOT
-from .processes import ctrl_c_at, gone, hidden, small_notebook
+from .processes import ctrl_c_at, gone, hidden, quick_programme, small_notebook
 
 FILES = ["data_quality.html", "indicators.csv", "indicators.xlsx", "manifest.json", "report.html", "review.ipynb"]
 
@@ -37,7 +37,8 @@ def province(tmp_path_factory):
     from .sample import write_province
 
     folder = tmp_path_factory.mktemp("province")
-    config = write_province(folder, districts=2, first_year=2021, last_year=2021, seed=5)
+    config = write_province(folder, districts=2, first_year=2021, last_year=2021, seed=5,
+                            programme=quick_programme(tmp_path_factory.mktemp("programmes")))
     small_notebook(folder / "small.ipynb")
     return folder, config
 

@@ -5,7 +5,7 @@ Real Papermill and nbclient on real kernels. First the kernel itself (:class:`Wa
 kernel (a variable, matplotlib's rcParams and figures, pandas' options, the working folder) is gone for the
 next, which runs in the same process; a notebook that kills its kernel or runs past its timeout fails
 alone, and the next one gets a new kernel. Then one real batch (one worker, four district reviews of a
-synthetic province, their data-quality pages on the same kernel) in which the second review kills its
+synthetic province, their data-quality pages, of one cell, on the same kernel) in which the second review kills its
 kernel: it alone fails, and the reviews after it render on a new kernel that they share.
 """
 
@@ -23,6 +23,7 @@ from evaltools.core.errors import EvaltoolsError
 from evaltools.render.kernel import WarmKernel
 from evaltools.render.nbexec import execute
 
+from .processes import quick_programme
 from .sample import write_province
 
 # What a notebook finds on arrival, printed as one JSON line; then it changes all of it.
@@ -119,7 +120,8 @@ def test_a_batch_worker_keeps_its_kernel_and_a_crashed_review_fails_alone(tmp_pa
     import pandas as pd
 
     monkeypatch.delenv("EVALTOOLS_COLD_KERNELS", raising=False)
-    config = write_province(tmp_path / "province", districts=4, first_year=2021, last_year=2021, seed=5)
+    config = write_province(tmp_path / "province", districts=4, first_year=2021, last_year=2021, seed=5,
+                            programme=quick_programme(tmp_path / "programmes"))
     report = notebook(tmp_path / "report.ipynb", LOOK, CHANGE,
                       "if '-902-' in os.path.basename(review):\n    os._exit(3)      # this review kills its kernel")
     out = tmp_path / "outputs"

@@ -51,10 +51,12 @@ def to_docx_from_html(html: str, lang: str = "vi", title: str | None = None, nb=
     return export(html, lang, title, png_fallbacks(nb) if nb is not None else None)
 
 
-def warm_up() -> None:
-    """Import the exporters' heavy libraries now, so the first export does not wait for them."""
+def warm_up(pdf: bool = True) -> None:
+    """Import the exporters' heavy libraries now, so the first export does not wait for them; WeasyPrint only
+    when a PDF will be printed (``pdf``): an HTML-only run would load it for nothing (0.6 s of a core)."""
     from evaltools.export import html  # nbconvert, Jinja, nh3
     from evaltools.export.pdf import load_weasyprint
 
     html.shared_exporter()
-    load_weasyprint()
+    if pdf:
+        load_weasyprint()

@@ -133,7 +133,7 @@ def run_review(config: str | Path, formats: Sequence[str] = DEFAULT_FORMATS, lan
         stage = staged.path
         snapshot = write_snapshot(data, stage / SNAPSHOT)
         side = helper.submit(_side_work, snapshot, notebooks, prints_of, stage)
-        threading.Thread(target=_warm_up, daemon=True).start()
+        threading.Thread(target=_warm_up, args=("pdf" in formats,), daemon=True).start()
         if watch:
             watch.begin(f"data read ({checked['high']} high-, {checked['medium']} medium-importance findings)")
         nb = execute(notebooks["review"], stage / "review.ipynb", {
@@ -312,9 +312,9 @@ def _quality_page(data: ReviewData, snapshot: Path, notebooks: dict[str, Path], 
     _export_quality(quality, data, stage)
 
 
-def _warm_up() -> None:
-    """Import nbconvert, its template and WeasyPrint while the kernel works."""
-    export.warm_up()
+def _warm_up(pdf: bool) -> None:
+    """Import nbconvert, its template and (for a PDF) WeasyPrint while the kernel works."""
+    export.warm_up(pdf)
 
 
 def _final(data: ReviewData) -> ReviewData:
