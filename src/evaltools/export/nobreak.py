@@ -31,7 +31,7 @@ def _pattern() -> re.Pattern:
         rf"(?:\b(?:{alt(words['before_numbers'])})\s+)?{_NUMBER}",          # QĐ 06/QĐ-TTg, số 45/BC-LĐTBXH
         rf"{_FIGURE}\s?(?:{alt(words['units'])})(?!\w)",                     # 2,62 ‰, 3.667.005.000 đồng
         rf"\b(?:{alt(words['names'])})(?!\w)",                              # Bộ Chính trị
-        r"[^\W\d_]+/[^\W\d_]+",                                              # a unit per unit: đồng/năm
+        r"[^\W\d_]+(?:/[^\W\d_]+)+",                                         # a unit per unit: đồng/em/năm
     ]
     return re.compile(r"(?<![\w/-])(?:" + "|".join(parts) + ")")
 
